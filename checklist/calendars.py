@@ -1,0 +1,33 @@
+"""The working-day calendar in use: built-in holiday data plus the user's calendar files.
+
+Statutory holidays and make-up working days (调休) come from the ``chinesecalendar`` package,
+which follows the State Council's notices (2004 through its latest year). A ``calendar:`` file in
+the templates folder adds years the package lacks and local rest days, and wins where the two
+disagree. See ``checklist.core.calendar`` for the rules themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from checklist.core.calendar import WorkCalendar
+from checklist.core.models import TemplateSet
+
+
+def builtin_days() -> tuple[set[date], set[date], set[int]]:
+    """(rest days, make-up working days, years covered) from the chinesecalendar package."""
+    from chinese_calendar import constants
+
+    rest = set(constants.holidays) | set(constants.in_lieu_days)
+    work = set(constants.workdays)
+    years = {d.year for d in constants.holidays}
+    return rest, work, set(range(min(years), max(years) + 1))
+
+
+def work_calendar(templates: TemplateSet | None = None) -> WorkCalendar:
+    rest, work, years = builtin_days()
+    if templates is not None:
+        rest = (rest - templates.working_days) | templates.rest_days
+        work = (work - templates.rest_days) | templates.working_days
+        years |= templates.calendar_years
+    return WorkCalendar(rest, work, years)

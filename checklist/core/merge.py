@@ -1,0 +1,167 @@
+"""Merging every campaign's duties into one list per officer (SPEC.md → Merging into one list).
+
+For one officer, the duties of every campaign in scope whose role matches are grouped by key:
+the same key is the same duty. Within a key:
+
+* sources with the same schedule give one item per period, due on the earliest of their dates;
+* a source's period P is **absorbed** when another source with a finer schedule
+  (day < week < halfmonth < month < quarter < year < once) is active for the whole of P; the
+  finer items due inside both P and the absorbed campaign's window then credit it too;
+* otherwise the source's item stands.
+
+A merged item takes its title from the duty library if the key is there, else from the source
+with the finest schedule (ties: the campaign key that sorts first); its priority is the highest
+and its tags the union over every campaign it credits, absorbed ones included.
+
+Everything here is deterministic and independent of the order templates were read in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from checklist.core.calendar import WorkCalendar
+from checklist.core.models import PRIORITY_RANK, Campaign, Duty, Officer, PlannedItem, Source, TemplateSet
+from checklist.core.periods import RANK, Period
+from checklist.core.schedule import occurrences
+
+
+@dataclass
+class _Slot:
+    """One (schedule, period) of a key while it is being merged."""
+
+    period: Period
+    due: date
+    standing: dict[str, Duty] = field(default_factory=dict)
+    absorbed: dict[str, Duty] = field(default_factory=dict)
+
+
+def merge_key(
+    sources: list[tuple[Campaign, Duty]], library_duty: Duty | None, calendar: WorkCalendar
+) -> list[PlannedItem]:
+    """The merged items of one key, given every (campaign, duty) that asks for it."""
+    sources = sorted(sources, key=lambda s: (RANK[s[1].every], s[0].key))
+    slots: dict[tuple[str, str], _Slot] = {}
+    absorbed: list[tuple[Campaign, Duty, Period]] = []
+    for campaign, duty in sources:
+        finer = [c for c, d in sources if RANK[d.every] < RANK[duty.every]]
+        for occ in occurrences(campaign, duty, calendar):
+            period = occ.period
+            if any(c.start <= period.start and period.end <= c.end for c in finer):
+                absorbed.append((campaign, duty, period))
+                continue
+            slot = slots.get((duty.every, period.id))
+            if slot is None:
+                slots[(duty.every, period.id)] = _Slot(period, occ.due, {campaign.key: duty})
+            else:
+                slot.due = min(slot.due, occ.due)
+                slot.standing[campaign.key] = duty
+
+    for campaign, duty, period in absorbed:
+        first, last = max(period.start, campaign.start), min(period.end, campaign.end)
+        for slot in slots.values():
+            if RANK[slot.period.every] < RANK[duty.every] and first <= slot.due <= last:
+                slot.absorbed.setdefault(campaign.key, duty)
+
+    return [_item(slot, library_duty) for slot in slots.values()]
+
+
+def _item(slot: _Slot, library_duty: Duty | None) -> PlannedItem:
+    credits = {**slot.absorbed, **slot.standing}
+    ordered = sorted(credits.items())
+    if library_duty is not None:
+        title = library_duty.title
+    else:
+        title = min(slot.standing.items(), key=lambda kv: (RANK[kv[1].every], kv[0]))[1].title
+    tags: list[str] = []
+    for _, duty in ordered:
+        tags.extend(t for t in duty.tags if t not in tags)
+    some = next(iter(slot.standing.values()))
+    return PlannedItem(
+        key=some.key,
+        period=slot.period.id,
+        every=slot.period.every,
+        due=slot.due,
+        title=title,
+        priority=max((d.priority for d in credits.values()), key=PRIORITY_RANK.__getitem__),
+        campaigns=tuple(key for key, _ in ordered),
+        tags=tuple(tags),
+        sources=tuple(
+            Source(key, duty.title, duty.every, absorbed=key not in slot.standing) for key, duty in ordered
+        ),
+    )
+
+
+def merge_sources(
+    sources: list[tuple[Campaign, Duty]], templates: TemplateSet, calendar: WorkCalendar
+) -> list[PlannedItem]:
+    """Merged items for a set of applicable duties (officers with the same set share the result)."""
+    by_key: dict[str, list[tuple[Campaign, Duty]]] = defaultdict(list)
+    for campaign, duty in sources:
+        by_key[duty.key].append((campaign, duty))
+    items: list[PlannedItem] = []
+    for key in sorted(by_key):
+        items.extend(merge_key(by_key[key], templates.library.get(key), calendar))
+    items.sort(key=lambda i: (i.due, i.key, i.period))
+    return items
+
+
+def items_for(
+    officer: Officer, templates: TemplateSet, calendar: WorkCalendar, *, since: date | None = None
+) -> list[PlannedItem]:
+    """One officer's merged list over every campaign window, from their start date on."""
+    start = since or officer.since
+    items = merge_sources(templates.duties_for(officer), templates, calendar)
+    return [i for i in items if start is None or i.due >= start]
+
+
+# -- the plan: what the merge does for one officer --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    key: str
+    title: str
+    every: str  # the finest schedule among the sources
+    campaigns: tuple[str, ...]
+    sources: tuple[tuple[Campaign, Duty], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    lines: tuple[PlanLine, ...]
+    duties: int
+    campaigns: int
+
+    @property
+    def merged(self) -> int:
+        return self.duties - len(self.lines)
+
+
+def plan_for(officer: Officer, templates: TemplateSet, *, today: date | None = None) -> Plan:
+    """The officer's merged duty list, one line per key, with where each line comes from.
+
+    With ``today``, campaigns that ended before it are left out.
+    """
+    sources = [
+        (c, d) for c, d in templates.duties_for(officer) if today is None or c.end >= today
+    ]
+    by_key: dict[str, list[tuple[Campaign, Duty]]] = defaultdict(list)
+    for campaign, duty in sources:
+        by_key[duty.key].append((campaign, duty))
+    lines = []
+    for key in sorted(by_key, key=lambda k: (min(RANK[d.every] for _, d in by_key[k]), k)):
+        group = sorted(by_key[key], key=lambda s: (RANK[s[1].every], s[0].key))
+        library_duty = templates.library.get(key)
+        lines.append(
+            PlanLine(
+                key=key,
+                title=library_duty.title if library_duty else group[0][1].title,
+                every=group[0][1].every,
+                campaigns=tuple(sorted({c.key for c, _ in group})),
+                sources=tuple(group),
+            )
+        )
+    return Plan(lines=tuple(lines), duties=len(sources), campaigns=len({c.key for c, _ in sources}))

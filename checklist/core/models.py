@@ -1,0 +1,126 @@
+"""The product's nouns as plain, immutable data: campaigns, duties, officers, merged items.
+
+Nothing here touches files, the clock or the screen; see SPEC.md → Concepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+PRIORITIES = ("low", "normal", "high")
+PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Who a campaign applies to; an empty list means 'any'."""
+
+    courts: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+
+    def includes(self, officer: Officer) -> bool:
+        return (not self.courts or officer.court in self.courts) and (
+            not self.departments or officer.department in self.departments
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    key: str
+    name: str
+    start: date
+    end: date
+    short: str = ""
+    scope: Scope = Scope()
+    where: str = ""  # "file:line" of the campaign, for messages
+
+    @property
+    def label(self) -> str:
+        """The short name users see in narrow columns."""
+        return self.short or self.name or self.key
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """One duty as a campaign (or the duty library) asks for it.
+
+    ``due`` is normalised by schedule: ``week`` → weekday 0 (Mon) … 6 (Sun); ``halfmonth``,
+    ``month``, ``quarter`` → day number, with ``last`` stored as the largest day (16 or 31) so
+    clamping gives the last day; ``year`` → (month, day); ``once`` → a date; ``day`` → None.
+    ``due_text`` keeps what the template said, for display.
+    """
+
+    key: str
+    title: str
+    roles: tuple[str, ...]
+    every: str
+    due: object
+    due_text: str
+    priority: str = "normal"
+    tags: tuple[str, ...] = ()
+    shift: bool = True
+    basis: str = ""  # the rule the duty comes from (法律依据), shown with the item
+    campaign: str = ""  # campaign key; "" in the duty library
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    id: str
+    name: str = ""
+    court: str = ""
+    department: str = ""
+    roles: tuple[str, ...] = ()
+    lead: str = ""
+    since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One campaign's part in a merged item: its own wording and whether it was absorbed."""
+
+    campaign: str
+    title: str
+    every: str
+    absorbed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedItem:
+    """One line of a merged list for one period (before any officer or status is attached)."""
+
+    key: str
+    period: str
+    every: str
+    due: date
+    title: str
+    priority: str
+    campaigns: tuple[str, ...]
+    tags: tuple[str, ...]
+    sources: tuple[Source, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """Everything read from a templates folder, validated and resolved against the library."""
+
+    campaigns: dict[str, Campaign]
+    duties: tuple[Duty, ...]
+    library: dict[str, Duty]
+    rest_days: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
+    calendar_years: frozenset[int] = frozenset()
+
+    def duties_for(self, officer: Officer) -> list[tuple[Campaign, Duty]]:
+        """Every (campaign, duty) that applies to ``officer`` by scope and role."""
+        roles = set(officer.roles)
+        found = []
+        for duty in self.duties:
+            campaign = self.campaigns[duty.campaign]
+            if campaign.scope.includes(officer) and roles.intersection(duty.roles):
+                found.append((campaign, duty))
+        return found

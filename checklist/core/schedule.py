@@ -1,0 +1,61 @@
+"""When a duty falls due: one occurrence per period of its campaign's window.
+
+The rules (SPEC.md → Template format):
+
+1. the nominal due date inside the period, from ``due`` (clamped to short months: the 31st in
+   February is the 28th or 29th);
+2. capped at the campaign's end;
+3. if that is before the campaign's start, the period yields nothing for this campaign;
+4. then, unless the duty says ``shift: none``, a due date on a rest day moves to the next working
+   day (民事诉讼法 第85条), while a make-up working day (调休上班日) stays.
+
+A daily duty is due on each working day of the window and never moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterator
+
+from checklist.core.calendar import WorkCalendar
+from checklist.core.models import Campaign, Duty
+from checklist.core.periods import Period, clamp_day, periods_between
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    period: Period
+    due: date
+
+
+def nominal_due(duty: Duty, period: Period) -> date:
+    """The due date the template asks for in ``period``, before capping and shifting."""
+    every, due = duty.every, duty.due
+    if every == "day":
+        return period.start
+    if every == "week":
+        return period.start + timedelta(days=int(due))  # type: ignore[arg-type]
+    if every == "halfmonth":
+        return min(period.start + timedelta(days=int(due) - 1), period.end)  # type: ignore[arg-type]
+    if every in ("month", "quarter"):
+        return clamp_day(period.end.year, period.end.month, int(due))  # type: ignore[arg-type]
+    if every == "year":
+        month, day = due  # type: ignore[misc]
+        return clamp_day(period.start.year, month, day)
+    return due  # type: ignore[return-value]  # once: the date itself
+
+
+def occurrences(campaign: Campaign, duty: Duty, calendar: WorkCalendar) -> Iterator[Occurrence]:
+    """Every period of ``campaign`` in which ``duty`` falls due, with its final due date."""
+    for period in periods_between(duty.every, campaign.start, campaign.end):
+        if duty.every == "day":
+            if calendar.is_workday(period.start):
+                yield Occurrence(period, period.start)
+            continue
+        due = min(nominal_due(duty, period), campaign.end)
+        if due < campaign.start:
+            continue
+        if duty.shift:
+            due = calendar.roll_forward(due)
+        yield Occurrence(period, due)

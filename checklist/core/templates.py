@@ -1,0 +1,548 @@
+"""Reading campaign templates: strict YAML in, a validated ``TemplateSet`` out.
+
+A templates folder holds three kinds of YAML file, told apart by their top-level keys:
+
+* a **campaign** (``campaign:`` and ``duties:``) — see SPEC.md → Template format;
+* a **duty library** (``duties:`` only) — standard duties a campaign names by key (标准任务化);
+* a **calendar** (``calendar:``) — rest days and make-up working days for years or local rest
+  days the built-in holiday data lacks.
+
+The parser is strict on purpose: the safe loader, no anchors or aliases (an alias bomb is refused
+at its first ``&``), no duplicate or unknown keys, one document per file. Every problem is
+collected with its ``FILE:LINE`` before anything is refused, so a user fixes a file in one go.
+
+This module reads no files: the caller hands it ``(path, text)`` pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable
+
+import yaml
+
+from checklist.core.models import PRIORITIES, Campaign, Duty, Scope, TemplateSet
+from checklist.core.periods import EVERY, RANK, month_length
+from checklist.errors import TemplateError, by_place
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+WEEKDAYS = {
+    "mon": 0, "monday": 0, "周一": 0, "星期一": 0,
+    "tue": 1, "tuesday": 1, "周二": 1, "星期二": 1,
+    "wed": 2, "wednesday": 2, "周三": 2, "星期三": 2,
+    "thu": 3, "thursday": 3, "周四": 3, "星期四": 3,
+    "fri": 4, "friday": 4, "周五": 4, "星期五": 4,
+    "sat": 5, "saturday": 5, "周六": 5, "星期六": 5,
+    "sun": 6, "sunday": 6, "周日": 6, "星期日": 6, "周天": 6, "星期天": 6,
+}
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_DUE = {"week": "fri", "halfmonth": "last", "month": "last", "quarter": "last", "year": "12-31"}
+MAX_TEMPLATE_BYTES = 1_000_000
+
+CAMPAIGN_FIELDS = {"key", "name", "short", "start", "end", "scope", "description"}
+SCOPE_FIELDS = {"courts", "departments"}
+DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis"}
+CALENDAR_FIELDS = {"name", "years", "holidays", "workdays"}
+
+
+class _Refused(yaml.MarkedYAMLError):
+    pass
+
+
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """The safe loader, refusing anchors, aliases and tags before anything is built from them."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                problem="anchors and aliases (& and *) are not allowed in templates",
+                problem_mark=event.start_mark,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _PLAIN_TAGS and tag != "!":
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(problem=f"YAML tags like '{shown}' are not allowed in templates",
+                           problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+@dataclass
+class _Field:
+    value: Any
+    line: int
+
+
+class _Reader:
+    """Walks one file's YAML nodes, turning them into values and collecting problems."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        self.loader: _StrictLoader | None = None
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+    def compose(self, text: str) -> yaml.Node | None:
+        if len(text.encode("utf-8", "surrogatepass")) > MAX_TEMPLATE_BYTES:
+            self.problem(1, f"file is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB; a template is a short list")
+            return None
+        self.loader = _StrictLoader(text)
+        try:
+            return self.loader.get_single_node()
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line = mark.line + 1 if mark else 1
+            what = err.problem or str(err)
+            if isinstance(err, _Refused):
+                self.problem(line, what)
+            else:
+                self.problem(line, f"YAML syntax error: {what}")
+        except yaml.YAMLError as err:
+            self.problem(1, f"YAML error: {err}")
+        return None
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """A scalar's value; text that only looks like a date or number (2026-02-30) stays text."""
+        assert self.loader is not None
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            return node.value
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, int]]:
+        """A mapping's entries as ``{key: (value node, line)}``; unknown and repeated keys refused."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(_line(node), f"{what} must be a mapping of 'name: value' lines")
+            return {}
+        found: dict[str, tuple[yaml.Node, int]] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            line = _line(key_node)
+            if not isinstance(key, str):
+                self.problem(line, f"{what}: keys must be words, not {key!r}")
+                continue
+            if key in found:
+                self.problem(line, f"{what}: '{key}' is given twice (first on line {found[key][1]})")
+                continue
+            if key not in allowed:
+                self.problem(line, f"{what}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
+                continue
+            found[key] = (value_node, line)
+        return found
+
+    def text(self, entry: tuple[yaml.Node, int], what: str) -> str | None:
+        node, line = entry
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.problem(line, f"{what} must be non-empty text")
+            return None
+        return value.strip()
+
+    def key(self, entry: tuple[yaml.Node, int], what: str) -> str | None:
+        value = self.text(entry, what)
+        if value is not None and not KEY_PATTERN.match(value):
+            self.problem(entry[1], f"{what} '{value}' must be letters, digits, '-', '_' or '.' (at most 64)")
+            return None
+        return value
+
+    def texts(self, entry: tuple[yaml.Node, int], what: str) -> tuple[str, ...] | None:
+        """A list of text, or a single text standing for a list of one."""
+        node, line = entry
+        if isinstance(node, yaml.ScalarNode):
+            one = self.text(entry, what)
+            return None if one is None else (one,)
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(line, f"{what} must be a list")
+            return None
+        values = []
+        for item in node.value:
+            value = self.text((item, _line(item)), f"{what} entry")
+            if value is None:
+                return None
+            if value not in values:
+                values.append(value)
+        return tuple(values)
+
+    def day(self, entry: tuple[yaml.Node, int], what: str) -> date | None:
+        node, line = entry
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, datetime):
+            self.problem(line, f"{what} must be a date like 2026-01-31, without a time")
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(line, f"{what} must be a date like 2026-01-31, not {_show(value)}")
+        return None
+
+
+def _show(value: Any) -> str:
+    return "nothing" if value is None else repr(value) if not isinstance(value, str) else f"'{value}'"
+
+
+# -- duties ---------------------------------------------------------------------------------------
+
+
+def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field] | None:
+    """A duty's fields, each checked on its own; cross-field checks come after the library merge."""
+    fields = reader.mapping(node, owner, DUTY_FIELDS)
+    if not fields and isinstance(node, yaml.MappingNode) and not node.value:
+        reader.problem(_line(node), f"{owner}: empty duty")
+        return None
+    if "key" not in fields:
+        if fields or isinstance(node, yaml.MappingNode):
+            reader.problem(_line(node), f"{owner}: duty has no 'key'")
+        return None
+    key = reader.key(fields["key"], "duty key")
+    if key is None:
+        return None
+    label = f"duty '{key}'"
+    out: dict[str, _Field] = {"key": _Field(key, fields["key"][1])}
+    ok = True
+    for name, entry in fields.items():
+        line = entry[1]
+        if name == "key":
+            continue
+        if name in ("title", "basis"):
+            value = reader.text(entry, f"{label}: {name}")
+        elif name == "role":
+            value = reader.texts(entry, f"{label}: role")
+        elif name == "tags":
+            value = reader.texts(entry, f"{label}: tags")
+        elif name == "every":
+            value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
+            if value not in EVERY:
+                reader.problem(line, f"{label}: every must be one of {', '.join(EVERY)}")
+                value = None
+        elif name == "priority":
+            value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
+            if value not in PRIORITIES:
+                reader.problem(line, f"{label}: priority must be one of {', '.join(PRIORITIES)}")
+                value = None
+        elif name == "shift":
+            value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
+            if value in ("none", False):
+                value = False
+            elif value in ("next", True):
+                value = True
+            else:
+                reader.problem(line, f"{label}: shift must be 'none' (keep the exact date) or 'next'")
+                value = None
+        else:  # due: checked against 'every' once the library is merged in
+            value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else entry[0]
+        if value is None:
+            ok = False
+            continue
+        out[name] = _Field(value, line)
+    if not ok:
+        # the duty is refused, but its due date is still checked so every problem shows at once
+        if "every" in out and "due" in out:
+            result = _normalise_due(out["every"].value, out["due"].value)
+            if isinstance(result, str):
+                reader.problem(out["due"].line, f"{label}: {result}")
+        return None
+    return out
+
+
+def _normalise_due(every: str, raw: Any) -> tuple[object, str] | str:
+    """(normalised due, its text) for a schedule, or an error message."""
+    if every == "day":
+        return "due does not apply to a daily duty (it is due each working day)" if raw is not None else (None, "")
+    if raw is None:
+        if every == "once":
+            return "a one-off duty needs 'due: YYYY-MM-DD'"
+        raw = DEFAULT_DUE[every]
+    if every == "week":
+        weekday = WEEKDAYS.get(str(raw).strip().lower())
+        if weekday is None:
+            return f"due for a weekly duty must be mon, tue, wed, thu, fri, sat or sun, not {_show(raw)}"
+        return weekday, WEEKDAY_NAMES[weekday]
+    if every in ("halfmonth", "month", "quarter"):
+        top = 16 if every == "halfmonth" else 31
+        if raw == "last":
+            return top, "last"
+        if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= top:
+            return raw, str(raw)
+        where = "the half month" if every == "halfmonth" else "the quarter's last month" if every == "quarter" else "the month"
+        return f"due for a {every} duty must be a day of {where} (1 … {top}) or 'last', not {_show(raw)}"
+    if every == "year":
+        match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(raw).strip()) if isinstance(raw, str) else None
+        if match:
+            month, day = int(match[1]), int(match[2])
+            if 1 <= month <= 12 and 1 <= day <= month_length(2024, month):
+                return (month, day), f"{month:02d}-{day:02d}"
+        return f"due for a yearly duty must be MM-DD (like 12-31), not {_show(raw)}"
+    # once
+    if isinstance(raw, datetime):
+        return "due for a one-off duty must be a date like 2026-04-05, without a time"
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    if isinstance(raw, date):
+        return raw, raw.isoformat()
+    return f"due for a one-off duty must be a date like 2026-04-05, not {_show(raw)}"
+
+
+def _resolve_duty(
+    path: str, fields: dict[str, _Field], library: dict[str, Duty], campaign: str, problems: list[str]
+) -> Duty | None:
+    """A campaign's (or the library's) duty with the library's fields filled in and checked whole."""
+    key = fields["key"].value
+    where = f"{path}:{fields['key'].line}"
+    base = library.get(key) if campaign else None
+    merged: dict[str, Any] = {}
+    if base is not None:
+        merged = {
+            "title": base.title, "role": base.roles, "every": base.every, "priority": base.priority,
+            "tags": base.tags, "shift": base.shift, "basis": base.basis,
+        }
+        if "every" not in fields and "due" not in fields:
+            merged["due_parsed"] = (base.due, base.due_text)
+    merged.update({name: f.value for name, f in fields.items()})
+    missing = [name for name in ("title", "role", "every") if name not in merged]
+    if missing:
+        hint = "" if base is not None or not campaign else " (or define the key in the duty library)"
+        problems.append(f"{where}: duty '{key}': missing {', '.join(missing)}{hint}")
+        return None
+    every = merged["every"]
+    if "due_parsed" in merged:
+        due, due_text = merged["due_parsed"]
+    else:
+        result = _normalise_due(every, merged.get("due"))
+        if isinstance(result, str):
+            line = fields["due"].line if "due" in fields else fields["key"].line
+            problems.append(f"{path}:{line}: duty '{key}': {result}")
+            return None
+        due, due_text = result
+    return Duty(
+        key=key,
+        title=merged["title"],
+        roles=tuple(merged["role"]),
+        every=every,
+        due=due,
+        due_text=due_text,
+        priority=merged.get("priority", "normal"),
+        tags=tuple(merged.get("tags", ())),
+        shift=merged.get("shift", True),
+        basis=merged.get("basis", ""),
+        campaign=campaign,
+        where=where,
+    )
+
+
+def _read_duty_list(reader: _Reader, entry: tuple[yaml.Node, int], owner: str) -> list[dict[str, _Field]]:
+    node, line = entry
+    if not isinstance(node, yaml.SequenceNode):
+        reader.problem(line, f"{owner}: duties must be a list of '- key: …' entries")
+        return []
+    if not node.value:
+        reader.problem(line, f"{owner}: the duty list is empty")
+    duties: list[dict[str, _Field]] = []
+    seen: dict[str, int] = {}
+    for item in node.value:
+        fields = _read_duty(reader, item, owner)
+        if fields is None:
+            continue
+        key, key_line = fields["key"].value, fields["key"].line
+        if key in seen:
+            reader.problem(key_line, f"duty '{key}' appears twice in {owner} (first on line {seen[key]})")
+            continue
+        seen[key] = key_line
+        duties.append(fields)
+    return duties
+
+
+# -- campaigns and calendars --------------------------------------------------------------------
+
+
+def _read_campaign(reader: _Reader, entry: tuple[yaml.Node, int]) -> Campaign | None:
+    fields = reader.mapping(entry[0], "campaign", CAMPAIGN_FIELDS)
+    if not fields:
+        return None
+    ok = True
+    for required in ("key", "name", "start", "end"):
+        if required not in fields:
+            reader.problem(entry[1], f"campaign: missing {required}")
+            ok = False
+    key = reader.key(fields["key"], "campaign key") if "key" in fields else None
+    name = reader.text(fields["name"], "campaign name") if "name" in fields else None
+    short = reader.text(fields["short"], "campaign short name") if "short" in fields else ""
+    start = reader.day(fields["start"], "campaign start") if "start" in fields else None
+    end = reader.day(fields["end"], "campaign end") if "end" in fields else None
+    if "description" in fields:
+        reader.text(fields["description"], "campaign description")
+    scope = Scope()
+    if "scope" in fields:
+        scope_fields = reader.mapping(fields["scope"][0], "campaign scope", SCOPE_FIELDS)
+        courts = reader.texts(scope_fields["courts"], "scope courts") if "courts" in scope_fields else ()
+        departments = (
+            reader.texts(scope_fields["departments"], "scope departments") if "departments" in scope_fields else ()
+        )
+        scope = Scope(courts or (), departments or ())
+    if start and end and start > end:
+        reader.problem(fields["end"][1], f"campaign end {end} is before its start {start}")
+        ok = False
+    if not (ok and key and name and start and end and short is not None):
+        return None
+    return Campaign(key, name, start, end, short=short, scope=scope, where=f"{reader.path}:{_line(entry[0])}")
+
+
+def _date_list(reader: _Reader, entry: tuple[yaml.Node, int], what: str) -> set[date]:
+    """Dates or ranges written ``2027-02-06..2027-02-12``."""
+    node, line = entry
+    if not isinstance(node, yaml.SequenceNode):
+        reader.problem(line, f"calendar {what} must be a list of dates")
+        return set()
+    days: set[date] = set()
+    for item in node.value:
+        value = reader.scalar(item) if isinstance(item, yaml.ScalarNode) else None
+        if isinstance(value, str) and ".." in value:
+            first, _, last = value.partition("..")
+            try:
+                a, b = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+            except ValueError:
+                a = b = None
+            if a is None or b is None or a > b:
+                reader.problem(_line(item), f"calendar {what}: '{value}' is not a range like 2027-02-06..2027-02-12")
+                continue
+            days.update(date.fromordinal(n) for n in range(a.toordinal(), b.toordinal() + 1))
+        else:
+            day = reader.day((item, _line(item)), f"calendar {what} entry")
+            if day is not None:
+                days.add(day)
+    return days
+
+
+def _read_calendar(reader: _Reader, entry: tuple[yaml.Node, int]) -> tuple[set[date], set[date], set[int]]:
+    fields = reader.mapping(entry[0], "calendar", CALENDAR_FIELDS)
+    rest = _date_list(reader, fields["holidays"], "holidays") if "holidays" in fields else set()
+    work = _date_list(reader, fields["workdays"], "workdays") if "workdays" in fields else set()
+    years: set[int] = set()
+    if "years" in fields:
+        node, line = fields["years"]
+        values = [reader.scalar(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else None
+        if values is None or not all(isinstance(v, int) and 1900 < v < 2200 for v in values):
+            reader.problem(line, "calendar years must be a list of years like [2027]")
+        else:
+            years = set(values)
+    for day in sorted(rest & work):
+        reader.problem(fields["workdays"][1], f"calendar: {day} is listed both as a holiday and as a working day")
+    return rest, work, years
+
+
+# -- the whole folder ---------------------------------------------------------------------------
+
+
+def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
+    """Validate every ``(path, text)`` and return the resolved set; TemplateError lists all problems."""
+    problems: list[str] = []
+    campaign_files: list[tuple[_Reader, Campaign | None, list[dict[str, _Field]]]] = []
+    library_files: list[tuple[_Reader, list[dict[str, _Field]]]] = []
+    rest_days: set[date] = set()
+    working_days: set[date] = set()
+    years: set[int] = set()
+
+    for path, text in sorted(files):
+        reader = _Reader(path, problems)
+        root = reader.compose(text)
+        if root is None:
+            if reader.loader is not None and not any(p.startswith(f"{path}:") for p in problems):
+                reader.problem(1, "the file is empty")
+            continue
+        top = reader.mapping(root, "file", {"campaign", "duties", "calendar"})
+        if "calendar" in top:
+            if len(top) > 1:
+                reader.problem(top["calendar"][1], "a calendar file holds only 'calendar:'")
+                continue
+            rest, work, covered = _read_calendar(reader, top["calendar"])
+            rest_days |= rest
+            working_days |= work
+            years |= covered
+        elif "campaign" in top:
+            campaign = _read_campaign(reader, top["campaign"])
+            if "duties" not in top:
+                reader.problem(top["campaign"][1], "campaign: no 'duties:' list")
+                duties = []
+            else:
+                owner = f"campaign '{campaign.key}'" if campaign else "campaign"
+                duties = _read_duty_list(reader, top["duties"], owner)
+            campaign_files.append((reader, campaign, duties))
+        elif "duties" in top:
+            library_files.append((reader, _read_duty_list(reader, top["duties"], "the duty library")))
+        elif isinstance(root, yaml.MappingNode):
+            reader.problem(_line(root), "expected 'campaign:' and 'duties:' (a campaign), 'duties:' alone "
+                           "(a duty library) or 'calendar:'")
+
+    library: dict[str, Duty] = {}
+    for reader, entries in library_files:
+        for fields in entries:
+            duty = _resolve_duty(reader.path, fields, {}, "", problems)
+            if duty is None:
+                continue
+            if duty.key in library:
+                problems.append(f"{duty.where}: duty '{duty.key}' is already in the library at {library[duty.key].where}")
+                continue
+            library[duty.key] = duty
+
+    campaigns: dict[str, Campaign] = {}
+    duties: list[Duty] = []
+    for reader, campaign, entries in campaign_files:
+        if campaign is not None and campaign.key in campaigns:
+            reader.problem(_line_of(campaign), f"campaign key '{campaign.key}' is already used by "
+                           f"{campaigns[campaign.key].where}")
+            campaign = None
+        for fields in entries:
+            duty = _resolve_duty(reader.path, fields, library, campaign.key if campaign else "?", problems)
+            if duty is not None and campaign is not None:
+                duties.append(duty)
+        if campaign is not None:
+            campaigns[campaign.key] = campaign
+
+    if problems:
+        count = len(problems)
+        raise TemplateError(f"{count} problem{'s' if count > 1 else ''} in the templates; nothing was loaded",
+                            by_place(problems))
+    duties.sort(key=lambda d: (d.key, d.campaign))
+    return TemplateSet(
+        campaigns=dict(sorted(campaigns.items())),
+        duties=tuple(duties),
+        library=dict(sorted(library.items())),
+        rest_days=frozenset(rest_days),
+        working_days=frozenset(working_days),
+        calendar_years=frozenset(years),
+    )
+
+
+def _line_of(campaign: Campaign) -> int:
+    return int(campaign.where.rsplit(":", 1)[1])
+
+
+def describe_schedule(duty: Duty) -> str:
+    """'week, due fri' — a duty's schedule in a few words."""
+    if duty.every == "day":
+        return "day"
+    return f"{duty.every}, due {duty.due_text}"
+
+
+def finest(duties: Iterable[Duty]) -> Duty:
+    """The duty with the finest schedule; ties go to the campaign key that sorts first."""
+    return min(duties, key=lambda d: (RANK[d.every], d.campaign))

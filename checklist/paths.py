@@ -1,0 +1,36 @@
+"""Where things live: the database, the shipped templates. One place, moved by env vars.
+
+``CHECKLIST_DB`` (or ``--db``) moves the database; ``CHECKLIST_TEMPLATES`` (or ``--templates``)
+picks the templates folder. Tests always set both, so they never touch a user's real data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def shipped_templates() -> Path:
+    """The templates installed with the package (or the repository's, in a source checkout)."""
+    installed = PACKAGE_DIR / "_templates"
+    if installed.is_dir():
+        return installed
+    return PACKAGE_DIR.parent / "templates"
+
+
+def templates_dir(option: str | os.PathLike[str] | None = None) -> Path:
+    chosen = option or os.environ.get("CHECKLIST_TEMPLATES")
+    return Path(chosen) if chosen else shipped_templates()
+
+
+def default_db() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("checklist", appauthor=False) / "checklist.json"
+
+
+def db_path(option: str | os.PathLike[str] | None = None) -> Path:
+    chosen = option or os.environ.get("CHECKLIST_DB")
+    return Path(chosen) if chosen else default_db()

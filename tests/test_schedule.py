@@ -1,0 +1,108 @@
+"""Due dates for every schedule: clamping, capping at the campaign's end, holiday roll-forward."""
+
+from datetime import date
+
+import pytest
+
+from checklist.core.schedule import occurrences
+from helpers import calendar, campaign_yaml, templates
+
+
+def dues(start, end, duty_yaml):
+    tset = templates(c=campaign_yaml("c", start, end, duty_yaml))
+    campaign, duty = tset.campaigns["c"], tset.duties[0]
+    return [(o.period.id, o.due) for o in occurrences(campaign, duty, calendar(tset))]
+
+
+def test_daily_duty_is_due_on_working_days_only_including_make_up_days():
+    got = dues("2026-09-29", "2026-10-12", "- {key: k, title: t, role: officer, every: day}")
+    assert [d for _, d in got] == [
+        date(2026, 9, 29), date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9),
+        date(2026, 10, 10), date(2026, 10, 12),
+    ]
+    assert got[0][0] == "2026-09-29"
+
+
+def test_weekly_duty_defaults_to_friday_and_moves_off_a_holiday():
+    got = dues("2026-09-21", "2026-10-11", "- {key: k, title: t, role: officer, every: week}")
+    # Fri 25 Sep is 中秋 → Mon 28 Sep; Fri 2 Oct is 国庆 → Thu 8 Oct
+    assert got == [("2026-W39", date(2026, 9, 28)), ("2026-W40", date(2026, 10, 8)), ("2026-W41", date(2026, 10, 9))]
+
+
+def test_weekly_duty_on_a_named_day():
+    got = dues("2026-11-01", "2026-11-30", "- {key: k, title: t, role: officer, every: week, due: mon}")
+    assert [d for _, d in got] == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16),
+                                    date(2026, 11, 23), date(2026, 11, 30)]
+
+
+def test_halfmonth_day_counts_within_each_half_and_clamps():
+    got = dues("2026-03-01", "2026-03-31", "- {key: k, title: t, role: officer, every: halfmonth, due: 1}")
+    assert got == [("2026-03-H1", date(2026, 3, 2)), ("2026-03-H2", date(2026, 3, 16))]  # 1 Mar is a Sunday
+    got = dues("2026-01-01", "2026-02-28", "- {key: k, title: t, role: officer, every: halfmonth, due: 16}")
+    # H1 clamps to the 15th; H2's 16th day is the 31st (or the month's end). 31 Jan is a Saturday,
+    # 15 Feb falls in 春节 (15–23 Feb), 28 Feb is a make-up working Saturday.
+    assert [d for _, d in got] == [date(2026, 1, 15), date(2026, 2, 2), date(2026, 2, 24), date(2026, 2, 28)]
+
+
+def test_halfmonth_last_is_the_15th_and_the_months_end():
+    got = dues("2026-07-01", "2026-07-31", "- {key: k, title: t, role: officer, every: halfmonth}")
+    assert got == [("2026-07-H1", date(2026, 7, 15)), ("2026-07-H2", date(2026, 7, 31))]
+
+
+def test_month_end_clamping_the_31st_in_february():
+    got = dues("2026-01-01", "2026-03-31", "- {key: k, title: t, role: officer, every: month, due: 31}")
+    # 31 Jan is a Saturday → Mon 2 Feb; 28 Feb 2026 is a Saturday but a make-up working day → stays
+    assert got == [("2026-01", date(2026, 2, 2)), ("2026-02", date(2026, 2, 28)), ("2026-03", date(2026, 3, 31))]
+    leap = dues("2024-02-01", "2024-02-29", "- {key: k, title: t, role: officer, every: month, due: 30}")
+    assert leap == [("2024-02", date(2024, 2, 29))]
+
+
+def test_month_defaults_to_last_day():
+    got = dues("2026-04-01", "2026-06-30", "- {key: k, title: t, role: officer, every: month}")
+    assert [d for _, d in got] == [date(2026, 4, 30), date(2026, 6, 1), date(2026, 6, 30)]  # 31 May is a Sunday
+
+
+def test_quarter_day_is_in_the_quarters_last_month():
+    got = dues("2026-01-01", "2026-12-31", "- {key: k, title: t, role: officer, every: quarter, due: 25}")
+    assert got == [("2026-Q1", date(2026, 3, 25)), ("2026-Q2", date(2026, 6, 25)),
+                   ("2026-Q3", date(2026, 9, 28)), ("2026-Q4", date(2026, 12, 25))]  # 25 Sep is 中秋
+    last = dues("2026-01-01", "2026-06-30", "- {key: k, title: t, role: officer, every: quarter}")
+    assert [d for _, d in last] == [date(2026, 3, 31), date(2026, 6, 30)]
+
+
+def test_yearly_duty_defaults_to_new_years_eve_and_clamps_29_february():
+    assert dues("2026-01-01", "2026-12-31", "- {key: k, title: t, role: officer, every: year}") == [
+        ("2026", date(2026, 12, 31))
+    ]
+    got = dues("2026-01-01", "2026-12-31", "- {key: k, title: t, role: officer, every: year, due: 02-29}")
+    assert got == [("2026", date(2026, 2, 28))]  # clamped to 28 Feb 2026, a make-up working Saturday
+
+
+def test_one_off_duty_on_a_holiday_and_on_a_make_up_day():
+    assert dues("2026-09-01", "2026-10-31", "- {key: k, title: t, role: officer, every: once, due: 2026-10-01}") == [
+        ("once", date(2026, 10, 8))
+    ]
+    assert dues("2026-09-01", "2026-10-31", "- {key: k, title: t, role: officer, every: once, due: 2026-10-10}") == [
+        ("once", date(2026, 10, 10))
+    ]
+
+
+def test_shift_none_keeps_the_exact_date():
+    got = dues("2026-09-01", "2026-10-31",
+               "- {key: k, title: t, role: officer, every: once, due: 2026-10-01, shift: none}")
+    assert got == [("once", date(2026, 10, 1))]
+
+
+def test_due_is_capped_at_the_campaigns_end_before_shifting():
+    # ends Wednesday: that week's Friday duty is due Wednesday
+    got = dues("2026-11-02", "2026-11-11", "- {key: k, title: t, role: officer, every: week}")
+    assert got == [("2026-W45", date(2026, 11, 6)), ("2026-W46", date(2026, 11, 11))]
+    # ends on a Sunday: capped to Sunday, then moved to Monday
+    got = dues("2026-05-06", "2026-05-31", "- {key: k, title: t, role: officer, every: month}")
+    assert got == [("2026-05", date(2026, 6, 1))]
+
+
+def test_a_capped_due_date_before_the_campaigns_start_yields_nothing():
+    # starts on a Saturday: that week's Friday has passed, so the first item is the next week's
+    got = dues("2026-11-07", "2026-11-20", "- {key: k, title: t, role: officer, every: week}")
+    assert got == [("2026-W46", date(2026, 11, 13)), ("2026-W47", date(2026, 11, 20))]
