@@ -42,7 +42,7 @@ class _Root(TyperGroup):
 app = typer.Typer(
     cls=_Root,
     help="One list (一张清单) per court-enforcement officer, merged from every campaign's duties.\n\n"
-    "Example: checklist plan --officer DL001 --court 道里区人民法院 --role officer",
+    "Example: checklist today --officer DL001",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -51,18 +51,26 @@ app = typer.Typer(
 )
 templates_app = typer.Typer(help="Check and list the campaign templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
+import_app = typer.Typer(help="Load spreadsheets: the roster, status updates.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 @dataclass
 class Settings:
-    """Where this run reads and writes, and what day it is (set once by the root callback)."""
+    """Where this run reads and writes (set once by the root callback)."""
 
     db: Path
     templates: Path
+    wait: float
 
     @property
     def today(self) -> date:
         return today_from_env()
+
+    def env(self):  # -> service.Env (imported lazily: --help should not pay for it)
+        from checklist.service import Env, default_actor
+
+        return Env(db=self.db, templates=self.templates, today=self.today, actor=default_actor(), wait=self.wait)
 
 
 def today_from_env() -> date:
@@ -95,10 +103,18 @@ def root(
     templates: Annotated[Optional[Path], typer.Option(
         "--templates", envvar="CHECKLIST_TEMPLATES", help="Templates folder (default: the shipped campaigns).",
         show_default=False)] = None,
+    wait: Annotated[float, typer.Option(
+        "--wait", envvar="CHECKLIST_WAIT", min=0, help="Seconds to wait for another checklist process.")] = 10.0,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
-    ctx.obj = Settings(db=paths.db_path(db), templates=paths.templates_dir(templates))
+    ctx.obj = Settings(db=paths.db_path(db), templates=paths.templates_dir(templates), wait=wait)
+
+
+OfficerOption = Annotated[Optional[str], typer.Option(
+    "--officer", "-o", envvar="CHECKLIST_OFFICER", help="Officer id (工号); or set CHECKLIST_OFFICER.",
+    show_default=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -148,38 +164,234 @@ def templates_list(
 @app.command()
 def plan(
     ctx: typer.Context,
-    officer: Annotated[Optional[str], typer.Option(
-        "--officer", envvar="CHECKLIST_OFFICER", help="Officer id (工号).", show_default=False)] = None,
+    officer: OfficerOption = None,
     role: Annotated[Optional[list[str]], typer.Option(
-        "--role", help="A role of the officer (repeat for several), e.g. officer, lead, chief.")] = None,
-    court: Annotated[str, typer.Option("--court", help="The officer's court.")] = "",
-    department: Annotated[str, typer.Option("--department", help="The officer's department.")] = "",
-    name: Annotated[str, typer.Option("--name", help="The officer's name, for the heading.")] = "",
+        "--role", help="Plan for an officer not on the roster: their role (repeat for several).")] = None,
+    court: Annotated[str, typer.Option("--court", help="With --role: the officer's court.")] = "",
+    department: Annotated[str, typer.Option("--department", help="With --role: the officer's department.")] = "",
     include_ended: Annotated[bool, typer.Option("--all", help="Include campaigns that have ended.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show one officer's merged duty list and which campaigns each line serves.
 
-    Example: checklist plan --officer DL001 --court 道里区人民法院 --role officer
+    The officer comes from the roster; with --role (and --court, --department) you can plan for
+    someone who is not on it yet.
+
+    Example: checklist plan --officer DL001
     """
     from checklist.core.merge import plan_for
     from checklist.core.models import Officer
     from checklist.loader import load_templates
     from checklist.render import emit_json, plan_json, plan_view, stdout_console
 
-    if not officer:
-        raise UsageError("which officer? give --officer ID or set CHECKLIST_OFFICER")
-    if not role:
-        raise UsageError("give the officer's roles with --role (e.g. --role officer)")
     settings = _settings(ctx)
-    who = Officer(officer, name, court, department, tuple(role))
-    tset = load_templates(settings.templates)
-    today = settings.today
-    result = plan_for(who, tset, today=None if include_ended else today)
-    if as_json:
-        emit_json(plan_json(who, result, tset, today))
+    env = settings.env()
+    if role:
+        who = Officer(officer or "-", "", court, department, tuple(role))
     else:
-        stdout_console().print(plan_view(who, result, tset, today))
+        from checklist.service import require_officer
+
+        with env.store().session() as session:
+            who = require_officer(session, officer)
+    tset = load_templates(settings.templates)
+    result = plan_for(who, tset, today=None if include_ended else env.today)
+    if as_json:
+        emit_json(plan_json(who, result, tset, env.today))
+    else:
+        stdout_console().print(plan_view(who, result, tset, env.today))
+
+
+# -- the store ------------------------------------------------------------------------------------------
+
+
+@app.command()
+def path(ctx: typer.Context) -> None:
+    """Show where the database and the templates are.
+
+    Example: checklist path
+    """
+    settings = _settings(ctx)
+    typer.echo(f"database   {settings.db}{'' if settings.db.exists() else '  (not created yet)'}")
+    typer.echo(f"templates  {settings.templates}")
+
+
+@app.command("roster")
+def roster_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the officers on the roster.
+
+    Example: checklist roster --json
+    """
+    from checklist import service
+    from checklist.render import emit_json, officer_json, roster_view, stdout_console
+
+    officers = service.roster(_settings(ctx).env())
+    if as_json:
+        emit_json({"officers": [officer_json(o) for o in officers]})
+    else:
+        stdout_console().print(roster_view(officers))
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs or []:
+        header, sep, name = pair.partition("=")
+        if not sep or not header.strip() or not name.strip():
+            raise UsageError(f"--map takes HEADER=column, like --map 承办人=officer; not '{pair}'")
+        mapping[header.strip()] = name.strip()
+    return mapping
+
+
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")]
+EncodingOption = Annotated[Optional[str], typer.Option(
+    "--encoding", help="CSV: the text encoding, if not UTF-8 or GB18030 (detected).")]
+MapOption = Annotated[Optional[list[str]], typer.Option(
+    "--map", help="A header of yours and the column it means, e.g. --map 承办人=id (repeatable).")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")]
+
+
+@import_app.command("roster")
+def import_roster(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX roster.", show_default=False)],
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    map_: MapOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Add or update officers from a spreadsheet (all or nothing), then bring their lists up to date.
+
+    Columns (English or Chinese): id/工号, name/姓名, court/法院, department/部门, roles/角色,
+    lead/上级, since/起始日期. Officers are matched by id; re-importing the same file changes nothing.
+
+    Example: checklist import roster 人员名单.xlsx --dry-run
+    """
+    from checklist import service
+    from checklist.render import lines_to, stderr_console
+
+    result = service.import_roster(_settings(ctx).env(), file, sheet=sheet, encoding=encoding,
+                                   mapping=_mapping(map_), dry_run=dry_run)
+    typer.echo(result.summary())
+    if result.sync is not None:
+        lines_to(stderr_console(), result.sync.warnings, style="yellow")
+
+
+@app.command()
+def sync(ctx: typer.Context) -> None:
+    """Bring every officer's items up to date with the templates and the roster.
+
+    This also happens by itself whenever the templates change; run it to see what changed.
+
+    Example: checklist sync
+    """
+    from checklist import service
+    from checklist.render import lines_to, stderr_console
+
+    result = service.sync(_settings(ctx).env())
+    typer.echo(result.summary())
+    lines_to(stderr_console(), result.warnings, style="yellow")
+
+
+# -- the officer's day -------------------------------------------------------------------------------------
+
+
+@app.command()
+def today(
+    ctx: typer.Context,
+    officer: OfficerOption = None,
+    days: Annotated[int, typer.Option("--days", "-d", min=0, help="How many days ahead to show.")] = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """Your list for today: overdue first, then due today, then the coming days.
+
+    Example: checklist today --officer DL001 --days 14
+    """
+    from checklist.render import emit_json, lines_to, stderr_console, stdout_console, today_view
+    from checklist.work import day_list, day_list_json
+
+    view = day_list(_settings(ctx).env(), officer, days)
+    lines_to(stderr_console(), view.warnings, style="yellow")
+    if as_json:
+        emit_json(day_list_json(view))
+    else:
+        console = stdout_console()
+        console.print(today_view(view, console.width))
+
+
+def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None) -> None:
+    from checklist.work import work
+
+    for change in work(_settings(ctx).env(), ids, action, officer_id=officer, note=note):
+        item = change.item
+        if change.changed:
+            typer.echo(f"{item['id'][:6]}  {item['status']:<7}  {item['title']}  (due {item['due']})")
+        else:
+            typer.echo(change.message, err=True)
+
+
+@app.command()
+def done(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="Item ids (any unique prefix of 4 or more characters).",
+                                             show_default=False)],
+    note: Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with the item.")] = None,
+    officer: OfficerOption = None,
+) -> None:
+    """Mark items done (all or nothing). Marking a done item again changes nothing.
+
+    Example: checklist done 3fk2 8q1m --note 已报送
+    """
+    _work(ctx, ids, "done", officer, note)
+
+
+@app.command()
+def undo(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="Item ids to open again.", show_default=False)],
+    officer: OfficerOption = None,
+) -> None:
+    """Open a done or skipped item again (the history keeps both steps).
+
+    Example: checklist undo 3fk2
+    """
+    _work(ctx, ids, "undo", officer, None)
+
+
+@app.command()
+def skip(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="Item ids to skip.", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why it does not apply (required).",
+                                        show_default=False)] = "",
+    officer: OfficerOption = None,
+) -> None:
+    """Skip items that do not apply this time, saying why.
+
+    Example: checklist skip 3fk2 --reason 本期无终本案件
+    """
+    _work(ctx, ids, "skip", officer, reason)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id (a unique prefix is enough).",
+                                           show_default=False)],
+    officer: OfficerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one item: where it comes from, its state and its whole history.
+
+    Example: checklist show 3fk2 --json
+    """
+    from checklist.render import emit_json, show_view, stdout_console
+    from checklist.work import show as show_item
+    from checklist.work import show_json
+
+    detail = show_item(_settings(ctx).env(), item_id, officer)
+    if as_json:
+        emit_json(show_json(detail))
+    else:
+        stdout_console().print(show_view(detail))
 
 
 def main() -> None:

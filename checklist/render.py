@@ -201,3 +201,215 @@ def templates_view(templates: TemplateSet, today: date) -> RenderableType:
 def lines_to(console: Console, lines: Iterable[str], style: str = "") -> None:
     for line in lines:
         console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+# -- today -------------------------------------------------------------------------------------------
+
+
+def day_name(day: date) -> str:
+    return WEEKDAY[day.weekday()]
+
+
+def _relative(item: dict[str, Any], today: date) -> Text:
+    due = date.fromisoformat(item["due"])
+    status = item["status"]
+    if status != "open":
+        return Text(status, style="green" if status == "done" else "dim")
+    delta = (due - today).days
+    if delta < 0:
+        return Text(f"{-delta}d late", style="bold red")
+    if delta == 0:
+        return Text("today", style="bold yellow")
+    if delta == 1:
+        return Text("tomorrow")
+    return Text(f"in {delta}d", style="dim")
+
+
+PRIORITY_STYLE = {"high": ("high", "bold red"), "normal": ("norm", "dim"), "low": ("low", "dim")}
+
+
+def text_bar(done: int, total: int, width: int = 16) -> Text:
+    """A progress bar that reads without colour too: █████░░░░░."""
+    filled = width if total == 0 else round(width * done / total)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    return bar
+
+
+def campaign_marks(labels: dict[str, str]) -> dict[str, str]:
+    """A one- or two-character mark per campaign (its short name's first characters), all distinct."""
+    marks: dict[str, str] = {}
+    for key in sorted(labels):
+        label = labels[key]
+        for size in range(1, len(label) + 1):
+            mark = label[:size]
+            if mark not in marks.values():
+                break
+        else:
+            mark = key
+        marks[key] = mark
+    return marks
+
+
+def today_view(view: Any, width: int = 80) -> RenderableType:
+    """``checklist today``: overdue, due today, coming up, and the week's progress.
+
+    Below 100 columns, campaigns are shown by a one-character mark with a legend underneath, so
+    the duty's title keeps the room.
+    """
+    today = view.date
+    heading = officer_heading(view.officer, today)
+    heading.append(f" {day_name(today)}", style="dim")
+    parts: list[RenderableType] = [heading]
+    used = sorted({c for items in (view.overdue, view.due_today, view.upcoming) for i in items
+                   for c in i["campaigns"]})
+    labels = {c: view.label(c) for c in used}
+    compact = width < 100
+    marks = campaign_marks(labels) if compact else labels
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("duty", overflow="fold", min_width=16)
+    table.add_column("due", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("campaigns", overflow="fold", max_width=10 if compact else 30)
+    table.add_column("pri", no_wrap=True)
+
+    def add(item: dict[str, Any], extra: str = "") -> None:
+        due = date.fromisoformat(item["due"])
+        open_ = item["status"] == "open"
+        title = Text(item["title"], style="" if open_ else "dim")
+        if extra:
+            title.append(f" ({extra})", style="dim")
+        word, style = PRIORITY_STYLE.get(item["priority"], ("norm", "dim"))
+        table.add_row(
+            Text(view.short.get(item["id"], item["id"][:6]), style="cyan" if open_ else "dim"),
+            title,
+            f"{day_name(due)} {due:%m-%d}",
+            _relative(item, today),
+            Text(" ".join(marks.get(c, c) for c in item["campaigns"]), style="" if open_ else "dim"),
+            Text(word, style=style if open_ else "dim"),
+        )
+
+    def add_grouped(items: list[dict[str, Any]], more: str) -> None:
+        """Daily duties appear once per key: the first, with how many more there are."""
+        daily: dict[str, int] = {}
+        for item in items:
+            if item["every"] == "day":
+                daily[item["key"]] = daily.get(item["key"], 0) + 1
+        shown: set[str] = set()
+        for item in items:
+            if item["every"] != "day":
+                add(item)
+            elif item["key"] not in shown:
+                shown.add(item["key"])
+                count = daily[item["key"]] - 1
+                add(item, f"daily, {count} more {more}" if count else "")
+
+    def section(title: str, count: int, style: str) -> None:
+        if table.row_count:
+            table.add_row()
+        table.add_row("", Text(f"{title} · {count}", style=style))
+
+    if view.overdue:
+        section("Overdue", len(view.overdue), "bold red")
+        add_grouped(view.overdue, "overdue")
+    if view.due_today:
+        section("Due today", sum(1 for i in view.due_today if i["status"] == "open"), "bold yellow")
+        for item in view.due_today:
+            add(item)
+    upcoming = [i for i in view.upcoming if i["status"] == "open"]
+    if upcoming:
+        section(f"Next {view.days} days", len(upcoming), "bold")
+        add_grouped(upcoming, "to come")
+    if table.row_count:
+        parts.append(table)
+    else:
+        parts.append(Text(f"Nothing overdue and nothing due in the next {view.days} days.", style="green"))
+    if compact and marks:
+        legend = Text("  ".join(f"{marks[c]} = {labels[c]}" for c in used), style="dim")
+        parts.append(legend)
+
+    due_today = sum(1 for i in view.due_today if i["status"] == "open")
+    summary = text_bar(view.week_done, view.week_due)
+    summary.append(
+        f" this week {view.week_done}/{view.week_due} done · {len(view.overdue)} overdue · "
+        f"{due_today} due today · {len(upcoming)} coming",
+        style="bold",
+    )
+    parts.append(summary)
+    return Group(*parts)
+
+
+# -- one item -------------------------------------------------------------------------------------------
+
+
+def show_view(detail: Any) -> RenderableType:
+    item = detail.item
+    due = date.fromisoformat(item["due"])
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    head = Text(item["id"], style="cyan")
+    head.append("  ")
+    head.append(item["title"], style="bold")
+    who = f"{detail.officer.name} ({detail.officer.id})" if detail.officer.name else detail.officer.id
+    grid.add_row("officer", who)
+    grid.add_row("due", f"{due.isoformat()} {day_name(due)} · period {item['period']} ({EVERY_WORD[item['every']]})")
+    status = Text(item["status"], style="green" if item["status"] == "done" else "")
+    days = (detail.today - due).days
+    if item["status"] == "open" and days > 0:
+        status.append(f" · {days} days overdue", style="bold red")
+    if item.get("done_at"):
+        status.append(f" · {item['done_at'][:16].replace('T', ' ')}", style="dim")
+    grid.add_row("status", status)
+    grid.add_row("priority", item["priority"])
+    sources = Text()
+    for n, source in enumerate(item.get("sources", [])):
+        if n:
+            sources.append("\n")
+        label = detail.campaigns.get(source["campaign"], {}).get("short") or source["campaign"]
+        sources.append(f"{label}: ", style="bold")
+        sources.append(source["title"])
+        if source.get("absorbed"):
+            sources.append(f" ({EVERY_WORD[source['every']]}, covered by this item)", style="dim")
+    grid.add_row("campaigns", sources)
+    if item.get("tags"):
+        grid.add_row("tags", "、".join(item["tags"]))
+    if item.get("basis"):
+        grid.add_row("basis", item["basis"])
+    for field_name in ("note", "reason"):
+        if item.get(field_name):
+            grid.add_row(field_name, item[field_name])
+    parts: list[RenderableType] = [head, grid]
+    if detail.history:
+        history = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=None)
+        history.add_column("when", no_wrap=True)
+        history.add_column("who", overflow="fold")
+        history.add_column("what", overflow="fold")
+        for entry in detail.history:
+            what = Text(entry["action"], style="bold")
+            before, after = entry.get("before") or {}, entry.get("after") or {}
+            for key in sorted(set(before) | set(after)):
+                if before.get(key) != after.get(key) and key not in ("done_at", "note", "reason"):
+                    what.append(f"  {key}: {before.get(key)} → {after.get(key)}", style="dim")
+            if entry.get("note"):
+                what.append(f"  “{entry['note']}”")
+            history.add_row(entry["at"][:16].replace("T", " "), entry["actor"], what)
+        parts += [Text("history", style="bold"), history]
+    else:
+        parts.append(Text("no changes yet", style="dim"))
+    return Group(*parts)
+
+
+# -- roster -----------------------------------------------------------------------------------------------
+
+
+def roster_view(officers: list[Officer]) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("id", "name", "court", "department", "roles", "lead", "since"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("id", "since"))
+    for o in officers:
+        table.add_row(o.id, o.name, o.court, o.department, ", ".join(o.roles), o.lead,
+                      o.since.isoformat() if o.since else "")
+    return Group(table, Text(f"{len(officers)} officers", style="dim"))

@@ -1,4 +1,15 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(autouse=True)
+def _never_the_users_database(tmp_path, monkeypatch):
+    """Every test gets its own database path and data folder, whatever it forgets to set."""
+    monkeypatch.setenv("CHECKLIST_DB", str(tmp_path / "default-db" / "checklist.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    for name in ("CHECKLIST_OFFICER", "CHECKLIST_TODAY", "CHECKLIST_USER", "CHECKLIST_FAULT", "CHECKLIST_LANG"):
+        monkeypatch.delenv(name, raising=False)

@@ -83,10 +83,15 @@ def test_plan_json_follows_the_spec():
     assert {s["title"] for s in ledger["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账"}
 
 
-def test_plan_without_an_officer_is_a_usage_error():
-    result = run("plan", "--role", "officer")
-    assert result.exit_code == 2
-    assert "which officer?" in result.stderr
+def test_plan_for_an_officer_on_the_roster(tmp_path):
+    env = {"CHECKLIST_DB": str(tmp_path / "db.json")}
+    assert run("plan", env=env).exit_code == 1  # no roster yet
+    assert run("import", "roster", str(ROOT / "templates" / "roster-demo.csv"), env=env).exit_code == 0
+    missing = run("plan", env=env)
+    assert missing.exit_code == 1 and "which officer?" in missing.stderr
+    doc = json.loads(run("plan", "--officer", "DL020", "--json", env=env).stdout)
+    assert doc["officer"]["name"] == "卫国强"
+    assert doc["summary"] == {"duties": 11, "campaigns": 3, "lines": 8, "merged": 3}
 
 
 def test_bad_checklist_today_is_a_usage_error():

@@ -79,6 +79,8 @@ def _item(slot: _Slot, library_duty: Duty | None) -> PlannedItem:
     for _, duty in ordered:
         tags.extend(t for t in duty.tags if t not in tags)
     some = next(iter(slot.standing.values()))
+    bases = [library_duty.basis] if library_duty is not None else []
+    bases += [d.basis for _, d in ordered]
     return PlannedItem(
         key=some.key,
         period=slot.period.id,
@@ -91,6 +93,7 @@ def _item(slot: _Slot, library_duty: Duty | None) -> PlannedItem:
         sources=tuple(
             Source(key, duty.title, duty.every, absorbed=key not in slot.standing) for key, duty in ordered
         ),
+        basis=next((b for b in bases if b), ""),
     )
 
 

@@ -102,6 +102,7 @@ class PlannedItem:
     campaigns: tuple[str, ...]
     tags: tuple[str, ...]
     sources: tuple[Source, ...] = field(default=())
+    basis: str = ""
 
 
 @dataclass(frozen=True)

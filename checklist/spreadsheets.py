@@ -1,0 +1,359 @@
+"""Reading the spreadsheets offices live in: CSV (UTF-8 or GB18030) and XLSX.
+
+``read_sheet`` turns a file into header-mapped rows, each with the row number the user sees in
+Excel (the first line of the file is row 1), or refuses with one ``FILE:ROW: …`` line per
+problem. It is forgiving about what offices really send — title rows above the header, blank
+rows, a 合计 (total) row at the bottom, full-width characters and zero-width spaces in headers,
+English or Chinese column names — and strict about what would lose data: text is decoded
+strictly (a character that cannot be decoded is an error, never dropped), quotes must balance,
+a row may not have more cells than the header.
+
+Security: XLSX files are zip archives of XML. They are read with openpyxl, which uses defusedxml
+(no entity expansion, no external entities), after the archive's sizes are checked so a zip bomb
+is refused before anything is decompressed; sheets are capped in rows. openpyxl is imported only
+here, only when an XLSX file is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from checklist.errors import InputError, by_place
+
+MAX_CSV_ROWS = 1_000_000
+MAX_XLSX_ROWS = 150_000
+MAX_XLSX_BYTES = 200_000_000  # uncompressed, all parts together
+MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per part
+HEADER_SEARCH = 20  # a header may sit below this many title rows at most
+TOTAL_WORDS = {"合计", "总计", "小计", "合 计", "总 计"}
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean(text: str) -> str:
+    """Text as it should be matched: full-width → half-width (NFKC), zero-width spaces removed."""
+    return unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).strip()
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s_\-:：*（）()]", "", clean(text).lower())
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Sheet:
+    path: str  # as shown in messages
+    header_row: int
+    rows: list[Row]
+    columns: dict[str, str] = field(default_factory=dict)  # field → the header text in the file
+    problems: list[str] = field(default_factory=list)  # row-level problems found while reading
+
+
+def read_sheet(
+    path: Path,
+    aliases: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Sheet:
+    """Read ``path`` into rows keyed by field name (``aliases`` maps each field to its header names).
+
+    ``mapping`` adds header names (``{"承办人": "officer"}``). Raises InputError for a file that
+    cannot be read at all; row-level problems are returned in ``Sheet.problems`` so the caller
+    can add its own and report them together.
+    """
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{shown}: cannot be read: {err.strerror or err}") from None
+    kind = _sniff(data, path)
+    if kind == "xlsx":
+        records = _xlsx_records(path, shown, data, sheet)
+    else:
+        if sheet:
+            raise InputError(f"{shown}: --sheet applies to .xlsx files; this is a CSV file")
+        records = _csv_records(shown, data, encoding)
+    return _map_rows(shown, records, aliases, required, mapping or {})
+
+
+def _sniff(data: bytes, path: Path) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf").lstrip()
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path}: this is a legacy Excel (.xls) workbook; open it in Excel or WPS and save as "
+                         ".xlsx or CSV UTF-8")
+    if head[:1] == b"<" and re.match(rb"<(!doctype html|html|table|\?xml|meta)", head[:20].lower()):
+        raise InputError(f"{path}: this is a web page (HTML) saved with a spreadsheet name; open it in Excel or "
+                         "WPS and save as .xlsx or CSV UTF-8")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise InputError(f"{path}: not a valid .xlsx file (it may be damaged or truncated); save it again from "
+                         "Excel or WPS")
+    return "csv"
+
+
+# -- CSV --------------------------------------------------------------------------------------------
+
+
+def _decode(shown: str, data: bytes, encoding: str | None) -> str:
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InputError(f"{shown}: unknown encoding '{encoding}' (try utf-8 or gb18030)") from None
+        except UnicodeDecodeError as err:
+            raise InputError(f"{shown}:{_line_at(data, err.start)}: not valid {encoding} text "
+                             f"(byte {err.start}); check --encoding") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(f"{shown}:{_line_at(data, err.start + 3)}: marked as UTF-8 but byte "
+                             f"{err.start + 3} is not UTF-8; save the file again as CSV UTF-8") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{shown}: marked as UTF-16 but not valid UTF-16 text") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")  # Excel's "CSV (逗号分隔)" on Chinese Windows: GBK, a subset
+    except UnicodeDecodeError as err:
+        raise InputError(f"{shown}:{_line_at(data, err.start)}: neither UTF-8 nor GB18030 text (byte {err.start}); "
+                         "save it as CSV UTF-8, or name the encoding with --encoding") from None
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def _csv_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[int, list[Any]]]:
+    text = _decode(shown, data, encoding)
+    if "\0" in text:
+        raise InputError(f"{shown}:{text[: text.index(chr(0))].count(chr(10)) + 1}: contains a NUL byte; "
+                         "is this really a CSV file?")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[Any]]] = []
+    number = 0
+    try:
+        for cells in reader:
+            number += 1
+            if number > MAX_CSV_ROWS:
+                raise InputError(f"{shown}: more than {MAX_CSV_ROWS:,} rows; split the file")
+            records.append((number, cells))
+    except csv.Error as err:
+        raise InputError(f"{shown}:{number + 1}: unreadable CSV ({err}); check the quotes on that row") from None
+    return records
+
+
+# -- XLSX -----------------------------------------------------------------------------------------------
+
+
+def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> list[tuple[int, list[Any]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = 0
+            for info in archive.infolist():
+                total += info.file_size
+                if info.file_size > 1_000_000 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+                    raise InputError(f"{shown}: refused: '{info.filename}' expands {info.file_size // max(info.compress_size, 1)}"
+                                     f"× when unpacked (a zip bomb?)")
+            if total > MAX_XLSX_BYTES:
+                raise InputError(f"{shown}: refused: unpacks to {total / 1e6:.0f} MB, more than "
+                                 f"{MAX_XLSX_BYTES / 1e6:.0f} MB; split the workbook")
+    except zipfile.BadZipFile:
+        raise InputError(f"{shown}: not a valid .xlsx file (it may be damaged or truncated); save it again "
+                         "from Excel or WPS") from None
+
+    import warnings
+
+    import openpyxl  # defusedxml is installed with checklist, and openpyxl uses it when present
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and data validation it skips
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged file
+        raise InputError(f"{shown}: not a valid .xlsx file ({type(err).__name__}); save it again from Excel "
+                         "or WPS") from None
+    try:
+        if sheet is not None:
+            if sheet not in workbook.sheetnames:
+                raise InputError(f"{shown}: no sheet named '{sheet}' (sheets: {', '.join(workbook.sheetnames)})")
+            worksheet = workbook[sheet]
+        else:
+            worksheet = workbook.worksheets[0]
+        declared = worksheet.max_row or 0
+        if declared > MAX_XLSX_ROWS:
+            raise InputError(f"{shown}: the sheet has {declared:,} rows, more than {MAX_XLSX_ROWS:,}; "
+                             "split it or save it as CSV")
+        records = []
+        try:
+            for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if number > MAX_XLSX_ROWS:
+                    raise InputError(f"{shown}: the sheet has more than {MAX_XLSX_ROWS:,} rows; split it or save "
+                                     "it as CSV")
+                records.append((number, list(cells)))
+        except InputError:
+            raise
+        except Exception as err:
+            raise InputError(f"{shown}: the sheet cannot be read ({type(err).__name__}); save it again from "
+                             "Excel or WPS") from None
+        return records
+    finally:
+        workbook.close()
+
+
+# -- header and rows -------------------------------------------------------------------------------------
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not clean(c)) for c in cells)
+
+
+def _is_total(cells: list[Any]) -> bool:
+    first = next((c for c in cells if c is not None and (not isinstance(c, str) or clean(c))), None)
+    return isinstance(first, str) and clean(first).replace(" ", "") in TOTAL_WORDS
+
+
+def _map_rows(
+    shown: str,
+    records: list[tuple[int, list[Any]]],
+    aliases: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    mapping: dict[str, str],
+) -> Sheet:
+    lookup = {_header_key(a): name for name, names in aliases.items() for a in (name, *names)}
+    for header, name in mapping.items():
+        if name not in aliases:
+            raise InputError(f"--map {header}={name}: '{name}' is not a column this import reads "
+                             f"(it reads {', '.join(aliases)})")
+        lookup[_header_key(header)] = name
+
+    header_at = None
+    for index, (number, cells) in enumerate(records[:HEADER_SEARCH]):
+        names = {lookup.get(_header_key(str(c))) for c in cells if c is not None}
+        if required[0] in names and len(names - {None}) >= min(2, len(required)):
+            header_at = index
+            break
+    if header_at is None:
+        wanted = ", ".join(f"{f}/{aliases[f][0]}" if aliases[f] else f for f in required)
+        raise InputError(f"{shown}: no header row found in the first {HEADER_SEARCH} rows; expected columns "
+                         f"such as {wanted} (or name yours with --map 表头=column)")
+
+    header_number, header_cells = records[header_at]
+    columns: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    problems = []
+    for col, cell in enumerate(header_cells):
+        if cell is None:
+            continue
+        name = lookup.get(_header_key(str(cell)))
+        if name is None:
+            continue
+        if name in columns:
+            problems.append(f"{shown}:{header_number}: columns '{texts[name]}' and '{cell}' both mean '{name}'")
+            continue
+        columns[name] = col
+        texts[name] = str(cell).strip()
+    missing = [f for f in required if f not in columns]
+    if missing:
+        problems.append(f"{shown}:{header_number}: missing column{'s' if len(missing) > 1 else ''} "
+                        + ", ".join(f"'{f}' ({'/'.join(aliases[f][:2])})" for f in missing))
+    if problems:
+        raise InputError(f"{shown}: the header row cannot be used; nothing was imported", problems)
+
+    width = len(header_cells)
+    while width and (header_cells[width - 1] is None or not str(header_cells[width - 1]).strip()):
+        width -= 1
+    rows = []
+    row_problems = []
+    for number, cells in records[header_at + 1:]:
+        if _is_blank(cells) or _is_total(cells):
+            continue
+        extra = [c for c in cells[width:] if c is not None and str(c).strip()]
+        if extra:
+            row_problems.append(f"{shown}:{number}: has {width + len(extra)} or more cells but the header has "
+                                f"{width}; a comma inside a value needs quotes")
+            continue
+        values = {name: (cells[col] if col < len(cells) else None) for name, col in columns.items()}
+        rows.append(Row(number, values))
+    return Sheet(shown, header_number, rows, texts, row_problems)
+
+
+def refuse(sheet: Sheet, problems: list[str], what: str) -> None:
+    """Raise one InputError listing every problem, if there are any."""
+    everything = by_place(sheet.problems + problems)
+    if everything:
+        count = len(everything)
+        raise InputError(f"{count} problem{'s' if count > 1 else ''} in {sheet.path}; nothing was {what}",
+                         everything)
+
+
+# -- cell values -------------------------------------------------------------------------------------------
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+
+
+def text_of(value: Any) -> str:
+    """A cell as text: numbers without a spurious '.0', matching-clean."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return clean(str(value))
+
+
+def date_of(value: Any) -> date | str | None:
+    """A cell as a date (None if empty), or the reason it is not one."""
+    if value is None or (isinstance(value, str) and not clean(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # an Excel serial day number
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        return f"'{value}' is not a date"
+    text = clean(str(value))
+    head = text.split(" ")[0].split("T")[0]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(head)
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return f"'{text}' is not a real date"
+    return f"'{text}' is not a date (write 2026-11-09, 2026/9/1 or 2026年9月1日)"

@@ -1,0 +1,259 @@
+"""An officer's day: the list for today, and working its items (done, undo, skip, show).
+
+Every change to an item is written together with a history entry (who, when, what it was, what
+it became) in the same atomic write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from checklist.core.ids import MIN_PREFIX, normalise_prefix, short_ids
+from checklist.core.models import Officer
+from checklist.errors import InputError
+from checklist.service import Env, needs_sync, require_officer, sync_in
+from checklist.store import Session
+
+SECTIONS = ("overdue", "today", "upcoming")
+
+
+@dataclass
+class DayList:
+    """What ``checklist today`` shows: one officer's open work, sorted into sections."""
+
+    officer: Officer
+    date: date
+    days: int
+    overdue: list[dict[str, Any]]
+    due_today: list[dict[str, Any]]
+    upcoming: list[dict[str, Any]]
+    short: dict[str, str]
+    campaigns: dict[str, dict[str, str]]
+    week_due: int
+    week_done: int
+    done_today: int
+    warnings: list[str] = field(default_factory=list)
+
+    def label(self, campaign: str) -> str:
+        return self.campaigns.get(campaign, {}).get("short") or campaign
+
+
+def _priority_rank(item: dict[str, Any]) -> int:
+    return {"high": 0, "normal": 1, "low": 2}.get(item.get("priority", "normal"), 1)
+
+
+def overdue_days(item: dict[str, Any], today: date) -> int:
+    due = date.fromisoformat(item["due"])
+    return (today - due).days if item["status"] == "open" and due < today else 0
+
+
+def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
+    """The officer's overdue, due-today and coming items; syncs first if the templates changed."""
+    if days < 0:
+        raise InputError("--days must be 0 or more")
+    store = env.store()
+    warnings: list[str] = []
+    with store.session(write=True) as session:
+        officer = require_officer(session, officer_id)
+        if needs_sync(session, env):
+            warnings = sync_in(session, env).warnings
+        items = session.items(officer.id)
+        campaigns = session.meta().get("campaigns", {})
+    today = env.today
+    horizon = today + timedelta(days=days)
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    overdue, due_today, upcoming = [], [], []
+    week_due = week_done = done_today = 0
+    for item in items:
+        due = date.fromisoformat(item["due"])
+        status = item["status"]
+        if status == "withdrawn":
+            continue
+        if monday <= due <= sunday:
+            week_due += 1
+            week_done += status in ("done", "skipped")
+        if status == "done" and (item.get("done_at") or "")[:10] == today.isoformat():
+            done_today += 1
+        if due < today:
+            if status == "open":
+                overdue.append(item)
+        elif due == today:
+            due_today.append(item)
+        elif due <= horizon:
+            upcoming.append(item)
+    overdue.sort(key=lambda i: (i["due"], _priority_rank(i), i["key"]))
+    due_today.sort(key=lambda i: (i["status"] != "open", _priority_rank(i), i["key"]))
+    upcoming.sort(key=lambda i: (i["due"], _priority_rank(i), i["key"]))
+    return DayList(
+        officer=officer, date=today, days=days, overdue=overdue, due_today=due_today, upcoming=upcoming,
+        short=short_ids(i["id"] for i in items), campaigns=campaigns, week_due=week_due, week_done=week_done,
+        done_today=done_today, warnings=warnings,
+    )
+
+
+def item_json(item: dict[str, Any], today: date, short: str | None = None) -> dict[str, Any]:
+    """An item as scripts see it (SPEC.md → today --json)."""
+    return {
+        "id": item["id"], "short_id": short or item["id"][:6], "officer": item["officer"], "key": item["key"],
+        "title": item["title"], "due": item["due"], "period": item["period"], "every": item["every"],
+        "status": item["status"], "overdue_days": overdue_days(item, today), "campaigns": item["campaigns"],
+        "priority": item["priority"], "tags": item.get("tags", []), "done_at": item.get("done_at"),
+        "note": item.get("note"), "reason": item.get("reason"),
+    }
+
+
+def day_list_json(view: DayList) -> dict[str, Any]:
+    rows = []
+    for section, items in (("overdue", view.overdue), ("today", view.due_today), ("upcoming", view.upcoming)):
+        for item in items:
+            rows.append({**item_json(item, view.date, view.short.get(item["id"])), "section": section})
+    return {
+        "officer": {"id": view.officer.id, "name": view.officer.name},
+        "date": view.date.isoformat(),
+        "days": view.days,
+        "items": rows,
+        "summary": {
+            "overdue": len(view.overdue),
+            "due_today": sum(1 for i in view.due_today if i["status"] == "open"),
+            "upcoming": sum(1 for i in view.upcoming if i["status"] == "open"),
+            "done": view.done_today,
+            "week": {"due": view.week_due, "done": view.week_done},
+        },
+    }
+
+
+# -- finding an item ---------------------------------------------------------------------------------------
+
+
+def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict[str, Any]:
+    """The one item whose id starts with what the user typed (at least 4 characters)."""
+    prefix = normalise_prefix(typed)
+    if len(prefix) < MIN_PREFIX:
+        raise InputError(f"'{typed}': give at least {MIN_PREFIX} characters of the item id")
+    matches: list[dict[str, Any]] = []
+    if officer_id and session.officer(officer_id) is not None:
+        matches = [i for i in session.items(officer_id) if i["id"].startswith(prefix)]
+    if not matches:
+        owners: dict[str, list[str]] = {}
+        for iid, owner in session.find_ids(prefix):
+            owners.setdefault(owner, []).append(iid)
+        for owner, ids in owners.items():
+            matches += [i for i in session.items(owner) if i["id"] in ids]
+    if not matches:
+        raise InputError(f"no item '{typed}' (ids are shown by checklist today)")
+    if len(matches) > 1:
+        shown = ", ".join(f"{i['id']} ({i['officer']} {i['title']} {i['due']})" for i in matches[:5])
+        raise InputError(f"'{typed}' matches {len(matches)} items: {shown}; type more of the id")
+    return matches[0]
+
+
+# -- working items -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    item: dict[str, Any]
+    action: str
+    changed: bool
+    message: str
+
+
+_TRANSITIONS = {
+    # action: (allowed from, to)
+    "done": (("open",), "done"),
+    "skip": (("open",), "skipped"),
+    "undo": (("done", "skipped"), "open"),
+}
+
+
+def _refusal(item: dict[str, Any], action: str) -> str | None:
+    status = item["status"]
+    name = f"{item['id'][:6]} ({item['title']}, due {item['due']})"
+    if status == "withdrawn":
+        return f"{name} was withdrawn: no campaign asks for it any more"
+    if action == "skip" and status == "done":
+        return f"{name} is already done; undo it first to skip it"
+    if action == "done" and status == "skipped":
+        return f"{name} was skipped; undo it first to mark it done"
+    if action == "undo" and status == "open":
+        return f"{name} is open: there is nothing to undo"
+    return None
+
+
+def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None = None,
+         note: str | None = None) -> list[Change]:
+    """Mark items done, skipped (``note`` is the reason) or open again; all or nothing."""
+    allowed, target = _TRANSITIONS[action]
+    if action == "skip" and not (note and note.strip()):
+        raise InputError("say why with --reason (it is kept in the item's history)")
+    with env.store().session(write=True) as session:
+        items, problems = [], []
+        for typed in dict.fromkeys(typed_ids):
+            try:
+                items.append(resolve(session, typed, officer_id))
+            except InputError as err:
+                problems.append(err.message)
+        for item in items:
+            refusal = _refusal(item, action)
+            if refusal:
+                problems.append(refusal)
+        if problems:
+            count = len(problems)
+            raise InputError(f"{count} problem{'s' if count > 1 else ''}; nothing was changed", problems)
+        now = env.now()
+        changes = []
+        by_officer: dict[str, list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]] = {}
+        for item in items:
+            if item["status"] == target:  # done twice: nothing to do, and say so
+                changes.append(Change(item, action, False, f"{item['id'][:6]} was already {target}"))
+                continue
+            before = {k: item.get(k) for k in ("status", "done_at", "note", "reason")}
+            after = {"status": target, "done_at": now if target == "done" else None,
+                     "note": note if action == "done" else None, "reason": note if action == "skip" else None}
+            by_officer.setdefault(item["officer"], []).append((item, before, after))
+            changes.append(Change({**item, **after}, action, True, ""))
+        for owner, entries in by_officer.items():
+            history = []
+            for item, before, after in entries:
+                session.update_item(owner, item["id"], after)
+                history.append({"at": now, "actor": env.actor, "action": action, "item": item["id"],
+                                "before": before, "after": after, "note": note})
+            session.append_history(owner, history)
+        return changes
+
+
+@dataclass
+class ItemDetail:
+    item: dict[str, Any]
+    officer: Officer
+    history: list[dict[str, Any]]
+    campaigns: dict[str, dict[str, str]]
+    today: date
+
+
+def show(env: Env, typed: str, officer_id: str | None = None) -> ItemDetail:
+    from checklist.roster import officer_from_doc
+
+    with env.store().session() as session:
+        item = resolve(session, typed, officer_id)
+        officer = officer_from_doc(session.officer(item["officer"]) or {"id": item["officer"]})
+        return ItemDetail(item, officer, session.history(item["officer"], item["id"]),
+                          session.meta().get("campaigns", {}), env.today)
+
+
+def show_json(detail: ItemDetail) -> dict[str, Any]:
+    item = detail.item
+    return {
+        **item_json(item, detail.today),
+        "officer_name": detail.officer.name,
+        "sources": item.get("sources", []),
+        "basis": item.get("basis") or None,
+        "history": [
+            {"at": h["at"], "actor": h["actor"], "action": h["action"], "before": h.get("before"),
+             "after": h.get("after"), "note": h.get("note")}
+            for h in detail.history
+        ],
+    }

@@ -1,0 +1,56 @@
+"""Running the command line in tests: in-process (CliRunner) or as a real process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from checklist.cli import app
+
+ROOT = Path(__file__).parent.parent
+TEMPLATES = ROOT / "templates"
+DEMO_ROSTER = TEMPLATES / "roster-demo.csv"
+
+
+class Checklist:
+    """``checklist`` against one database, with a fixed date; ``run`` in-process, ``spawn`` as a process."""
+
+    def __init__(self, db: Path, today: str = "2026-12-02", templates: Path = TEMPLATES, user: str = "测试员"):
+        self.db = db
+        self.env = {
+            "CHECKLIST_DB": str(db), "CHECKLIST_TODAY": today, "CHECKLIST_TEMPLATES": str(templates),
+            "CHECKLIST_USER": user, "NO_COLOR": "1", "COLUMNS": "80", "CHECKLIST_OFFICER": None,
+        }
+        self.runner = CliRunner()
+
+    def run(self, *args: str, **env: str):
+        return self.runner.invoke(app, list(args), env={**self.env, **env})
+
+    def json(self, *args: str, **env: str):
+        result = self.run(*args, "--json", **env)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def spawn(self, *args: str, **env: str) -> subprocess.Popen:
+        full = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_")}
+        full.update({k: v for k, v in {**self.env, **env}.items() if v is not None})
+        return subprocess.Popen([sys.executable, "-m", "checklist", *args], env=full, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    def call(self, *args: str, **env: str) -> subprocess.CompletedProcess:
+        proc = self.spawn(*args, **env)
+        out, err = proc.communicate(timeout=120)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def snapshot(db: Path) -> dict[str, str]:
+    """Every database file (not the lock) and a hash of its bytes."""
+    files = [db, *sorted(db.with_name(db.name + ".d").rglob("*"))]
+    return {str(p.relative_to(db.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files if p.is_file()}

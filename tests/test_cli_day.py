@@ -1,0 +1,231 @@
+"""The officer's day through the command line: roster import, today, done / undo / skip / show."""
+
+import json
+
+import pytest
+
+from clitools import DEMO_ROSTER, Checklist, snapshot
+
+ROSTER_GB = """工号,姓名,法院,部门,角色,上级,起始日期
+DL001,周敏,道里区人民法院,执行一庭,承办人,DL010,2026/11/23
+DL002,吴刚,道里区人民法院,执行一庭,承办人、团队长,DL010,2026年11月23日
+DL010,陈立新,道里区人民法院,执行一庭,团队长,,2026-11-01
+NG001,蒋文,南岗区人民法院,执行一庭,承办人,,
+"""
+
+
+@pytest.fixture
+def cl(tmp_path):
+    return Checklist(tmp_path / "db.json")
+
+
+@pytest.fixture
+def loaded(cl, tmp_path):
+    roster = tmp_path / "人员名单.csv"
+    roster.write_bytes(ROSTER_GB.encode("gb18030"))
+    result = cl.run("import", "roster", str(roster))
+    assert result.exit_code == 0, result.output
+    return cl
+
+
+def test_gb18030_roster_with_chinese_headers_and_roles(cl, tmp_path):
+    roster = tmp_path / "人员名单.csv"
+    roster.write_bytes(ROSTER_GB.encode("gb18030"))
+    result = cl.run("import", "roster", str(roster))
+    assert result.exit_code == 0, result.output
+    assert "4 officers: 4 new, 0 changed, 0 unchanged; items:" in result.stdout
+    officers = {o["id"]: o for o in cl.json("roster")["officers"]}
+    assert officers["DL002"]["roles"] == ["officer", "lead"]
+    assert officers["DL002"]["since"] == "2026-11-23"
+    assert officers["DL001"]["name"] == "周敏"
+    assert officers["NG001"]["since"] == "2026-12-02"  # no start date: the day of the import
+
+
+def test_today_lists_overdue_first_then_today_then_upcoming(loaded):
+    doc = loaded.json("today", "--officer", "DL001")
+    assert doc["officer"] == {"id": "DL001", "name": "周敏"}
+    assert doc["date"] == "2026-12-02"
+    sections = [i["section"] for i in doc["items"]]
+    assert sections == sorted(sections, key=["overdue", "today", "upcoming"].index)
+    overdue = [i for i in doc["items"] if i["section"] == "overdue"]
+    assert [i["due"] for i in overdue] == sorted(i["due"] for i in overdue)  # oldest first
+    ledger = next(i for i in overdue if i["key"] == "weekly-ledger")
+    # the 攻坚 campaign's Monday beats the others' Friday; three campaigns credited, one line
+    assert (ledger["due"], ledger["period"], ledger["overdue_days"]) == ("2026-11-23", "2026-W48", 9)
+    assert ledger["campaigns"] == ["passive-enforcement-2026", "quality-year-2026", "thunder-2026"]
+    assert ledger["priority"] == "high" and ledger["status"] == "open"
+    assert doc["summary"]["overdue"] == len(overdue)
+    assert all(i["due"] <= "2026-12-09" for i in doc["items"])
+    assert not [i for i in doc["items"] if i["due"] < "2026-11-23"]  # nothing from before DL001 started
+
+
+def test_today_table_at_80_columns_with_chinese_text(loaded):
+    result = loaded.run("today", "--officer", "DL001")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "周敏 (DL001) · 道里区人民法院 执行一庭 · 2026-12-02 Wed"
+    assert all(len(line.rstrip()) <= 80 for line in lines)  # Rich measures the wide characters
+    text = result.stdout
+    assert text.index("Overdue · ") < text.index("Due today · ") < text.index("Next 7 days · ")
+    assert "9d late" in text and "专 = 专项整治  提 = 提质增效  雷 = 雷霆2026" in text
+    assert "\x1b[" not in text  # no colour codes when NO_COLOR is set or output is not a terminal
+    assert "this week 0/9 done" in lines[-1]
+
+
+def test_done_undo_skip_and_show_keep_the_history(loaded):
+    doc = loaded.json("today", "--officer", "DL001")
+    ledger = next(i for i in doc["items"] if i["key"] == "weekly-ledger")
+    alerts = next(i for i in doc["items"] if i["key"] == "node-alerts")
+    done = loaded.run("done", ledger["short_id"], alerts["id"][:5], "--note", "已报送")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.count("done") == 2
+    again = loaded.run("done", ledger["short_id"])
+    assert again.exit_code == 0 and "already done" in again.stderr
+    after = {i["id"]: i for i in loaded.json("today", "--officer", "DL001")["items"]}
+    assert ledger["id"] not in after  # done overdue items leave the list
+    assert loaded.json("today", "--officer", "DL001")["summary"]["done"] == 2  # done today
+
+    assert loaded.run("undo", ledger["id"][:4]).exit_code == 0
+    assert loaded.json("show", ledger["id"][:6])["status"] == "open"
+    refused = loaded.run("skip", ledger["id"][:6])
+    assert refused.exit_code == 1 and "--reason" in refused.stderr
+    assert loaded.run("skip", ledger["id"][:6], "--reason", "本周无攻坚案件").exit_code == 0
+
+    shown = loaded.json("show", ledger["id"][:6])
+    assert shown["status"] == "skipped" and shown["reason"] == "本周无攻坚案件"
+    assert [h["action"] for h in shown["history"]] == ["done", "undo", "skip"]
+    assert all(h["actor"] == "测试员" for h in shown["history"])
+    assert shown["history"][0]["note"] == "已报送"
+    assert shown["history"][0]["before"]["status"] == "open" and shown["history"][0]["after"]["status"] == "done"
+    assert {s["title"] for s in shown["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账",
+                                                      "每周一报攻坚案件执结情况"}
+    table = loaded.run("show", ledger["id"][:6])
+    assert "雷霆2026: 每周一报攻坚案件执结情况" in table.stdout and "本周无攻坚案件" in table.stdout
+
+
+def test_unknown_or_ambiguous_ids_change_nothing(loaded):
+    doc = loaded.json("today", "--officer", "DL001")
+    good = doc["items"][0]["id"]
+    before = snapshot(loaded.db)
+    result = loaded.run("done", good, "zzzz9", "ab")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "no item 'zzzz9' (ids are shown by checklist today)",
+        "'ab': give at least 4 characters of the item id",
+        "error: 2 problems; nothing was changed",
+    ]
+    assert snapshot(loaded.db) == before
+    assert loaded.run("undo", good).exit_code == 1  # open: nothing to undo
+
+
+def test_reimporting_the_same_roster_changes_nothing(loaded, tmp_path):
+    before = snapshot(loaded.db)
+    result = loaded.run("import", "roster", str(tmp_path / "人员名单.csv"))
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith("4 officers, all already up to date; nothing changed")
+    assert snapshot(loaded.db) == before
+
+
+def test_a_bad_roster_names_every_bad_row_and_writes_nothing(loaded, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "名单（2026年12月）\n"
+        "工号,姓名,法院,部门,角色,上级,起始日期\n"
+        "DL001,周敏,道里区人民法院,执行一庭,承办人,DL010,2026-11-23\n"
+        ",无工号,道里区人民法院,执行一庭,承办人,,\n"
+        "DL020,卫国强,道里区人民法院,执行局,,,2026-02-30\n"
+        "DL021,某某,道里区人民法院,执行局,局长,DL999,\n"
+        "DL001,周敏,道里区人民法院,执行二庭,承办人,DL010,2026-11-23\n"
+        "\n"
+        "合计,5人,,,,,\n", encoding="utf-8-sig")
+    before = snapshot(loaded.db)
+    result = loaded.run("import", "roster", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{bad}:4: id: empty",
+        f"{bad}:5: roles: empty (give at least one, e.g. officer, lead, chief or 承办人)",
+        f"{bad}:5: since: '2026-02-30' is not a real date",
+        f"{bad}:6: lead: 'DL999' is not on the roster",
+        f"{bad}:7: id: 'DL001' is also on row 3 with different details",
+        f"error: 5 problems in {bad}; nothing was imported",
+    ]
+    assert result.stdout == ""
+    assert snapshot(loaded.db) == before
+
+
+def test_dry_run_shows_changes_and_writes_nothing(loaded, tmp_path):
+    changed = tmp_path / "changed.csv"
+    changed.write_text(ROSTER_GB.replace("DL001,周敏,道里区人民法院,执行一庭", "DL001,周敏,道里区人民法院,执行二庭"),
+                       encoding="utf-8")
+    before = snapshot(loaded.db)
+    result = loaded.run("import", "roster", str(changed), "--dry-run")
+    assert result.exit_code == 0
+    assert "4 officers: 0 new, 1 changed, 3 unchanged (dry run: nothing was written)" in result.stdout
+    assert snapshot(loaded.db) == before
+
+
+def test_xlsx_roster_with_title_rows_and_excel_dates(cl, tmp_path):
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["道里区人民法院执行局人员名单"])
+    sheet.append([])
+    sheet.append(["序号", "工号", "姓名", "法院", "部门", "角色", "上级", "起始日期", "手机"])
+    sheet.append([1, "DL010", "陈立新", "道里区人民法院", "执行一庭", "团队长", None, datetime.datetime(2026, 11, 2), "139"])
+    sheet.append([2, 1001, "周敏", "道里区人民法院", "执行一庭", "承办人，团队长", "DL010", 46328, None])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    result = cl.run("import", "roster", str(path))
+    assert result.exit_code == 0, result.output
+    officers = {o["id"]: o for o in cl.json("roster")["officers"]}
+    assert officers["1001"]["since"] == "2026-11-02"  # Excel serial 46328
+    assert officers["1001"]["roles"] == ["officer", "lead"]
+    assert officers["DL010"]["since"] == "2026-11-02"
+
+
+def test_commands_that_need_a_database_do_not_create_one(cl):
+    result = cl.run("today", "--officer", "DL001")
+    assert result.exit_code == 1
+    assert "there is no database at" in result.stderr and "checklist import roster" in result.stderr
+    assert not cl.db.exists()
+
+
+def test_unknown_officer_and_missing_officer(loaded):
+    assert "no officer 'XX9'" in loaded.run("today", "--officer", "XX9").stderr
+    result = loaded.run("today")
+    assert result.exit_code == 1 and "which officer?" in result.stderr
+    assert loaded.run("today", CHECKLIST_OFFICER="DL001").exit_code == 0
+
+
+def test_demo_roster_imports_and_shows_a_list(cl):
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    doc = cl.json("today", "--officer", "DL001")
+    assert doc["summary"]["overdue"] > 0 and doc["items"]
+
+
+def test_templates_change_syncs_by_itself_and_keeps_done_work(tmp_path):
+    import shutil
+
+    from clitools import TEMPLATES
+
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    cl = Checklist(tmp_path / "db.json", templates=folder)
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    items = cl.json("today", "--officer", "DL001")["items"]
+    selfcheck = next(i for i in items if i["key"] == "passive-selfcheck")
+    ledger = next(i for i in items if i["key"] == "weekly-ledger")
+    assert cl.run("done", ledger["id"]).exit_code == 0
+    # the 专项整治 campaign is withdrawn: its open items go, done work stays
+    (folder / "passive-enforcement-2026.yaml").unlink()
+    after = {i["id"]: i for i in cl.json("today", "--officer", "DL001")["items"]}
+    assert selfcheck["id"] not in after
+    assert cl.json("show", ledger["id"])["status"] == "done"
+    assert cl.json("show", selfcheck["id"])["status"] == "withdrawn"
+    assert cl.json("show", ledger["id"])["campaigns"] == ["quality-year-2026", "thunder-2026"]
+    assert cl.run("done", selfcheck["id"]).exit_code == 1  # withdrawn: a clean refusal
+    sync = cl.run("sync")
+    assert sync.exit_code == 0 and "every item is up to date" in sync.stdout
