@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.core.merge import Plan
-from checklist.core.models import Campaign, Duty, Officer, TemplateSet
+if TYPE_CHECKING:  # the core's merge and templates are not loaded by `checklist today`
+    from checklist.core.merge import Plan
+    from checklist.core.models import Campaign, Duty, Officer, TemplateSet
 
 WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EVERY_WORD = {

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checklist.core.models import Officer
-from checklist.spreadsheets import Sheet, date_of, text_of
+
+if TYPE_CHECKING:
+    from checklist.spreadsheets import Sheet
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("工号", "人员编号", "编号", "警号", "officer", "officer_id"),
@@ -62,6 +64,8 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
 
     Leads are checked by the caller, who also knows the officers already in the database.
     """
+    from checklist.spreadsheets import date_of, text_of
+
     problems: list[str] = []
     parsed: list[RosterRow] = []
     seen: dict[str, tuple[int, Officer]] = {}

@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checklist.core.calendar import WorkCalendar
 from checklist.core.ids import item_id
-from checklist.core.models import Officer, PlannedItem, TemplateSet
+from checklist.core.models import Officer
 from checklist.errors import InputError
 from checklist.roster import officer_doc, officer_from_doc
 from checklist.store import Session, Store
+
+if TYPE_CHECKING:
+    from checklist.core.calendar import WorkCalendar
+    from checklist.core.models import PlannedItem, TemplateSet
 
 SYNC_VERSION = 1  # bump when the merge rules change, so every database re-syncs once
 
