@@ -394,6 +394,144 @@ def show(
         stdout_console().print(show_view(detail))
 
 
+# -- the lead's view ------------------------------------------------------------------------------------
+
+
+def _write_out(out: Path, text: str, *, bom: bool = False) -> None:
+    """Write a file whole or not at all (temp file, then rename)."""
+    from checklist.errors import InputError
+
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+        tmp.replace(out)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {out}: {err.strerror or err}") from None
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="Group by officer, department, court or campaign.")] = "officer",
+    week: Annotated[Optional[str], typer.Option("--week", help="A week, like 2026-W48.", show_default=False)] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="A month, like 2026-11 (default: this month).",
+                                                 show_default=False)] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="First day, like 2026-11-01.",
+                                                 show_default=False)] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last day (default: today).", show_default=False)] = None,
+    officer: Annotated[Optional[str], typer.Option(
+        "--officer", "-o", envvar="CHECKLIST_OFFICER",
+        help="Report as this lead (their team) or bureau chief (their court).", show_default=False)] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Everyone, whoever is asking.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the screen.",
+                                                show_default=False)] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Flag completion below this share.")] = 0.8,
+    late_days: Annotated[int, typer.Option("--late-days", min=0,
+                                           help="Flag items overdue by more working days than this.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """Progress as of today: due, done, on time, overdue and completion per group, and the 通报 list.
+
+    'due' counts items due from the range's start up to today; completion = done ÷ due (100% when
+    nothing is due yet). A group is flagged below the --threshold or when an item is overdue by
+    more than --late-days working days.
+
+    Example: checklist report --by department --month 2026-11 --format csv --out 2026-11.csv
+    """
+    from checklist.render import emit_json, report_view, stdout_console
+    from checklist.reporting import date_range, make_report, report_csv, report_json, report_markdown
+
+    if as_json:
+        fmt = "json"
+    if fmt not in ("table", "json", "csv", "md"):
+        raise UsageError("--format takes table, json, csv or md")
+    env = _settings(ctx).env()
+    first, last = date_range(env.today, week, month, start, end)
+    result = make_report(env, by=by, viewer_id=None if everyone else officer, start=first, end=last,
+                         threshold=threshold, late_days=late_days)
+    if fmt == "json":
+        if out:
+            import json
+
+            _write_out(out, json.dumps(report_json(result), ensure_ascii=False, indent=2) + "\n")
+        else:
+            emit_json(report_json(result))
+    elif fmt == "csv":
+        text = report_csv(result)
+        _write_out(out, text.lstrip("\ufeff"), bom=True) if out else sys.stdout.write(text)
+    elif fmt == "md":
+        text = report_markdown(result)
+        _write_out(out, text) if out else sys.stdout.write(text)
+    else:
+        console = stdout_console()
+        if out:
+            from rich.console import Console
+
+            with open(out, "w", encoding="utf-8") as handle:
+                Console(file=handle, width=120, no_color=True, highlight=False).print(report_view(result, 120))
+        else:
+            console.print(report_view(result, console.width))
+    if out:
+        typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("follow-up")
+def follow_up(
+    ctx: typer.Context,
+    args: Annotated[list[str], typer.Argument(metavar="[close] ID", help="The item; 'close ID' closes it.",
+                                              show_default=False)],
+    note: Annotated[Optional[str], typer.Option("--note", "-n", help="What you ask for (required to open).",
+                                                show_default=False)] = None,
+    days: Annotated[int, typer.Option("--days", min=1, help="Working days to reply in.")] = 3,
+    officer: OfficerOption = None,
+) -> None:
+    """Open a follow-up (督办) on an item, or close it once you have checked the reply.
+
+    An open follow-up tops the officer's `today` list, done or not, until it is closed.
+
+    Example: checklist follow-up 3fk2 --note 请说明逾期原因并于三日内整改 ; checklist follow-up close 3fk2
+    """
+    from checklist.work import close_follow_up, open_follow_up, open_follow_up_on
+
+    env = _settings(ctx).env()
+    if args[0] == "close":
+        if len(args) != 2:
+            raise UsageError("follow-up close takes one item id")
+        item = close_follow_up(env, args[1], note, officer)
+        typer.echo(f"{item['id'][:6]}  follow-up closed  {item['title']}")
+        return
+    if len(args) != 1:
+        raise UsageError("follow-up takes one item id (or 'close ID')")
+    item = open_follow_up_on(env, args[0], note or "", days, officer)
+    current = open_follow_up(item) or {}
+    typer.echo(f"{item['id'][:6]}  follow-up opened  {item['title']}  (reply by {current.get('reply_due')})")
+
+
+@app.command("follow-ups")
+def follow_ups(
+    ctx: typer.Context,
+    officer: Annotated[Optional[str], typer.Option(
+        "--officer", "-o", envvar="CHECKLIST_OFFICER", help="As this lead (their team) or chief (their court).",
+        show_default=False)] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Everyone's, whoever is asking.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List open follow-ups (督办), oldest first, with how long each has been open.
+
+    Example: checklist follow-ups --officer DL020
+    """
+    from checklist.render import emit_json, follow_ups_view, stdout_console
+    from checklist.work import follow_ups_json, list_follow_ups
+
+    listing = list_follow_ups(_settings(ctx).env(), None if everyone else officer)
+    if as_json:
+        emit_json(follow_ups_json(listing))
+    else:
+        stdout_console().print(follow_ups_view(listing))
+
+
 def main() -> None:
     try:
         app(prog_name="checklist")

@@ -262,7 +262,7 @@ def today_view(view: Any, width: int = 80) -> RenderableType:
     heading = officer_heading(view.officer, today)
     heading.append(f" {day_name(today)}", style="dim")
     parts: list[RenderableType] = [heading]
-    used = sorted({c for items in (view.overdue, view.due_today, view.upcoming) for i in items
+    used = sorted({c for items in (view.follow_ups, view.overdue, view.due_today, view.upcoming) for i in items
                    for c in i["campaigns"]})
     labels = {c: view.label(c) for c in used}
     compact = width < 100
@@ -312,6 +312,14 @@ def today_view(view: Any, width: int = 80) -> RenderableType:
             table.add_row()
         table.add_row("", Text(f"{title} · {count}", style=style))
 
+    if view.follow_ups:
+        from checklist.work import open_follow_up
+
+        section("Follow-ups (督办)", len(view.follow_ups), "bold magenta")
+        for item in view.follow_ups:
+            follow_up = open_follow_up(item) or {}
+            add(item, f"督办 {follow_up.get('by', '')}: {follow_up.get('note', '')}; reply by "
+                      f"{follow_up.get('reply_due', '')[5:]}")
     if view.overdue:
         section("Overdue", len(view.overdue), "bold red")
         add_grouped(view.overdue, "overdue")
@@ -333,8 +341,9 @@ def today_view(view: Any, width: int = 80) -> RenderableType:
 
     due_today = sum(1 for i in view.due_today if i["status"] == "open")
     summary = text_bar(view.week_done, view.week_due)
+    follow = f"{len(view.follow_ups)} follow-up{'s' if len(view.follow_ups) != 1 else ''} · " if view.follow_ups else ""
     summary.append(
-        f" this week {view.week_done}/{view.week_due} done · {len(view.overdue)} overdue · "
+        f" this week {view.week_done}/{view.week_due} done · {follow}{len(view.overdue)} overdue · "
         f"{due_today} due today · {len(upcoming)} coming",
         style="bold",
     )
@@ -414,3 +423,97 @@ def roster_view(officers: list[Officer]) -> RenderableType:
         table.add_row(o.id, o.name, o.court, o.department, ", ".join(o.roles), o.lead,
                       o.since.isoformat() if o.since else "")
     return Group(table, Text(f"{len(officers)} officers", style="dim"))
+
+
+# -- report -----------------------------------------------------------------------------------------------
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def report_view(result: Any, width: int = 100) -> RenderableType:
+    """The lead's view: a row per group with a progress bar, the weekly trend, and the 通报 list."""
+    from checklist.reporting import weeks_label
+
+    report = result.report
+    heading = Text()
+    heading.append(f"Report {weeks_label(report.start, report.end)}", style="bold")
+    heading.append(f" ({report.start} … {report.end}) · as of {report.as_of} · by {report.by} · "
+                   f"{result.scope}", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(report.by, overflow="fold", min_width=8)
+    for name in ("due", "done", "on time", "overdue", "督办"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("completion", no_wrap=True)
+    table.add_column("on-time %", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    bar_width = 10 if width >= 100 else 6
+    for row in report.rows:
+        name = Text(row.name)
+        if report.by == "officer" and row.name != row.group:
+            name.append(f" {row.group}", style="dim")
+        completion = text_bar(row.done, row.due, bar_width) if row.due else Text("·" * bar_width, style="dim")
+        completion.append(f" {_percent(row.completion):>4}", style="bold red" if row.flagged else "")
+        table.add_row(
+            name, str(row.due), str(row.done), str(row.on_time),
+            Text(str(row.overdue), style="red" if row.overdue else ""),
+            Text(str(row.follow_ups), style="magenta" if row.follow_ups else ""),
+            completion, _percent(row.on_time_rate), Text("⚑" if row.flagged else "", style="bold red"),
+        )
+    parts: list[RenderableType] = [heading, table]
+
+    if len(report.trend) > 1:
+        trend = Text("trend", style="bold")
+        for point in report.trend:
+            trend.append(f"  {point.week[-3:]} ", style="dim")
+            if point.completion is None:
+                trend.append("·    —", style="dim")
+            else:
+                spark = SPARKS[min(len(SPARKS) - 1, int(point.completion * (len(SPARKS) - 1) + 0.5))]
+                trend.append(spark, style="green" if point.completion >= report.threshold else "red")
+                trend.append(f" {_percent(point.completion):>4}")
+        parts.append(trend)
+
+    laggards = report.laggards
+    if laggards:
+        parts.append(Text(f"通报 · {len(laggards)} flagged, worst first", style="bold red"))
+        for n, row in enumerate(laggards, 1):
+            line = Text(f"{n}. ", style="bold")
+            line.append(row.name, style="bold")
+            if row.responsible is not None and report.by != "officer":
+                line.append(f" — responsible: {row.responsible.name or row.responsible.id}")
+            line.append(f" — {'; '.join(row.flags)}", style="red")
+            parts.append(line)
+            for item in row.late[:3]:
+                owner = result.names.get(item.officer, item.officer)
+                late = Text(f"   {item.title}", style="")
+                late.append(f"  {owner} · due {item.due:%m-%d} · {item.overdue_days}d late", style="dim")
+                parts.append(late)
+            if len(row.late) > 3:
+                parts.append(Text(f"   … and {len(row.late) - 3} more late", style="dim"))
+    else:
+        parts.append(Text("Nobody is flagged.", style="green"))
+    return Group(*parts)
+
+
+def follow_ups_view(listing: Any) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("id", "officer", "duty", "asked", "open", "reply by"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("id", "open", "reply by"))
+    today = listing.today
+    for officer, item, follow_up in listing.rows:
+        opened = date.fromisoformat(follow_up["opened_at"][:10])
+        reply = date.fromisoformat(follow_up["reply_due"])
+        duty = Text(item["title"])
+        duty.append(f" ({item['status']})", style="green" if item["status"] == "done" else "dim")
+        table.add_row(
+            Text(item["id"][:6], style="cyan"), officer.name or officer.id, duty,
+            f"{follow_up['by']}: {follow_up['note']}", f"{(today - opened).days}d",
+            Text(f"{reply:%m-%d}", style="bold red" if reply < today else ""),
+        )
+    if not listing.rows:
+        return Text(f"No open follow-ups ({listing.scope}).", style="green")
+    return Group(Text(f"Open follow-ups (督办) · {listing.scope} · oldest first", style="bold"), table)

@@ -16,7 +16,7 @@ from checklist.errors import InputError
 from checklist.service import Env, needs_sync, require_officer, sync_in
 from checklist.store import Session
 
-SECTIONS = ("overdue", "today", "upcoming")
+SECTIONS = ("follow_up", "overdue", "today", "upcoming")
 
 
 @dataclass
@@ -26,6 +26,7 @@ class DayList:
     officer: Officer
     date: date
     days: int
+    follow_ups: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     due_today: list[dict[str, Any]]
     upcoming: list[dict[str, Any]]
@@ -65,7 +66,7 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
     horizon = today + timedelta(days=days)
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
-    overdue, due_today, upcoming = [], [], []
+    follow_ups, overdue, due_today, upcoming = [], [], [], []
     week_due = week_done = done_today = 0
     for item in items:
         due = date.fromisoformat(item["due"])
@@ -77,18 +78,21 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
             week_done += status in ("done", "skipped")
         if status == "done" and (item.get("done_at") or "")[:10] == today.isoformat():
             done_today += 1
-        if due < today:
+        if open_follow_up(item) is not None:
+            follow_ups.append(item)  # 督办 tops the list until the lead closes it, done or not
+        elif due < today:
             if status == "open":
                 overdue.append(item)
         elif due == today:
             due_today.append(item)
         elif due <= horizon:
             upcoming.append(item)
+    follow_ups.sort(key=lambda i: (open_follow_up(i) or {}).get("opened_at", ""))
     overdue.sort(key=lambda i: (i["due"], _priority_rank(i), i["key"]))
     due_today.sort(key=lambda i: (i["status"] != "open", _priority_rank(i), i["key"]))
     upcoming.sort(key=lambda i: (i["due"], _priority_rank(i), i["key"]))
     return DayList(
-        officer=officer, date=today, days=days, overdue=overdue, due_today=due_today, upcoming=upcoming,
+        officer=officer, date=today, days=days, follow_ups=follow_ups, overdue=overdue, due_today=due_today, upcoming=upcoming,
         short=short_ids(i["id"] for i in items), campaigns=campaigns, week_due=week_due, week_done=week_done,
         done_today=done_today, warnings=warnings,
     )
@@ -101,13 +105,21 @@ def item_json(item: dict[str, Any], today: date, short: str | None = None) -> di
         "title": item["title"], "due": item["due"], "period": item["period"], "every": item["every"],
         "status": item["status"], "overdue_days": overdue_days(item, today), "campaigns": item["campaigns"],
         "priority": item["priority"], "tags": item.get("tags", []), "done_at": item.get("done_at"),
-        "note": item.get("note"), "reason": item.get("reason"),
+        "note": item.get("note"), "reason": item.get("reason"), "follow_up": open_follow_up(item),
     }
+
+
+def open_follow_up(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The item's open follow-up (督办), if a lead has opened one and not closed it."""
+    follow_ups = item.get("follow_ups") or []
+    return follow_ups[-1] if follow_ups and not follow_ups[-1].get("closed_at") else None
 
 
 def day_list_json(view: DayList) -> dict[str, Any]:
     rows = []
-    for section, items in (("overdue", view.overdue), ("today", view.due_today), ("upcoming", view.upcoming)):
+    sections = (("follow_up", view.follow_ups), ("overdue", view.overdue), ("today", view.due_today),
+                ("upcoming", view.upcoming))
+    for section, items in sections:
         for item in items:
             rows.append({**item_json(item, view.date, view.short.get(item["id"])), "section": section})
     return {
@@ -116,6 +128,7 @@ def day_list_json(view: DayList) -> dict[str, Any]:
         "days": view.days,
         "items": rows,
         "summary": {
+            "follow_ups": len(view.follow_ups),
             "overdue": len(view.overdue),
             "due_today": sum(1 for i in view.due_today if i["status"] == "open"),
             "upcoming": sum(1 for i in view.upcoming if i["status"] == "open"),
@@ -210,8 +223,9 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
             if item["status"] == target:  # done twice: nothing to do, and say so
                 changes.append(Change(item, action, False, f"{item['id'][:6]} was already {target}"))
                 continue
-            before = {k: item.get(k) for k in ("status", "done_at", "note", "reason")}
+            before = {k: item.get(k) for k in ("status", "done_at", "skipped_at", "note", "reason")}
             after = {"status": target, "done_at": now if target == "done" else None,
+                     "skipped_at": now if target == "skipped" else None,
                      "note": note if action == "done" else None, "reason": note if action == "skip" else None}
             by_officer.setdefault(item["officer"], []).append((item, before, after))
             changes.append(Change({**item, **after}, action, True, ""))
@@ -255,5 +269,102 @@ def show_json(detail: ItemDetail) -> dict[str, Any]:
             {"at": h["at"], "actor": h["actor"], "action": h["action"], "before": h.get("before"),
              "after": h.get("after"), "note": h.get("note")}
             for h in detail.history
+        ],
+    }
+
+
+# -- follow-ups (督办) -----------------------------------------------------------------------------------
+
+
+def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id: str | None = None) -> dict[str, Any]:
+    """A lead asks for a reply on an item within ``days`` working days; it tops the officer's list."""
+    from checklist.calendars import work_calendar
+    from checklist.loader import load_templates
+
+    if not note.strip():
+        raise InputError("say what you want done with --note (the officer sees it)")
+    if days < 1:
+        raise InputError("--days must be at least 1 working day")
+    calendar = work_calendar(load_templates(env.templates))
+    with env.store().session(write=True) as session:
+        item = resolve(session, typed, officer_id)
+        name = f"{item['id'][:6]} ({item['title']})"
+        if item["status"] == "withdrawn":
+            raise InputError(f"{name} was withdrawn: no campaign asks for it any more")
+        current = open_follow_up(item)
+        if current is not None:
+            raise InputError(f"{name} already has an open follow-up from {current['by']} "
+                             f"(since {current['opened_at'][:10]}); close it first")
+        now = env.now()
+        follow_up = {"opened_at": now, "by": env.actor, "note": note.strip(),
+                     "reply_due": calendar.add_workdays(env.today, days).isoformat(), "closed_at": None}
+        follow_ups = [*(item.get("follow_ups") or []), follow_up]
+        session.update_item(item["officer"], item["id"], {"follow_ups": follow_ups})
+        session.append_history(item["officer"], [{
+            "at": now, "actor": env.actor, "action": "follow-up", "item": item["id"],
+            "before": {"follow_up": None}, "after": {"follow_up": "open", "reply_due": follow_up["reply_due"]},
+            "note": follow_up["note"]}])
+        return {**item, "follow_ups": follow_ups}
+
+
+def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: str | None = None) -> dict[str, Any]:
+    """The lead has checked the reply: the follow-up is closed and leaves the officer's list."""
+    with env.store().session(write=True) as session:
+        item = resolve(session, typed, officer_id)
+        current = open_follow_up(item)
+        if current is None:
+            closed = [f for f in item.get("follow_ups") or [] if f.get("closed_at")]
+            when = f" (the last one was closed on {closed[-1]['closed_at'][:10]})" if closed else ""
+            raise InputError(f"{item['id'][:6]} ({item['title']}) has no open follow-up{when}")
+        now = env.now()
+        current = {**current, "closed_at": now, "closed_by": env.actor, "close_note": note}
+        follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
+        session.update_item(item["officer"], item["id"], {"follow_ups": follow_ups})
+        session.append_history(item["officer"], [{
+            "at": now, "actor": env.actor, "action": "follow-up-close", "item": item["id"],
+            "before": {"follow_up": "open"}, "after": {"follow_up": "closed"}, "note": note}])
+        return {**item, "follow_ups": follow_ups}
+
+
+@dataclass
+class FollowUpList:
+    rows: list[tuple[Officer, dict[str, Any], dict[str, Any]]]  # officer, item, open follow-up
+    today: date
+    scope: str
+
+
+def list_follow_ups(env: Env, viewer_id: str | None = None) -> FollowUpList:
+    """Open follow-ups in the viewer's scope (their team or court; everyone without a viewer), oldest first."""
+    from checklist.core.report import scope
+    from checklist.roster import officer_from_doc
+
+    with env.store().session() as session:
+        officers = [officer_from_doc(d) for d in session.officers()]
+        viewer = require_officer(session, viewer_id) if viewer_id else None
+        members, label = scope(officers, viewer)
+        rows = []
+        for officer in members:
+            for item in session.items(officer.id):
+                current = open_follow_up(item)
+                if current is not None:
+                    rows.append((officer, item, current))
+    rows.sort(key=lambda r: r[2]["opened_at"])
+    return FollowUpList(rows, env.today, label)
+
+
+def follow_ups_json(listing: FollowUpList) -> dict[str, Any]:
+    today = listing.today
+    return {
+        "date": today.isoformat(),
+        "scope": listing.scope,
+        "follow_ups": [
+            {
+                "id": item["id"], "officer": {"id": officer.id, "name": officer.name}, "title": item["title"],
+                "due": item["due"], "status": item["status"], "opened_at": f["opened_at"], "by": f["by"],
+                "note": f["note"], "reply_due": f["reply_due"],
+                "open_days": (today - date.fromisoformat(f["opened_at"][:10])).days,
+                "reply_overdue": f["reply_due"] < today.isoformat(),
+            }
+            for officer, item, f in listing.rows
         ],
     }

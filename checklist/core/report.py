@@ -1,0 +1,251 @@
+"""Progress reports: who is behind, by officer, department, court or campaign (SPEC.md → report).
+
+For a date range and an as-of date, each group counts the items due from the range's start up to
+the earlier of its end and the as-of date:
+
+* ``due`` — items due so far; skipped items (the duty did not apply, with a reason) and
+  withdrawn ones are left out and ``skipped`` counts the former;
+* ``done`` — of those, done by the as-of date; ``on_time`` — done no later than their due date;
+* ``overdue`` — not done and due before the as-of date;
+* ``completion`` = done ÷ due and ``on_time_rate`` = on time ÷ due, both 1.0 when nothing is due;
+* ``follow_ups`` — open follow-ups (督办) on the group's items.
+
+A group is flagged when its completion is below the threshold or any item is overdue by more
+than ``late_days`` working days. In ``by="campaign"`` an item counts once for every campaign it
+credits; everywhere else it counts once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable
+
+from checklist.core.calendar import WorkCalendar
+from checklist.core.models import Officer
+
+GROUPINGS = ("officer", "department", "court", "campaign")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    id: str
+    officer: str
+    key: str
+    title: str
+    due: date
+    status: str  # open | done | skipped | withdrawn
+    done_on: date | None
+    campaigns: tuple[str, ...]
+    follow_up_open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LateItem:
+    id: str
+    officer: str
+    title: str
+    due: date
+    overdue_days: int
+    overdue_workdays: int
+
+
+@dataclass
+class GroupRow:
+    group: str
+    name: str
+    due: int = 0
+    done: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    skipped: int = 0
+    follow_ups: int = 0
+    late: list[LateItem] = field(default_factory=list)
+    responsible: Officer | None = None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def completion(self) -> float:
+        return self.done / self.due if self.due else 1.0
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.due if self.due else 1.0
+
+    @property
+    def max_overdue_workdays(self) -> int:
+        return max((i.overdue_workdays for i in self.late), default=0)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass
+class TrendPoint:
+    week: str
+    due: int
+    done: int
+
+    @property
+    def completion(self) -> float | None:
+        return self.done / self.due if self.due else None
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    as_of: date
+    by: str
+    rows: list[GroupRow]
+    trend: list[TrendPoint]
+    threshold: float
+    late_days: int
+
+    @property
+    def laggards(self) -> list[GroupRow]:
+        """Flagged groups, worst first: lowest completion, then the longest overdue."""
+        flagged = [r for r in self.rows if r.flagged]
+        return sorted(flagged, key=lambda r: (r.completion, -r.max_overdue_workdays, -r.overdue, r.group))
+
+
+def _counted(item: ReportItem, start: date, until: date) -> bool:
+    return item.status != "withdrawn" and start <= item.due <= until
+
+
+def _done_by(item: ReportItem, day: date) -> bool:
+    return item.status == "done" and item.done_on is not None and item.done_on <= day
+
+
+def group_keys(by: str, officer: Officer, item: ReportItem | None = None) -> list[tuple[str, str]]:
+    """The (group id, display name) pairs an officer's item counts in."""
+    if by == "officer":
+        return [(officer.id, officer.name or officer.id)]
+    if by == "department":
+        return [(f"{officer.court}/{officer.department}", f"{officer.court} {officer.department}".strip())]
+    if by == "court":
+        return [(officer.court, officer.court)]
+    return [(c, c) for c in (item.campaigns if item else ())]
+
+
+def _responsible(by: str, group: str, members: list[Officer]) -> Officer | None:
+    if by == "officer":
+        return members[0] if members else None
+    if by == "department":
+        leads = sorted((o for o in members if "lead" in o.roles), key=lambda o: o.id)
+        if leads:
+            return leads[0]
+        return None
+    if by == "court":
+        chiefs = sorted((o for o in members if "chief" in o.roles), key=lambda o: o.id)
+        return chiefs[0] if chiefs else None
+    return None
+
+
+def build_report(
+    officers: Iterable[Officer],
+    items: Iterable[ReportItem],
+    *,
+    by: str,
+    start: date,
+    end: date,
+    as_of: date,
+    calendar: WorkCalendar,
+    threshold: float = 0.8,
+    late_days: int = 5,
+    campaigns: dict[str, str] | None = None,
+) -> Report:
+    """Count every group's items over ``start``..``end`` as of ``as_of`` (see the module's rules).
+
+    ``campaigns`` maps campaign keys to display names; with ``by="campaign"`` every campaign in it
+    gets a row, even one with nothing due yet.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    officers = list(officers)
+    by_id = {o.id: o for o in officers}
+    until = min(end, as_of)
+    rows: dict[str, GroupRow] = {}
+    members: dict[str, list[Officer]] = {}
+    if by == "campaign":
+        for key, name in sorted((campaigns or {}).items()):
+            rows[key] = GroupRow(key, name)
+    else:
+        for officer in sorted(officers, key=lambda o: o.id):
+            for key, name in group_keys(by, officer):
+                rows.setdefault(key, GroupRow(key, name))
+                members.setdefault(key, []).append(officer)
+
+    week_counts: dict[str, list[int]] = {}
+    for item in items:
+        officer = by_id.get(item.officer)
+        if officer is None or not _counted(item, start, until):
+            continue
+        for key, name in group_keys(by, officer, item):
+            row = rows.setdefault(key, GroupRow(key, (campaigns or {}).get(key, name)))
+            if item.status == "skipped":
+                row.skipped += 1
+                continue
+            row.due += 1
+            if item.follow_up_open:
+                row.follow_ups += 1
+            if _done_by(item, as_of):
+                row.done += 1
+                if item.done_on is not None and item.done_on <= item.due:
+                    row.on_time += 1
+            elif item.due < as_of:
+                row.overdue += 1
+                row.late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
+                                         calendar.workdays_between(item.due, as_of)))
+        if item.status != "skipped":
+            iso = item.due.isocalendar()
+            counts = week_counts.setdefault(f"{iso.year}-W{iso.week:02d}", [0, 0])
+            counts[0] += 1
+            counts[1] += _done_by(item, min(as_of, item.due + timedelta(days=6 - item.due.weekday())))
+
+    for key, row in rows.items():
+        row.late.sort(key=lambda i: (i.due, i.officer, i.title))
+        row.responsible = _responsible(by, key, members.get(key, []))
+        if row.due and row.completion < threshold:
+            row.flags.append(f"completion {row.completion:.0%} is below {threshold:.0%}")
+        if row.max_overdue_workdays > late_days:
+            row.flags.append(f"overdue by {row.max_overdue_workdays} working days (more than {late_days})")
+
+    trend = []
+    week = start - timedelta(days=start.weekday())
+    while week <= until:
+        iso = week.isocalendar()
+        label = f"{iso.year}-W{iso.week:02d}"
+        due, done = week_counts.get(label, (0, 0))
+        trend.append(TrendPoint(label, due, done))
+        week += timedelta(days=7)
+    return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days)
+
+
+def scope(officers: Iterable[Officer], viewer: Officer | None) -> tuple[list[Officer], str]:
+    """Whom a report covers, and how to say it.
+
+    A bureau chief (role ``chief``) sees their court; anyone else sees themselves and everyone
+    whose chain of leads reaches them (their team); no viewer means everyone.
+    """
+    everyone = sorted(officers, key=lambda o: o.id)
+    if viewer is None:
+        return everyone, "everyone"
+    if "chief" in viewer.roles:
+        return [o for o in everyone if o.court == viewer.court], viewer.court or "everyone"
+    leads = {o.id: o.lead for o in everyone}
+
+    def reaches(officer_id: str) -> bool:
+        seen = set()
+        current = officer_id
+        while current and current not in seen:
+            if current == viewer.id:
+                return True
+            seen.add(current)
+            current = leads.get(current, "")
+        return False
+
+    team = [o for o in everyone if reaches(o.id)]
+    label = f"{viewer.name or viewer.id}'s team" if len(team) > 1 else (viewer.name or viewer.id)
+    return team, label

@@ -1,0 +1,196 @@
+"""`checklist report`: gather the items in the viewer's scope, count them, and write the result.
+
+The counting rules live in ``checklist.core.report``; this module chooses the date range and the
+scope, reads the items, and turns the report into JSON, CSV or Markdown (the Rich table is in
+``checklist.render``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report, scope
+from checklist.errors import UsageError
+from checklist.service import Env, require_officer
+
+
+def date_range(today: date, week: str | None, month: str | None, start: str | None,
+               end: str | None) -> tuple[date, date]:
+    """The report's range: a week, a month, or from/to; by default the month of ``today``."""
+    from checklist.core.periods import parse_period, period_of
+
+    chosen = [name for name, value in (("--week", week), ("--month", month), ("--from/--to", start or end))
+              if value]
+    if len(chosen) > 1:
+        raise UsageError(f"give one of --week, --month or --from/--to, not {' and '.join(chosen)}")
+    try:
+        if week:
+            period = parse_period(week)
+            if period.every != "week":
+                raise ValueError
+            return period.start, period.end
+        if month:
+            period = parse_period(month)
+            if period.every != "month":
+                raise ValueError
+            return period.start, period.end
+    except ValueError:
+        what = "--week takes a week like 2026-W48" if week else "--month takes a month like 2026-11"
+        raise UsageError(what) from None
+    if start or end:
+        try:
+            first = date.fromisoformat(start) if start else date(today.year, today.month, 1)
+            last = date.fromisoformat(end) if end else today
+        except ValueError:
+            raise UsageError("--from and --to take dates like 2026-11-01") from None
+        if first > last:
+            raise UsageError(f"--from {first} is after --to {last}")
+        return first, last
+    month_period = period_of("month", today)
+    return month_period.start, month_period.end
+
+
+@dataclass
+class ReportResult:
+    report: Report
+    scope: str
+    campaigns: dict[str, str]
+    names: dict[str, str]  # officer id → name, for the 通报 list
+
+
+def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
+                threshold: float = 0.8, late_days: int = 5) -> ReportResult:
+    from checklist.calendars import work_calendar
+    from checklist.loader import load_templates
+    from checklist.roster import officer_from_doc
+    from checklist.work import open_follow_up
+
+    if by not in GROUPINGS:
+        raise UsageError(f"--by takes one of {', '.join(GROUPINGS)}")
+    if not 0 <= threshold <= 1:
+        raise UsageError("--threshold is a share between 0 and 1, like 0.8")
+    calendar = work_calendar(load_templates(env.templates))
+    with env.store().session() as session:
+        officers = [officer_from_doc(d) for d in session.officers()]
+        viewer = require_officer(session, viewer_id) if viewer_id else None
+        members, label = scope(officers, viewer)
+        items: list[ReportItem] = []
+        for officer in members:
+            for doc in session.items(officer.id):
+                due = date.fromisoformat(doc["due"])
+                if not start <= due <= end:
+                    continue
+                done_at = doc.get("done_at")
+                items.append(ReportItem(
+                    id=doc["id"], officer=officer.id, key=doc["key"], title=doc["title"], due=due,
+                    status=doc["status"], done_on=date.fromisoformat(done_at[:10]) if done_at else None,
+                    campaigns=tuple(doc["campaigns"]), follow_up_open=open_follow_up(doc) is not None,
+                ))
+        meta = session.meta().get("campaigns", {})
+    campaigns = {
+        key: c.get("short") or c.get("name") or key for key, c in meta.items()
+        if date.fromisoformat(c["start"]) <= end and date.fromisoformat(c["end"]) >= start
+    }
+    report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
+                          threshold=threshold, late_days=late_days, campaigns=campaigns)
+    return ReportResult(report, label, campaigns, {o.id: o.name for o in members})
+
+
+# -- output formats --------------------------------------------------------------------------------------
+
+
+def row_json(row: GroupRow) -> dict[str, Any]:
+    return {
+        "group": row.group, "name": row.name, "due": row.due, "done": row.done, "on_time": row.on_time,
+        "overdue": row.overdue, "skipped": row.skipped, "follow_ups": row.follow_ups,
+        "completion": round(row.completion, 4), "on_time_rate": round(row.on_time_rate, 4),
+        "max_overdue_workdays": row.max_overdue_workdays, "flagged": row.flagged, "flags": row.flags,
+    }
+
+
+def report_json(result: ReportResult) -> dict[str, Any]:
+    report = result.report
+    return {
+        "from": report.start.isoformat(), "to": report.end.isoformat(), "as_of": report.as_of.isoformat(),
+        "by": report.by, "scope": result.scope, "threshold": report.threshold, "late_days": report.late_days,
+        "rows": [row_json(r) for r in report.rows],
+        "laggards": [
+            {
+                **row_json(r),
+                "responsible": {"id": r.responsible.id, "name": r.responsible.name} if r.responsible else None,
+                "late": [{"id": i.id, "officer": i.officer, "officer_name": result.names.get(i.officer, ""),
+                          "title": i.title, "due": i.due.isoformat(), "overdue_days": i.overdue_days,
+                          "overdue_workdays": i.overdue_workdays} for i in r.late],
+            }
+            for r in report.laggards
+        ],
+        "trend": [{"week": p.week, "due": p.due, "done": p.done,
+                   "completion": None if p.completion is None else round(p.completion, 4)} for p in report.trend],
+    }
+
+
+CSV_COLUMNS = ("group", "name", "due", "done", "on_time", "overdue", "skipped", "follow_ups", "completion",
+               "on_time_rate", "max_overdue_workdays", "flagged")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell no spreadsheet will run as a formula: text starting with = + - @ tab or CR gets a '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def report_csv(result: ReportResult) -> str:
+    """UTF-8 with a BOM (so Excel opens it cleanly), one row per group."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in result.report.rows:
+        data = row_json(row)
+        data["flagged"] = "yes" if row.flagged else "no"
+        writer.writerow([safe_cell(data[c]) for c in CSV_COLUMNS])
+    return "\ufeff" + out.getvalue()
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(result: ReportResult) -> str:
+    report = result.report
+    lines = [
+        f"# Report {report.start} … {report.end} (as of {report.as_of}), by {report.by}",
+        "",
+        f"Scope: {_md(result.scope)}",
+        "",
+        "| group | due | done | on time | overdue | follow-ups | completion | on-time rate | flag |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in report.rows:
+        lines.append(
+            f"| {_md(row.name)} | {row.due} | {row.done} | {row.on_time} | {row.overdue} | {row.follow_ups} | "
+            f"{row.completion:.0%} | {row.on_time_rate:.0%} | {'⚑' if row.flagged else ''} |"
+        )
+    if report.laggards:
+        lines += ["", "## 通报 (flagged, worst first)", ""]
+        for n, row in enumerate(report.laggards, 1):
+            who = f" — responsible: {_md(row.responsible.name or row.responsible.id)}" if row.responsible else ""
+            lines.append(f"{n}. **{_md(row.name)}**{who}: {'; '.join(_md(f) for f in row.flags)}")
+            for item in row.late[:5]:
+                owner = result.names.get(item.officer, item.officer)
+                lines.append(f"   - {_md(item.title)} ({_md(owner)}, due {item.due}, {item.overdue_days} days late)")
+    return "\n".join(lines) + "\n"
+
+
+def weeks_label(start: date, end: date) -> str:
+    days = (end - start).days + 1
+    if days == 7 and start.weekday() == 0:
+        iso = start.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and start.month == end.month:
+        return f"{start:%Y-%m}"
+    return f"{start} … {end}"
