@@ -17,12 +17,26 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
+try:
+    from typer._click.exceptions import ClickException as click_exceptions
+except ImportError:  # pragma: no cover - typer versions that use click itself
+    from click.exceptions import ClickException as click_exceptions
+
 from checklist import __version__, paths
 from checklist.errors import ChecklistError, UsageError
 
 
+COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "follow-up", "follow-ups", "import",
+                 "export", "roster", "sync", "templates", "path")
+
+
 class _Root(TyperGroup):
     """Turns the library's errors into messages and exit codes, never a traceback."""
+
+    def list_commands(self, ctx):  # type: ignore[override]
+        """Commands in the order of a working day, not the order they are defined in."""
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: COMMAND_ORDER.index(n) if n in COMMAND_ORDER else len(COMMAND_ORDER))
 
     def invoke(self, ctx):  # type: ignore[override]
         try:
@@ -37,6 +51,14 @@ class _Root(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing was changed", err=True)
             ctx.exit(130)
+        except (typer.Exit, typer.Abort, click_exceptions):
+            raise
+        except Exception as err:  # a bug: say so in one line; CHECKLIST_DEBUG=1 shows the traceback
+            if os.environ.get("CHECKLIST_DEBUG"):
+                raise
+            typer.echo(f"error: internal error ({type(err).__name__}: {err}); nothing was changed. This is a bug: "
+                       "please report it with the command you ran (CHECKLIST_DEBUG=1 shows the details)", err=True)
+            ctx.exit(1)
 
 
 app = typer.Typer(
@@ -257,6 +279,7 @@ def import_roster(
     encoding: EncodingOption = None,
     map_: MapOption = None,
     dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add or update officers from a spreadsheet (all or nothing), then bring their lists up to date.
 
@@ -270,9 +293,150 @@ def import_roster(
 
     result = service.import_roster(_settings(ctx).env(), file, sheet=sheet, encoding=encoding,
                                    mapping=_mapping(map_), dry_run=dry_run)
-    typer.echo(result.summary())
+    if as_json:
+        from checklist.render import emit_json
+
+        emit_json(result.as_json())
+    else:
+        typer.echo(result.summary())
     if result.sync is not None:
         lines_to(stderr_console(), result.sync.warnings, style="yellow")
+
+
+@import_app.command("status")
+def import_status(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030) or XLSX with a status column.",
+                                         show_default=False)],
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    map_: MapOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Mark items done, skipped or open from a spreadsheet (all or nothing; re-running changes nothing).
+
+    Rows name items by id (as `checklist export items` writes them) or by officer/工号,
+    key/事项编码 and period/期间 (a period like 2026-W48, or the due date). status/状态:
+    done/完成, skipped/跳过 (reason in note/备注), open/未完成. done_at/完成时间 is optional.
+
+    Example: checklist import status 台账.xlsx --sheet 11月 --dry-run
+    """
+    from checklist.render import Progress, emit_json
+    from checklist.status import import_status as run_import
+
+    with Progress("checking rows") as progress:
+        result = run_import(_settings(ctx).env(), file, sheet=sheet, encoding=encoding, mapping=_mapping(map_),
+                            dry_run=dry_run, progress=progress)
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        typer.echo(result.summary())
+
+
+export_app = typer.Typer(help="Get data out: items, the roster, a report.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")]
+OutOption = Annotated[Optional[Path], typer.Option("--out", help="Write to this file (required for xlsx).",
+                                                   show_default=False)]
+ScopeOption = Annotated[Optional[str], typer.Option(
+    "--officer", "-o", envvar="CHECKLIST_OFFICER", help="Only this lead's team (or this chief's court).",
+    show_default=False)]
+CourtOption = Annotated[Optional[str], typer.Option("--court", help="Only this court.", show_default=False)]
+DepartmentOption = Annotated[Optional[str], typer.Option("--department", help="Only this department.",
+                                                         show_default=False)]
+
+
+def _export(data: bytes, out: Optional[Path], rows: int) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        typer.echo(f"wrote {rows} rows to {out}", err=True)
+
+
+@export_app.command("items")
+def export_items(
+    ctx: typer.Context,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    officer: ScopeOption = None,
+    court: CourtOption = None,
+    department: DepartmentOption = None,
+    campaign: Annotated[Optional[str], typer.Option("--campaign", help="Only items crediting this campaign key.",
+                                                    show_default=False)] = None,
+    week: Annotated[Optional[str], typer.Option("--week", help="Due in this week, like 2026-W48.",
+                                                show_default=False)] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="Due in this month, like 2026-11.",
+                                                 show_default=False)] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="Due on or after this day.", show_default=False)] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Due on or before this day.", show_default=False)] = None,
+    status: Annotated[Optional[str], typer.Option(
+        "--status", help="open, done, skipped, withdrawn or overdue.", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+) -> None:
+    """Export items — ready to fill in the status column and load back with `import status`.
+
+    Example: checklist export items --month 2026-11 --court 道里区人民法院 --format xlsx --out 11月.xlsx
+    """
+    from checklist.export import ITEM_COLUMNS, ItemFilter, item_rows, write
+    from checklist.reporting import date_range
+
+    env = _settings(ctx).env()
+    first = last = None
+    if week or month or start or end:
+        first, last = date_range(env.today, week, month, start, end)
+        if start and not end:
+            last = date.max
+    rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status))
+    _export(write(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items"), out, len(rows))
+
+
+@export_app.command("roster")
+def export_roster(
+    ctx: typer.Context,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    officer: ScopeOption = None,
+    court: CourtOption = None,
+    department: DepartmentOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+) -> None:
+    """Export the roster, in the columns `import roster` reads.
+
+    Example: checklist export roster --format xlsx --out 人员名单.xlsx
+    """
+    from checklist.export import ROSTER_COLUMNS, ItemFilter, roster_rows, write
+
+    rows = roster_rows(_settings(ctx).env(), ItemFilter(officer, court, department))
+    _export(write(rows, ROSTER_COLUMNS, "json" if as_json else fmt, out, "roster"), out, len(rows))
+
+
+@export_app.command("report")
+def export_report(
+    ctx: typer.Context,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    by: Annotated[str, typer.Option("--by", help="officer, department, court or campaign.")] = "officer",
+    week: Annotated[Optional[str], typer.Option("--week", show_default=False)] = None,
+    month: Annotated[Optional[str], typer.Option("--month", show_default=False)] = None,
+    start: Annotated[Optional[str], typer.Option("--from", show_default=False)] = None,
+    end: Annotated[Optional[str], typer.Option("--to", show_default=False)] = None,
+    officer: ScopeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+) -> None:
+    """Export a report's rows (the same figures as `checklist report`).
+
+    Example: checklist export report --by court --month 2026-11 --format xlsx --out 通报.xlsx
+    """
+    from checklist.export import write
+    from checklist.reporting import CSV_COLUMNS, date_range, make_report, row_json
+
+    env = _settings(ctx).env()
+    first, last = date_range(env.today, week, month, start, end)
+    result = make_report(env, by=by, viewer_id=officer, start=first, end=last)
+    rows = [{**row_json(r), "flagged": "yes" if r.flagged else "no"} for r in result.report.rows]
+    _export(write(rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report"), out, len(rows))
 
 
 @app.command()

@@ -517,3 +517,35 @@ def follow_ups_view(listing: Any) -> RenderableType:
     if not listing.rows:
         return Text(f"No open follow-ups ({listing.scope}).", style="green")
     return Group(Text(f"Open follow-ups (督办) · {listing.scope} · oldest first", style="bold"), table)
+
+
+# -- progress ---------------------------------------------------------------------------------------------
+
+
+class Progress:
+    """A progress bar on stderr for long imports and exports — only on a terminal, never in a pipe."""
+
+    def __init__(self, description: str):
+        self.description = description
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> "Progress":
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TimeRemainingColumn
+
+            self._bar = RichProgress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), console=stderr_console(), transient=True)
+            self._bar.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

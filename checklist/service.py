@@ -259,6 +259,13 @@ class RosterImport:
     dry_run: bool = False
     sync: SyncResult | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.path, "rows": self.rows, "added": self.added, "changed": self.changed,
+                "unchanged": self.unchanged, "dry_run": self.dry_run,
+                "items": None if self.sync is None else {
+                    "new": self.sync.created, "updated": self.sync.updated, "withdrawn": self.sync.withdrawn,
+                    "restored": self.sync.restored}}
+
     def summary(self) -> str:
         if not self.added and not self.changed:
             return f"{self.path}: {self.rows} officers, all already up to date; nothing changed"

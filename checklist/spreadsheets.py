@@ -39,11 +39,17 @@ ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 def clean(text: str) -> str:
     """Text as it should be matched: full-width → half-width (NFKC), zero-width spaces removed."""
+    if text.isascii():  # the common case, and NFKC leaves ASCII alone
+        return text.strip()
     return unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).strip()
 
 
 def _header_key(text: str) -> str:
     return re.sub(r"[\s_\-:：*（）()]", "", clean(text).lower())
+
+
+class Formula(str):
+    """An XLSX cell holding a formula: imports want values, so these are refused by name."""
 
 
 @dataclass
@@ -164,7 +170,14 @@ def _csv_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[in
                 raise InputError(f"{shown}: more than {MAX_CSV_ROWS:,} rows; split the file")
             records.append((number, cells))
     except csv.Error as err:
-        raise InputError(f"{shown}:{number + 1}: unreadable CSV ({err}); check the quotes on that row") from None
+        text_of_error = str(err)
+        if "expected after" in text_of_error:
+            why = 'text follows a closing quote (") in a cell'
+        elif "end of data" in text_of_error or "EOF" in text_of_error:
+            why = 'a quote (") is opened and never closed'
+        else:
+            why = text_of_error
+        raise InputError(f"{shown}:{number + 1}: unreadable CSV: {why}; check the quotes on that row") from None
     return records
 
 
@@ -187,6 +200,10 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
         raise InputError(f"{shown}: not a valid .xlsx file (it may be damaged or truncated); save it again "
                          "from Excel or WPS") from None
 
+    part = _sheet_part(data, sheet)
+    if part and _count_rows(data, part) > MAX_XLSX_ROWS:  # before openpyxl reads a byte of it
+        raise InputError(f"{shown}: the sheet has more than {MAX_XLSX_ROWS:,} rows; split it or save it as CSV")
+
     import warnings
 
     import openpyxl  # defusedxml is installed with checklist, and openpyxl uses it when present
@@ -194,7 +211,8 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and data validation it skips
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # data_only=False: a formula cell comes back as its formula, so it can be refused by name
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"{shown}: not a valid .xlsx file ({type(err).__name__}); save it again from Excel "
                          "or WPS") from None
@@ -215,7 +233,8 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
                 if number > MAX_XLSX_ROWS:
                     raise InputError(f"{shown}: the sheet has more than {MAX_XLSX_ROWS:,} rows; split it or save "
                                      "it as CSV")
-                records.append((number, list(cells)))
+                records.append((number, [Formula(c) if isinstance(c, str) and c.startswith("=") else c
+                                         for c in cells]))
         except InputError:
             raise
         except Exception as err:
@@ -224,6 +243,47 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
         return records
     finally:
         workbook.close()
+
+
+def _sheet_part(data: bytes, sheet: str | None) -> str:
+    """The archive path of the named (or first) sheet, read from the workbook's own index."""
+    from defusedxml import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # anything odd is left to openpyxl, which reports it
+        return ""
+    sheets = workbook.findall(f"{main}sheets/{main}sheet")
+    chosen = next((s for s in sheets if sheet is None or s.get("name") == sheet), None)
+    if chosen is None:
+        return ""
+    target = next((r.get("Target", "") for r in rels if r.get("Id") == chosen.get(f"{rel}id")), "")
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _count_rows(data: bytes, part: str) -> int:
+    """Rows in a worksheet's XML, counted while it streams out of the archive (fast, bounded memory)."""
+    if not part:
+        return 0
+    patterns = (b"<row", b":row ")
+    count = 0
+    tails = [b""] * len(patterns)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            stream = archive.open(part.lstrip("/"))
+        except KeyError:
+            return 0
+        with stream:
+            while (chunk := stream.read(1 << 20)) and count <= MAX_XLSX_ROWS:
+                for n, pattern in enumerate(patterns):
+                    block = tails[n] + chunk  # a tail shorter than the pattern cannot hold a whole one
+                    count += block.count(pattern)
+                    tails[n] = block[-(len(pattern) - 1):]
+    return count
 
 
 # -- header and rows -------------------------------------------------------------------------------------
@@ -299,6 +359,11 @@ def _map_rows(
                                 f"{width}; a comma inside a value needs quotes")
             continue
         values = {name: (cells[col] if col < len(cells) else None) for name, col in columns.items()}
+        formulas = [f"{shown}:{number}: {name}: is a formula ({value[:30]}); save the sheet with values only"
+                    for name, value in values.items() if isinstance(value, Formula)]
+        if formulas:
+            row_problems += formulas
+            continue
         rows.append(Row(number, values))
     return Sheet(shown, header_number, rows, texts, row_problems)
 

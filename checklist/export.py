@@ -1,0 +1,172 @@
+"""`checklist export`: items, the roster or a report, as CSV, JSON or XLSX.
+
+CSV is UTF-8 with a BOM and CRLF line ends, so Excel opens Chinese text cleanly. No cell, in CSV
+or XLSX, can run as a formula: text that starts with ``=`` ``+`` ``-`` ``@``, a tab or CR gets a
+leading ``'`` (and ``checklist import status`` takes it off again), and XLSX text cells are
+written as text. Items export with the columns ``checklist import status`` reads, so a clerk can
+export, fill in the status column and import the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from checklist.errors import InputError, UsageError
+from checklist.reporting import safe_cell
+from checklist.service import Env, require_officer
+
+ITEM_COLUMNS = ("id", "officer", "name", "court", "department", "key", "title", "period", "due", "status",
+                "done_at", "note", "priority", "campaigns", "overdue_days")
+ROSTER_COLUMNS = ("id", "name", "court", "department", "roles", "lead", "since")
+FORMATS = ("csv", "json", "xlsx")
+
+
+@dataclass
+class ItemFilter:
+    officer: str | None = None  # scope: the officer's team, or a chief's court
+    court: str | None = None
+    department: str | None = None
+    campaign: str | None = None
+    start: date | None = None
+    end: date | None = None
+    status: str | None = None
+
+    def matches(self, item: dict[str, Any]) -> bool:
+        if self.campaign and self.campaign not in item["campaigns"]:
+            return False
+        if self.start and item["due"] < self.start.isoformat():
+            return False
+        if self.end and item["due"] > self.end.isoformat():
+            return False
+        if self.status:
+            if self.status == "overdue":
+                return False  # decided by the caller, which knows today
+            if item["status"] != self.status:
+                return False
+        elif item["status"] == "withdrawn":
+            return False
+        return True
+
+
+STATUSES = ("open", "done", "skipped", "withdrawn", "overdue")
+
+
+def item_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
+    from checklist.core.report import scope
+    from checklist.roster import officer_from_doc
+
+    if selection.status and selection.status not in STATUSES:
+        raise UsageError(f"--status takes one of {', '.join(STATUSES)}")
+    today = env.today.isoformat()
+    rows = []
+    with env.store().session() as session:
+        officers = [officer_from_doc(d) for d in session.officers()]
+        viewer = require_officer(session, selection.officer) if selection.officer else None
+        members, _ = scope(officers, viewer)
+        for officer in members:
+            if selection.court and officer.court != selection.court:
+                continue
+            if selection.department and officer.department != selection.department:
+                continue
+            for item in session.items(officer.id):
+                overdue = item["status"] == "open" and item["due"] < today
+                if selection.status == "overdue":
+                    if not overdue or not ItemFilter(campaign=selection.campaign, start=selection.start,
+                                                     end=selection.end).matches(item):
+                        continue
+                elif not selection.matches(item):
+                    continue
+                rows.append({
+                    "id": item["id"], "officer": officer.id, "name": officer.name, "court": officer.court,
+                    "department": officer.department, "key": item["key"], "title": item["title"],
+                    "period": item["period"], "due": item["due"], "status": item["status"],
+                    "done_at": item.get("done_at") or "", "note": item.get("note") or item.get("reason") or "",
+                    "priority": item["priority"], "campaigns": item["campaigns"],
+                    "overdue_days": (env.today - date.fromisoformat(item["due"])).days if overdue else 0,
+                })
+    rows.sort(key=lambda r: (r["court"], r["department"], r["officer"], r["due"], r["key"]))
+    return rows
+
+
+def roster_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
+    from checklist.core.report import scope
+    from checklist.roster import officer_from_doc
+
+    with env.store().session() as session:
+        officers = [officer_from_doc(d) for d in session.officers()]
+        viewer = require_officer(session, selection.officer) if selection.officer else None
+    members, _ = scope(officers, viewer)
+    return [
+        {"id": o.id, "name": o.name, "court": o.court, "department": o.department, "roles": list(o.roles),
+         "lead": o.lead, "since": o.since.isoformat() if o.since else ""}
+        for o in members
+        if (not selection.court or o.court == selection.court)
+        and (not selection.department or o.department == selection.department)
+    ]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        value = "、".join(str(v) for v in value)
+    return safe_cell(value)
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c, "")) for c in columns])
+    return "\ufeff" + out.getvalue()
+
+
+def to_xlsx(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], title: str) -> bytes:
+    """A workbook with one sheet; text cells are stored as text, never as formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+
+    def cell(value: Any) -> WriteOnlyCell:
+        value = _cell(value)
+        c = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"  # text, never a formula
+        return c
+
+    sheet.append([cell(c) for c in columns])
+    for row in rows:
+        sheet.append([cell(row.get(c, "")) for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, out: Path | None, title: str) -> bytes:
+    """The export's bytes in ``fmt``; written to ``out`` (whole or not at all) if given."""
+    if fmt not in FORMATS:
+        raise UsageError(f"--format takes one of {', '.join(FORMATS)}")
+    if fmt == "xlsx" and out is None:
+        raise UsageError("an XLSX export needs --out FILE")
+    if fmt == "csv":
+        data = to_csv(rows, columns).encode("utf-8")
+    elif fmt == "json":
+        data = (json.dumps({title: rows}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        data = to_xlsx(rows, columns, title)
+    if out is not None:
+        tmp = out.with_name(out.name + ".tmp")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(out)
+        except OSError as err:
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"cannot write {out}: {err.strerror or err}") from None
+    return data

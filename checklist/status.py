@@ -1,0 +1,284 @@
+"""`checklist import status`: mark items done, skipped or open again from a spreadsheet.
+
+A row names its item either by the item id (an ``id`` / ``事项ID`` column, as ``checklist export
+items`` writes it) or by officer, duty key and period — the period written as a period
+(``2026-W48``) or as the item's due date (``2026-11-23``). Columns, in English or Chinese:
+
+    id / 事项ID   officer / 工号   key / 事项编码   period / 期间   status / 状态
+    done_at / 完成时间   note / 备注
+
+Status words: done / 完成 / 已完成 / 已办结, skipped / 跳过 / 不适用, open / 未完成 / 待办. A skipped row
+needs its reason in the note column.
+
+The import is all or nothing and idempotent: every row is checked first (unknown officers and
+items, disagreeing duplicates, impossible dates, done times in the future are bad rows), and a
+row whose item is already in that state changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from checklist.errors import InputError
+from checklist.service import Env
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("事项ID", "事项id", "item", "item_id"),
+    "officer": ("工号", "承办人工号", "officer_id", "人员编号"),
+    "key": ("事项编码", "任务编码", "duty"),
+    "period": ("期间", "周期"),
+    "due": ("截止日期", "到期日", "应完成日期"),
+    "status": ("状态", "完成情况"),
+    "done_at": ("完成时间", "完成日期", "done"),
+    "note": ("备注", "说明", "reason", "原因"),
+}
+STATUS_WORDS = {
+    "done": "done", "完成": "done", "已完成": "done", "已办结": "done", "办结": "done",
+    "skipped": "skipped", "skip": "skipped", "跳过": "skipped", "不适用": "skipped",
+    "open": "open", "未完成": "open", "待办": "open", "未办": "open",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _undefuse(text: str) -> str:
+    """Exports put a ' before text that looks like a formula; take it off again on the way in."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
+
+
+@dataclass
+class StatusImport:
+    path: str
+    rows: int
+    done: int = 0
+    skipped: int = 0
+    reopened: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    dry_run: bool = False
+    officers: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> int:
+        return self.done + self.skipped + self.reopened
+
+    def summary(self) -> str:
+        parts = [f"{n} {what}" for n, what in ((self.done, "done"), (self.skipped, "skipped"),
+                                               (self.reopened, "reopened"), (self.unchanged, "unchanged"),
+                                               (self.duplicates, "repeated rows")) if n]
+        text = f"{self.path}: {self.rows} rows: {', '.join(parts) or 'nothing to do'}"
+        if self.dry_run:
+            text += " (dry run: nothing was written)"
+        elif not self.changed:
+            text += "; nothing changed"
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.path, "rows": self.rows, "done": self.done, "skipped": self.skipped,
+                "reopened": self.reopened, "unchanged": self.unchanged, "duplicates": self.duplicates,
+                "dry_run": self.dry_run}
+
+
+def _when(value: Any, today: date) -> datetime | str | None:
+    """A done time from a cell: a date, a date and time, or an Excel serial; or why not."""
+    from checklist.spreadsheets import clean, date_of
+
+    if value is None or (isinstance(value, str) and not clean(value)):
+        return None
+    if isinstance(value, datetime):
+        stamp = value
+    else:
+        text = clean(str(value)) if isinstance(value, str) else None
+        stamp = None
+        if text and len(text) > 10:
+            try:
+                stamp = datetime.fromisoformat(text.replace("/", "-"))
+            except ValueError:
+                stamp = None
+        if stamp is None:
+            day = date_of(value)
+            if isinstance(day, str) or day is None:
+                return day
+            stamp = datetime(day.year, day.month, day.day)
+    if stamp.date() > today:
+        return f"'{stamp.date()}' is after today ({today}); a done time cannot be in the future"
+    return stamp
+
+
+def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
+                  mapping: dict[str, str] | None = None, dry_run: bool = False,
+                  progress: Any = None) -> StatusImport:
+    from checklist.core.ids import normalise_prefix
+    from checklist.spreadsheets import clean, date_of, read_sheet, refuse, text_of
+
+    table = read_sheet(path, ALIASES, ("status",), sheet=sheet, encoding=encoding, mapping=mapping)
+    has_id = "id" in table.columns
+    if not has_id:
+        missing = [c for c in ("officer", "key") if c not in table.columns]
+        if "period" not in table.columns and "due" not in table.columns:
+            missing.append("period (or due)")
+        if missing:
+            raise InputError(f"{table.path}:{table.header_row}: give either an item id column (id/事项ID) or "
+                             f"officer, key and period (or due date) columns; missing {', '.join(missing)}")
+    result = StatusImport(table.path, len(table.rows), dry_run=dry_run)
+    problems: list[str] = []
+    store = env.store()
+    with store.session(write=not dry_run) as session:
+        items_of: dict[str, dict[str, dict[str, Any]]] = {}  # officer → id → item
+        by_name: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}  # officer → (key, period|due)
+
+        def items(officer: str) -> dict[str, dict[str, Any]]:
+            if officer not in items_of:
+                items_of[officer] = {i["id"]: i for i in session.items(officer)}
+                index: dict[tuple[str, str], list[dict[str, Any]]] = {}
+                for item in items_of[officer].values():
+                    index.setdefault((item["key"], item["period"]), []).append(item)
+                    if item["due"] != item["period"]:
+                        index.setdefault((item["key"], "due:" + item["due"]), []).append(item)
+                by_name[officer] = index
+            return items_of[officer]
+
+        known_officers: dict[str, bool] = {}
+        wanted: dict[str, tuple[int, dict[str, Any], str]] = {}  # item id → (row, change, officer)
+        for n, row in enumerate(table.rows):
+            if progress is not None and n % 2000 == 0:
+                progress(n, len(table.rows))
+            where = f"{table.path}:{row.number}"
+            values = row.values
+            status_text = text_of(values.get("status")).lower()
+            status = STATUS_WORDS.get(status_text)
+            bad = []
+            if status is None:
+                bad.append(f"status: '{status_text}' is not a status (done/完成, skipped/跳过, open/未完成)"
+                           if status_text else "status: empty")
+            note_raw = values.get("note")
+            note = _undefuse(str(note_raw).strip()) if note_raw is not None and str(note_raw).strip() else None
+            done_at = _when(values.get("done_at"), env.today)
+            if isinstance(done_at, str):
+                bad.append(f"done_at: {done_at}")
+            if status == "skipped" and not note:
+                bad.append("note: a skipped item needs its reason in the note column")
+
+            item = None
+            if has_id and text_of(values.get("id")):
+                typed = normalise_prefix(clean(_undefuse(text_of(values.get("id")))))
+                matches = session.find_ids(typed) if len(typed) >= 4 else []
+                if len(matches) == 1:
+                    item = items(matches[0][1]).get(matches[0][0])
+                if item is None:
+                    bad.append(f"id: no item '{values.get('id')}'" if len(matches) < 2
+                               else f"id: '{values.get('id')}' matches several items; give the whole id")
+            else:
+                officer = clean(_undefuse(text_of(values.get("officer"))))
+                key = clean(text_of(values.get("key")))
+                period_cell = values.get("period")
+                if not officer:
+                    bad.append("officer: empty")
+                elif officer not in known_officers:
+                    known_officers[officer] = session.officer(officer) is not None
+                if officer and not known_officers.get(officer):
+                    bad.append(f"officer: '{officer}' is not on the roster")
+                elif officer and key:
+                    period = text_of(period_cell)
+                    if not period:  # no period: the due date names the item
+                        period_cell = values.get("due")
+                        period = text_of(period_cell)
+                    day = date_of(period_cell) if period and not _looks_like_period(period) else None
+                    if isinstance(day, str):
+                        bad.append(f"period: {day}")
+                    else:
+                        items(officer)
+                        if day is None:
+                            found = by_name[officer].get((key, period), [])
+                        else:  # a due date: a daily item's period, or any other item's due date
+                            found = by_name[officer].get((key, day.isoformat()), []) + \
+                                by_name[officer].get((key, "due:" + day.isoformat()), [])
+                        if len(found) == 1:
+                            item = found[0]
+                        elif not found:
+                            bad.append(f"key: officer {officer} has no item '{key}' for {period or 'that period'}")
+                        else:
+                            bad.append(f"period: {len(found)} items of '{key}' are due on {day}; give the period")
+                elif not key:
+                    bad.append("key: empty")
+            if item is not None and item["status"] == "withdrawn":
+                bad.append(f"id: item {item['id'][:6]} was withdrawn: no campaign asks for it any more")
+            if bad:
+                problems += [f"{where}: {b}" for b in bad]
+                continue
+            assert item is not None and status is not None
+            change = {"status": status, "done_at": done_at, "note": note}
+            if item["id"] in wanted:
+                first_row, first, _ = wanted[item["id"]]
+                if first != change:
+                    problems.append(f"{where}: status: the same item is on row {first_row} with a different "
+                                    "status, time or note")
+                else:
+                    result.duplicates += 1
+                continue
+            wanted[item["id"]] = (row.number, change, item["officer"])
+        refuse(table, problems, "imported")
+
+        now = env.now()
+        by_officer: dict[str, list[dict[str, Any]]] = {}
+        for item_id, (row_number, change, owner) in wanted.items():
+            item = items_of[owner][item_id]
+            after = _after(item, change, now)
+            if after is None:
+                result.unchanged += 1
+                continue
+            if change["status"] == "done":
+                result.done += 1
+            elif change["status"] == "skipped":
+                result.skipped += 1
+            else:
+                result.reopened += 1
+            result.officers.add(owner)
+            before = {k: item.get(k) for k in after}
+            item.update(after)
+            by_officer.setdefault(owner, []).append({
+                "at": now, "actor": env.actor, "action": "import", "item": item_id, "before": before,
+                "after": after, "note": f"{table.path}:{row_number}"})
+        if dry_run:
+            return result
+        for owner, history in by_officer.items():
+            session.put_items(owner, sorted(items_of[owner].values(), key=lambda i: (i["due"], i["key"], i["period"])))
+            session.append_history(owner, history)
+    return result
+
+
+def _after(item: dict[str, Any], change: dict[str, Any], now: str) -> dict[str, Any] | None:
+    """The fields to set, or None when the item is already in that state."""
+    status = change["status"]
+    stamp = change["done_at"].isoformat(timespec="seconds") if change["done_at"] else None
+    if status == "done":
+        if item["status"] == "done" and (stamp is None or (item.get("done_at") or "")[:19] == stamp[:19]) \
+                and (change["note"] is None or change["note"] == item.get("note")):
+            return None
+        return {"status": "done", "done_at": stamp or (item.get("done_at") if item["status"] == "done" else now),
+                "skipped_at": None, "note": change["note"] if change["note"] is not None else item.get("note"),
+                "reason": None}
+    if status == "skipped":
+        if item["status"] == "skipped" and item.get("reason") == change["note"]:
+            return None
+        return {"status": "skipped", "done_at": None, "skipped_at": now, "reason": change["note"]}
+    if item["status"] == "open":
+        return None
+    return {"status": "open", "done_at": None, "skipped_at": None, "reason": None}
+
+
+def _looks_like_period(text: str) -> bool:
+    from checklist.core.periods import parse_period
+
+    if text == "once":
+        return True
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[8] not in "Hh":
+        return False  # 2026-11-23: a due date, read as a date below
+    try:
+        parse_period(text)
+        return True
+    except ValueError:
+        return False
+
