@@ -27,7 +27,7 @@ from checklist.errors import ChecklistError, UsageError
 
 
 COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "follow-up", "follow-ups", "import",
-                 "export", "roster", "sync", "templates", "path")
+                 "export", "roster", "sync", "templates", "log", "audit", "doctor", "path")
 
 
 class _Root(TyperGroup):
@@ -694,6 +694,101 @@ def follow_ups(
         emit_json(follow_ups_json(listing))
     else:
         stdout_console().print(follow_ups_view(listing))
+
+
+# -- history and health ---------------------------------------------------------------------------------
+
+audit_app = typer.Typer(help="Check the history has not been altered.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    head: Annotated[Optional[str], typer.Option("--head", help="A head printed earlier by `audit head`.",
+                                                show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-link the history's hash chain and replay it against every item.
+
+    Names the first altered, removed or reordered entry, and every item whose state the history
+    does not explain; exit 1 if there is any. With --head, also proves the history up to that
+    head was not rewritten since it was taken.
+
+    Example: checklist audit verify --head 1234-3f9a0c…
+    """
+    from checklist.audit import verify
+    from checklist.errors import ChecklistError
+
+    result = verify(_settings(ctx).env(), head)
+    if as_json:
+        from checklist.render import emit_json
+
+        emit_json({"ok": result.ok, "entries": result.entries, "items": result.items, "head": result.head,
+                   "problems": result.problems})
+        if not result.ok:
+            raise typer.Exit(1)
+        return
+    if not result.ok:
+        raise ChecklistError(f"the history does not check out: {len(result.problems)} problem(s)", result.problems)
+    typer.echo(f"ok: {result.entries} entries, chain intact; {result.items} items, each explained by its history")
+    typer.echo(f"head {result.head}")
+
+
+@audit_app.command("head")
+def audit_head(ctx: typer.Context) -> None:
+    """Print the history's head (last entry and its hash) to write down or send elsewhere.
+
+    Example: checklist audit head
+    """
+    from checklist.audit import head
+
+    typer.echo(head(_settings(ctx).env()))
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    item_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="One item's history (a unique prefix).",
+                                                     show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Entries from this day on, like 2026-11-01.",
+                                                 show_default=False)] = None,
+    officer: OfficerOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the history: every change, who made it and when (one item's with ID).
+
+    Example: checklist log --since 2026-11-01
+    """
+    from checklist.audit import read_log
+    from checklist.render import emit_json, log_view, stdout_console
+
+    entries = read_log(_settings(ctx).env(), item_id, since, officer)
+    if as_json:
+        emit_json({"entries": entries})
+    else:
+        stdout_console().print(log_view(entries))
+
+
+@app.command()
+def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Check the database, the history, the lock, the templates and next year's calendar.
+
+    Prints what to do about each problem; exit 1 if there is any.
+
+    Example: checklist doctor
+    """
+    from checklist.audit import doctor as run_doctor
+    from checklist.render import doctor_view, emit_json, stdout_console
+
+    checks = run_doctor(_settings(ctx).env())
+    if as_json:
+        emit_json({"ok": all(c.ok for c in checks), "checks": [
+            {"name": c.name, "ok": c.ok, "detail": c.detail, "advice": c.advice or None} for c in checks]})
+    else:
+        stdout_console().print(doctor_view(checks))
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -549,3 +549,42 @@ class Progress:
     def __exit__(self, *exc: Any) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
+
+
+# -- history and health ------------------------------------------------------------------------------------
+
+
+def log_view(entries: list[dict[str, Any]]) -> RenderableType:
+    if not entries:
+        return Text("No history yet.", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("#", "when", "who", "what", "item"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("#", "when"),
+                         justify="right" if name == "#" else "left")
+    for entry in entries:
+        what = Text(entry.get("action", ""), style="bold")
+        before, after = entry.get("before") or {}, entry.get("after") or {}
+        if "status" in after and before.get("status") != after.get("status"):
+            what.append(f" {before.get('status')} → {after.get('status')}", style="dim")
+        if entry.get("note"):
+            what.append(f" “{entry['note']}”")
+        table.add_row(str(entry.get("seq", "")), str(entry.get("at", ""))[:16].replace("T", " "),
+                      str(entry.get("actor", "")), what, f"{str(entry.get('item', ''))[:6]} {entry.get('officer', '')}")
+    return table
+
+
+def doctor_view(checks: list[Any]) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for check in checks:
+        if check.warning:
+            mark = Text("note", style="yellow")
+        else:
+            mark = Text("ok" if check.ok else "problem", style="green" if check.ok else "bold red")
+        detail = Text(check.detail)
+        if check.advice:
+            detail.append(f"\n→ {check.advice}", style="yellow")
+        grid.add_row(mark, check.name, detail)
+    return grid

@@ -21,6 +21,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -196,12 +197,12 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
             if total > MAX_XLSX_BYTES:
                 raise InputError(f"{shown}: refused: unpacks to {total / 1e6:.0f} MB, more than "
                                  f"{MAX_XLSX_BYTES / 1e6:.0f} MB; split the workbook")
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, EOFError, OSError):
         raise InputError(f"{shown}: not a valid .xlsx file (it may be damaged or truncated); save it again "
                          "from Excel or WPS") from None
 
     part = _sheet_part(data, sheet)
-    if part and _count_rows(data, part) > MAX_XLSX_ROWS:  # before openpyxl reads a byte of it
+    if part and _count_rows(shown, data, part) > MAX_XLSX_ROWS:  # before openpyxl reads a byte of it
         raise InputError(f"{shown}: the sheet has more than {MAX_XLSX_ROWS:,} rows; split it or save it as CSV")
 
     import warnings
@@ -221,9 +222,15 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
             if sheet not in workbook.sheetnames:
                 raise InputError(f"{shown}: no sheet named '{sheet}' (sheets: {', '.join(workbook.sheetnames)})")
             worksheet = workbook[sheet]
+        elif not workbook.worksheets:
+            raise InputError(f"{shown}: the workbook has no sheets")
         else:
             worksheet = workbook.worksheets[0]
-        declared = worksheet.max_row or 0
+        try:
+            declared = worksheet.max_row or 0
+        except Exception as err:
+            raise InputError(f"{shown}: the sheet cannot be read ({type(err).__name__}); save it again from Excel "
+                             "or WPS") from None
         if declared > MAX_XLSX_ROWS:
             raise InputError(f"{shown}: the sheet has {declared:,} rows, more than {MAX_XLSX_ROWS:,}; "
                              "split it or save it as CSV")
@@ -265,24 +272,25 @@ def _sheet_part(data: bytes, sheet: str | None) -> str:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def _count_rows(data: bytes, part: str) -> int:
+def _count_rows(shown: str, data: bytes, part: str) -> int:
     """Rows in a worksheet's XML, counted while it streams out of the archive (fast, bounded memory)."""
     if not part:
         return 0
     patterns = (b"<row", b":row ")
     count = 0
     tails = [b""] * len(patterns)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        try:
-            stream = archive.open(part.lstrip("/"))
-        except KeyError:
-            return 0
-        with stream:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part.lstrip("/")) as stream:
             while (chunk := stream.read(1 << 20)) and count <= MAX_XLSX_ROWS:
                 for n, pattern in enumerate(patterns):
                     block = tails[n] + chunk  # a tail shorter than the pattern cannot hold a whole one
                     count += block.count(pattern)
                     tails[n] = block[-(len(pattern) - 1):]
+    except KeyError:
+        return 0
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise InputError(f"{shown}: not a valid .xlsx file (it may be damaged or truncated); save it again from "
+                         "Excel or WPS") from None
     return count
 
 

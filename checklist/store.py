@@ -1,26 +1,36 @@
-"""The store: officers, items and history in TinyDB files, written atomically under one lock.
+"""The store: officers, items and their history, in TinyDB files plus an append-only log.
 
 This is the only module that imports TinyDB. Everything else talks to a ``Session``.
 
 On disk, for ``--db PATH`` (default ``<user data folder>/checklist.json``)::
 
     PATH                        TinyDB: table "meta" (one document), table "officers"
-    PATH.d/officers/<o>.json    TinyDB per officer: tables "items" and "history"
+    PATH.d/officers/<o>.json    TinyDB per officer: table "items"
+    PATH.d/history/<o>.json     TinyDB per officer: table "history" (that officer's log entries)
     PATH.d/ids/<xx>.json        TinyDB: table "ids", item id → officer, bucketed by the id's
                                 first two characters (so ``done ID`` opens one small file)
+    PATH.d/log.jsonl            every history entry, one JSON object per line, hash-chained
     PATH.lock                   the lock every session holds (PATH.lock.info says who holds it)
     PATH.journal                exists only while a change to several files is being applied
 
-A command reads and changes one officer's file, not the whole database: that keeps ``today`` and
+A command reads and changes one officer's files, not the whole database: that keeps ``today`` and
 ``done`` fast at any scale.
 
+History. Every change to an item is an entry with a global sequence number, the hash of the
+entry before it and its own hash (sha256 over the previous hash and the entry's canonical JSON).
+Entries are appended to ``log.jsonl`` — a log only ever grows, so it is a plain file rather than
+a TinyDB table, which would be rewritten whole on every change — and copied into the officer's
+history file so ``show`` reads one small file. ``checklist audit verify`` re-links the chain and
+replays it against the items (``checklist.audit``).
+
 Writing. A session buffers every change in memory; on commit, each changed file is written to
-``<file>.tmp`` and fsynced. A change to one file is then a single ``os.replace`` (atomic). A
-change to several files first writes a journal naming them (itself via a temp file and a
-rename), which is the commit point; then each temp file replaces its target and the journal is
-removed. A crash before the journal leaves the old state (the temp files are cleaned up by the
-next session); a crash after it is completed by the next session (roll forward). So the
-database is always either the old or the new state.
+``<file>.tmp`` and fsynced, and the log lines to append to ``log.jsonl.tmp``. A change to one
+file is then a single ``os.replace`` (atomic). A change to more (any change with history) first
+writes a journal naming the files and where the log ended (itself via a temp file and a rename):
+that is the commit point. Then each temp file replaces its target, the log is cut back to where
+it ended and the new lines appended, and the journal is removed. A crash before the journal
+leaves the old state (the next session removes the temp files); a crash after it is completed
+by the next session (roll forward). So the database is always either the old or the new state.
 
 Serialising. Every session, reading or writing, holds ``PATH.lock`` (a ``filelock`` lock) from
 before its first read to after its last write, so two processes never interleave a
@@ -29,7 +39,9 @@ read-change-write. A reader in a read-only folder (a copy on a share) reads with
 Testing hook: ``CHECKLIST_FAULT=<checkpoint>[:<n>]`` makes the process exit abruptly at the n-th
 time (default the first) it passes that checkpoint — tests use it to show a crash at any step
 leaves the old or the new state. Checkpoints: ``temp-written``, ``journal-written``,
-``replaced``, ``committed``.
+``replaced``, ``log-partial`` (half the new log lines written), ``log-appended``, ``committed``.
+``CHECKLIST_FAULT=enospc`` or ``erofs`` makes every write fail as on a full disk or a read-only
+file system.
 """
 
 from __future__ import annotations
@@ -79,6 +91,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    if _FAULT in ("enospc", "erofs"):
+        raise OSError(errno.ENOSPC if _FAULT == "enospc" else errno.EROFS, os.strerror(
+            errno.ENOSPC if _FAULT == "enospc" else errno.EROFS), str(path))
     with open(path, "wb") as f:
         f.write(data)
         f.flush()
@@ -123,6 +138,8 @@ class Session:
         self._data: dict[Path, dict[str, Any]] = {}
         self._dirty: set[Path] = set()
         self._dbs: dict[Path, TinyDB] = {}
+        self._log_head: tuple[int, str] | None = None
+        self._log_lines: list[bytes] = []
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -159,6 +176,9 @@ class Session:
 
     def _officer_path(self, officer_id: str) -> Path:
         return self._store.folder / "officers" / f"{_file_stem(officer_id)}.json"
+
+    def _history_path(self, officer_id: str) -> Path:
+        return self._store.folder / "history" / f"{_file_stem(officer_id)}.json"
 
     def _bucket_path(self, item_id: str) -> Path:
         return self._store.folder / "ids" / f"{item_id[:2]}.json"
@@ -210,19 +230,26 @@ class Session:
             raise InputError(f"no item {item_id} for officer {officer_id}")
 
     def history(self, officer_id: str, item_id: str | None = None) -> list[dict[str, Any]]:
-        table = self._db(self._officer_path(officer_id)).table("history")
+        table = self._db(self._history_path(officer_id)).table("history")
         docs = table.all() if item_id is None else table.search(Query().item == item_id)
         return sorted((dict(d) for d in docs), key=lambda d: d["seq"])
 
     def append_history(self, officer_id: str, entries: list[dict[str, Any]]) -> None:
+        """Chain ``entries`` onto the log (sequence, previous hash, own hash) and copy them to the officer."""
         if not entries:
             return
-        table = self._db(self._officer_path(officer_id)).table("history")
-        seq = max((d["seq"] for d in table.all()), default=0)
+        if self._log_head is None:
+            self._log_head = self._store.log_head()
+        seq, previous = self._log_head
+        chained = []
         for entry in entries:
             seq += 1
-            entry["seq"] = seq
-        table.insert_multiple(entries)
+            entry = {**entry, "officer": officer_id, "seq": seq, "prev": previous}
+            entry["hash"] = previous = entry_hash(entry)
+            chained.append(entry)
+            self._log_lines.append(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) + b"\n")
+        self._log_head = (seq, previous)
+        self._db(self._history_path(officer_id)).table("history").insert_multiple(chained)
 
     # -- the id index ----------------------------------------------------------------------------------
 
@@ -244,10 +271,11 @@ class Session:
     # -- commit ------------------------------------------------------------------------------------------
 
     def commit(self) -> None:
-        if not self._dirty:
+        if not self._dirty and not self._log_lines:
             return
         store = self._store
         temps: list[tuple[Path, Path]] = []
+        log_tmp = store.log.with_name(store.log.name + TMP)
         try:
             for path in sorted(self._dirty):
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -255,8 +283,15 @@ class Session:
                 _write_file(tmp, orjson.dumps(self._data[path]))
                 temps.append((tmp, path))
                 _checkpoint("temp-written")
-            if len(temps) > 1:
-                body = orjson.dumps([[str(t), str(p)] for t, p in temps])
+            journal = None
+            if self._log_lines:
+                _write_file(log_tmp, b"".join(self._log_lines))
+                journal = {"moves": [[str(t), str(p)] for t, p in temps], "log": [str(log_tmp), str(store.log),
+                                                                                  store.log_size()]}
+            elif len(temps) > 1:
+                journal = {"moves": [[str(t), str(p)] for t, p in temps], "log": None}
+            if journal is not None:
+                body = orjson.dumps(journal)
                 journal_tmp = store.journal.with_name(store.journal.name + TMP)
                 _write_file(journal_tmp, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
                 os.replace(journal_tmp, store.journal)
@@ -265,18 +300,28 @@ class Session:
         except OSError as err:
             for tmp, _ in temps:
                 tmp.unlink(missing_ok=True)
+            log_tmp.unlink(missing_ok=True)
             failed = temps[-1][1] if temps else store.path
             raise StoreError(f"{_describe(err, failed)}; nothing was changed") from None
-        for tmp, path in temps:
+        if journal is None:
+            tmp, path = temps[0]
             os.replace(tmp, path)
             _checkpoint("replaced")
-        for folder in {p.parent for _, p in temps}:
-            _fsync_dir(folder)
-        if len(temps) > 1:
-            store.journal.unlink()
-            _fsync_dir(store.journal.parent)
+            _fsync_dir(path.parent)
+        else:
+            store._apply(journal)
         _checkpoint("committed")
         self._dirty.clear()
+        self._log_lines.clear()
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """sha256 over the previous entry's hash and this entry's canonical JSON (without its own hash)."""
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return hashlib.sha256(entry["prev"].encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+GENESIS = "0" * 64
 
 
 class Store:
@@ -287,7 +332,68 @@ class Store:
         self.folder = self.path.with_name(self.path.name + ".d")
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.log = self.folder / "log.jsonl"
         self.wait = wait
+
+    def log_size(self) -> int:
+        try:
+            return self.log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def log_head(self) -> tuple[int, str]:
+        """(sequence, hash) of the log's last entry; (0, GENESIS) for an empty log."""
+        try:
+            with open(self.log, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                end = f.tell()
+                if end == 0:
+                    return 0, GENESIS
+                size = min(end, 65536)
+                f.seek(end - size)
+                tail = f.read(size)
+        except FileNotFoundError:
+            return 0, GENESIS
+        except OSError as err:
+            raise StoreError(f"cannot read {self.log}: {err.strerror or err}") from None
+        try:
+            last = orjson.loads(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1])
+            return int(last["seq"]), str(last["hash"])
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            raise StoreError(f"the history log {self.log} is damaged at its end; nothing was changed — run "
+                             "checklist audit verify") from None
+
+    def _apply(self, journal: dict[str, Any]) -> None:
+        """Carry out a committed journal: replace the files, extend the log, drop the journal.
+
+        Safe to run again after a crash part-way: each step checks what is already done.
+        """
+        moves = journal.get("moves", [])
+        for tmp, path in moves:
+            if os.path.exists(tmp):
+                os.replace(tmp, path)
+                _checkpoint("replaced")
+        for folder in {Path(p).parent for _, p in moves}:
+            _fsync_dir(folder)
+        if journal.get("log"):
+            tmp, log, size = journal["log"]
+            if os.path.exists(tmp):
+                lines = Path(tmp).read_bytes()
+                Path(log).parent.mkdir(parents=True, exist_ok=True)
+                with open(log, "ab") as f:
+                    f.truncate(size)  # a crash may have left part of these lines: start them again
+                    f.seek(size)
+                    if _FAULT.startswith("log-partial"):
+                        f.write(lines[: len(lines) // 2])
+                        f.flush()
+                        _checkpoint("log-partial")
+                    f.write(lines)
+                    f.flush()
+                    os.fsync(f.fileno())
+                _checkpoint("log-appended")
+                os.unlink(tmp)
+        self.journal.unlink(missing_ok=True)
+        _fsync_dir(self.journal.parent)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -359,25 +465,20 @@ class Store:
                 digest, _, body = raw.partition(b"\n")
                 if hashlib.sha256(body).hexdigest().encode() != digest:
                     raise ValueError("journal checksum")
-                moves = orjson.loads(body)
+                journal = orjson.loads(body)
             except (OSError, ValueError):
-                moves = []
+                journal = {}
             try:
-                for tmp, path in moves:
-                    if os.path.exists(tmp):
-                        os.replace(tmp, path)
-                for folder in {Path(p).parent for _, p in moves}:
-                    _fsync_dir(folder)
-                self.journal.unlink()
-                _fsync_dir(self.journal.parent)
+                self._apply(journal)
             except OSError as err:
                 raise StoreError(f"an interrupted change could not be completed: {_describe(err, self.path)}") from None
         self._clean_temps()
 
     def _clean_temps(self) -> None:
         """Remove temp files an interrupted change left behind (only ours: never a user's file)."""
-        stale = [self.path.with_name(self.path.name + TMP), self.journal.with_name(self.journal.name + TMP)]
-        for folder in (self.folder / "officers", self.folder / "ids"):
+        stale = [self.path.with_name(self.path.name + TMP), self.journal.with_name(self.journal.name + TMP),
+                 self.log.with_name(self.log.name + TMP)]
+        for folder in (self.folder / "officers", self.folder / "history", self.folder / "ids"):
             try:
                 with os.scandir(folder) as entries:
                     stale += [Path(e.path) for e in entries if e.name.endswith(".json" + TMP)]

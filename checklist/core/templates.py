@@ -97,9 +97,13 @@ class _Reader:
         if len(text.encode("utf-8", "surrogatepass")) > MAX_TEMPLATE_BYTES:
             self.problem(1, f"file is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB; a template is a short list")
             return None
-        self.loader = _StrictLoader(text)
         try:
+            self.loader = _StrictLoader(text)
             return self.loader.get_single_node()
+        except yaml.reader.ReaderError as err:  # a control character the YAML reader will not take
+            position = err.position if isinstance(err.position, int) else 0
+            self.problem(text[:position].count("\n") + 1,
+                         f"contains a character YAML does not allow (code {err.character:#x}); is this a text file?")
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = mark.line + 1 if mark else 1
@@ -465,7 +469,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         reader = _Reader(path, problems)
         root = reader.compose(text)
         if root is None:
-            if reader.loader is not None and not any(p.startswith(f"{path}:") for p in problems):
+            if not any(p.startswith(f"{path}:") for p in problems):
                 reader.problem(1, "the file is empty")
             continue
         top = reader.mapping(root, "file", {"campaign", "duties", "calendar"})
