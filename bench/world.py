@@ -70,7 +70,7 @@ def write_roster(path: Path, officers: int) -> None:
 
 
 def checklist(db: Path, *args: str, today: str = "2026-11-27", check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update({"CHECKLIST_DB": str(db), "CHECKLIST_TODAY": today, "CHECKLIST_USER": "bench"})
     return subprocess.run([sys.executable, "-m", "checklist", *args], env=env, capture_output=True, text=True,
                           check=check)

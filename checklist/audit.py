@@ -228,7 +228,7 @@ def doctor(env: Env) -> list[Check]:
     """Look at the database, the history, the lock, the templates and the calendar; say what to do."""
     from datetime import timedelta
 
-    from filelock import FileLock, Timeout
+    from checklist.lock import FileLock, LockTimeout
 
     from checklist.calendars import work_calendar
     from checklist.errors import ChecklistError
@@ -269,7 +269,7 @@ def doctor(env: Env) -> list[Check]:
         lock.acquire()
         lock.release()
         checks.append(Check("lock", True, "free"))
-    except Timeout:
+    except LockTimeout:
         checks.append(Check("lock", False, f"held by {store._holder()}",
                             "wait for that command to finish; if the process is gone, the lock frees itself"))
     except OSError as err:

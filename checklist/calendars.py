@@ -31,3 +31,20 @@ def work_calendar(templates: TemplateSet | None = None) -> WorkCalendar:
         work = (work - templates.rest_days) | templates.working_days
         years |= templates.calendar_years
     return WorkCalendar(rest, work, years)
+
+
+def calendar_extras(templates: TemplateSet) -> dict[str, list]:
+    """The templates' own calendar entries, as stored with the database at each sync."""
+    return {"rest": sorted(d.isoformat() for d in templates.rest_days),
+            "work": sorted(d.isoformat() for d in templates.working_days),
+            "years": sorted(templates.calendar_years)}
+
+
+def stored_calendar(extras: dict[str, list] | None) -> WorkCalendar:
+    """The calendar as of the last sync — without reading (or parsing) the templates again."""
+    rest, work, years = builtin_days()
+    extras = extras or {}
+    user_rest = {date.fromisoformat(d) for d in extras.get("rest", [])}
+    user_work = {date.fromisoformat(d) for d in extras.get("work", [])}
+    return WorkCalendar((rest - user_work) | user_rest, (work - user_rest) | user_work,
+                        years | set(extras.get("years", [])))

@@ -5,7 +5,6 @@ Rich view, or JSON with ``--json``). Errors from the library are ``ChecklistErro
 group turns them into one line per problem on stderr and the exit code SPEC.md gives them.
 """
 
-from __future__ import annotations
 
 import os
 import sys
@@ -386,8 +385,10 @@ def export_items(
     first = last = None
     if week or month or start or end:
         first, last = date_range(env.today, week, month, start, end)
-        if start and not end:
+        if start and not end:  # an open end: everything from that day on
             last = date.max
+        if end and not start:  # an open start: everything up to that day
+            first = date.min
     rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status))
     _export(write(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items"), out, len(rows))
 
@@ -440,17 +441,21 @@ def export_report(
 
 
 @app.command()
-def sync(ctx: typer.Context) -> None:
+def sync(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option("--force", help="Recompute every item even if nothing changed.")] = False,
+) -> None:
     """Bring every officer's items up to date with the templates and the roster.
 
-    This also happens by itself whenever the templates change; run it to see what changed.
+    This also happens by itself whenever the templates change (and after a roster import); run
+    it to see what changed. Done and skipped items are never lost.
 
-    Example: checklist sync
+    Example: checklist sync --force
     """
     from checklist import service
     from checklist.render import lines_to, stderr_console
 
-    result = service.sync(_settings(ctx).env())
+    result = service.sync(_settings(ctx).env(), force)
     typer.echo(result.summary())
     lines_to(stderr_console(), result.warnings, style="yellow")
 
@@ -463,9 +468,10 @@ def today(
     ctx: typer.Context,
     officer: OfficerOption = None,
     days: Annotated[int, typer.Option("--days", "-d", min=0, help="How many days ahead to show.")] = 7,
+    show_all: Annotated[bool, typer.Option("--all", help="Every overdue item, not just the oldest ten.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Your list for today: overdue first, then due today, then the coming days.
+    """Your list for today: follow-ups (督办) first, then overdue, due today and the coming days.
 
     Example: checklist today --officer DL001 --days 14
     """
@@ -478,7 +484,7 @@ def today(
         emit_json(day_list_json(view))
     else:
         console = stdout_console()
-        console.print(today_view(view, console.width))
+        console.print(today_view(view, console.width, show_all))
 
 
 def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None) -> None:
@@ -792,6 +798,11 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 def main() -> None:
+    # A command lives for a moment and builds many small objects (a report reads every item):
+    # the cycle collector would only slow it down, and a short-lived process frees all on exit.
+    import gc
+
+    gc.disable()
     try:
         app(prog_name="checklist")
     except BrokenPipeError:  # `checklist … | head`

@@ -252,7 +252,10 @@ def campaign_marks(labels: dict[str, str]) -> dict[str, str]:
     return marks
 
 
-def today_view(view: Any, width: int = 80) -> RenderableType:
+OVERDUE_SHOWN = 10  # a list read in a blink: the oldest ten, and a count of the rest
+
+
+def today_view(view: Any, width: int = 80, show_all: bool = False) -> RenderableType:
     """``checklist today``: overdue, due today, coming up, and the week's progress.
 
     Below 100 columns, campaigns are shown by a one-character mark with a legend underneath, so
@@ -292,20 +295,32 @@ def today_view(view: Any, width: int = 80) -> RenderableType:
             Text(word, style=style if open_ else "dim"),
         )
 
-    def add_grouped(items: list[dict[str, Any]], more: str) -> None:
-        """Daily duties appear once per key: the first, with how many more there are."""
+    def add_grouped(items: list[dict[str, Any]], more: str, limit: int | None = None) -> int:
+        """Daily duties appear once per key: the first, with how many more there are.
+
+        Returns how many items did not fit under ``limit`` lines.
+        """
         daily: dict[str, int] = {}
         for item in items:
             if item["every"] == "day":
                 daily[item["key"]] = daily.get(item["key"], 0) + 1
         shown: set[str] = set()
+        lines = covered = 0
         for item in items:
+            if item["every"] == "day" and item["key"] in shown:
+                continue
+            if limit is not None and lines >= limit:
+                break
+            lines += 1
             if item["every"] != "day":
                 add(item)
-            elif item["key"] not in shown:
+                covered += 1
+            else:
                 shown.add(item["key"])
                 count = daily[item["key"]] - 1
                 add(item, f"daily, {count} more {more}" if count else "")
+                covered += daily[item["key"]]
+        return len(items) - covered
 
     def section(title: str, count: int, style: str) -> None:
         if table.row_count:
@@ -322,7 +337,10 @@ def today_view(view: Any, width: int = 80) -> RenderableType:
                       f"{follow_up.get('reply_due', '')[5:]}")
     if view.overdue:
         section("Overdue", len(view.overdue), "bold red")
-        add_grouped(view.overdue, "overdue")
+        hidden = add_grouped(view.overdue, "overdue", None if show_all else OVERDUE_SHOWN)
+        if hidden:
+            table.add_row("", Text(f"+{hidden} more overdue (--all)",
+                                   style="red"))
     if view.due_today:
         section("Due today", sum(1 for i in view.due_today if i["status"] == "open"), "bold yellow")
         for item in view.due_today:

@@ -64,26 +64,25 @@ class ReportResult:
 
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
                 threshold: float = 0.8, late_days: int = 5) -> ReportResult:
-    from checklist.calendars import work_calendar
-    from checklist.loader import load_templates
+    from checklist.calendars import stored_calendar
     from checklist.roster import officer_from_doc
+    from checklist.service import up_to_date
     from checklist.work import open_follow_up
 
     if by not in GROUPINGS:
         raise UsageError(f"--by takes one of {', '.join(GROUPINGS)}")
     if not 0 <= threshold <= 1:
         raise UsageError("--threshold is a share between 0 and 1, like 0.8")
-    calendar = work_calendar(load_templates(env.templates))
-    with env.store().session() as session:
+    with env.store().session(write=True) as session:
+        up_to_date(session, env)  # a report on items the templates no longer describe would mislead
+        calendar = stored_calendar(session.meta().get("calendar"))
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, viewer_id) if viewer_id else None
         members, label = scope(officers, viewer)
         items: list[ReportItem] = []
         for officer in members:
-            for doc in session.items(officer.id):
+            for doc in session.items(officer.id, start.isoformat(), end.isoformat()):
                 due = date.fromisoformat(doc["due"])
-                if not start <= due <= end:
-                    continue
                 done_at = doc.get("done_at")
                 items.append(ReportItem(
                     id=doc["id"], officer=officer.id, key=doc["key"], title=doc["title"], due=due,

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from checklist.core.calendar import WorkCalendar
     from checklist.core.models import PlannedItem, TemplateSet
 
-SYNC_VERSION = 1  # bump when the merge rules change, so every database re-syncs once
+SYNC_VERSION = 2  # bump when the merge rules or what a sync stores change: every database re-syncs once
 
 
 @dataclass
@@ -208,7 +208,7 @@ def _reconcile(session: Session, officer: Officer, planned: list[PlannedItem], e
 
 def sync_in(session: Session, env: Env, only: set[str] | None = None) -> SyncResult:
     """Materialise items for every officer (or ``only`` these ids) inside an open write session."""
-    from checklist.calendars import work_calendar
+    from checklist.calendars import calendar_extras, work_calendar
     from checklist.core.merge import merge_sources
     from checklist.loader import load_templates
 
@@ -232,6 +232,7 @@ def sync_in(session: Session, env: Env, only: set[str] | None = None) -> SyncRes
         synced_at=env.now(),
         campaigns={c.key: {"name": c.name, "short": c.label, "start": c.start.isoformat(), "end": c.end.isoformat()}
                    for c in templates.campaigns.values()},
+        calendar=calendar_extras(templates),
     )
     result.warnings = uncovered_warnings(calendar)
     return result
@@ -241,8 +242,16 @@ def needs_sync(session: Session, env: Env) -> bool:
     return session.meta().get("templates_fp") != templates_fingerprint(env.templates)
 
 
-def sync(env: Env) -> SyncResult:
+def up_to_date(session: Session, env: Env) -> list[str]:
+    """Sync first if the templates changed since the last sync; the sync's warnings, if any."""
+    return sync_in(session, env).warnings if needs_sync(session, env) else []
+
+
+def sync(env: Env, force: bool = False) -> SyncResult:
+    """Bring every officer's items up to date; without ``force``, only if the templates changed."""
     with env.store().session(write=True) as session:
+        if not force and not needs_sync(session, env):
+            return SyncResult(officers=len(session.officers()))
         return sync_in(session, env)
 
 

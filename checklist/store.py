@@ -32,7 +32,7 @@ it ended and the new lines appended, and the journal is removed. A crash before 
 leaves the old state (the next session removes the temp files); a crash after it is completed
 by the next session (roll forward). So the database is always either the old or the new state.
 
-Serialising. Every session, reading or writing, holds ``PATH.lock`` (a ``filelock`` lock) from
+Serialising. Every session, reading or writing, holds ``PATH.lock`` (``checklist.lock``: flock) from
 before its first read to after its last write, so two processes never interleave a
 read-change-write. A reader in a read-only folder (a copy on a share) reads without the lock.
 
@@ -58,13 +58,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import orjson
-from filelock import FileLock, Timeout
+from checklist.lock import FileLock, LockTimeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from checklist.errors import InputError, StoreError
 
 SCHEMA_VERSION = 1
+PLAN_FIELDS = ("key", "title", "priority", "campaigns", "tags", "sources", "basis", "every")
 TMP = ".tmp"
 _FAULT = os.environ.get("CHECKLIST_FAULT", "")
 _fault_counts: dict[str, int] = {}
@@ -140,6 +141,7 @@ class Session:
         self._dbs: dict[Path, TinyDB] = {}
         self._log_head: tuple[int, str] | None = None
         self._log_lines: list[bytes] = []
+        self._index_adds: dict[Path, dict[str, str]] = {}
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -186,7 +188,7 @@ class Session:
     # -- meta and officers -----------------------------------------------------------------------
 
     def meta(self) -> dict[str, Any]:
-        docs = self._db(self._store.path).table("meta").all()
+        docs = list(self._table(self._store.path, "meta").values())
         return dict(docs[0]) if docs else {}
 
     def set_meta(self, **fields: Any) -> None:
@@ -197,11 +199,13 @@ class Session:
             table.insert({"schema": SCHEMA_VERSION, **fields})
 
     def officers(self) -> list[dict[str, Any]]:
-        return [dict(d) for d in self._db(self._store.path).table("officers").all()]
+        return [dict(d) for d in self._table(self._store.path, "officers").values()]
 
     def officer(self, officer_id: str) -> dict[str, Any] | None:
-        found = self._db(self._store.path).table("officers").get(Query().id == officer_id)
-        return dict(found) if found else None
+        for doc in self._table(self._store.path, "officers").values():
+            if doc["id"] == officer_id:
+                return dict(doc)
+        return None
 
     def put_officers(self, officers: Iterable[dict[str, Any]]) -> None:
         """Insert or replace officers by id."""
@@ -215,19 +219,62 @@ class Session:
 
     # -- items and history -------------------------------------------------------------------------
 
-    def items(self, officer_id: str) -> list[dict[str, Any]]:
-        return [dict(d) for d in self._db(self._officer_path(officer_id)).table("items").all()]
+    def _table(self, path: Path, name: str) -> dict[str, dict[str, Any]]:
+        """A table's documents by doc id, straight from the parsed file.
+
+        Bulk reads skip TinyDB's per-document wrapping, which costs more than parsing the JSON
+        when a report reads every officer's items (0.75 s of 2.6 s at city scale).
+        """
+        table = self._load(path).get(name)
+        return table if isinstance(table, dict) else {}
+
+    def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
+        """An officer's items (due in ``due_from``..``due_to``, ISO dates), with their plan's fields."""
+        path = self._officer_path(officer_id)
+        plans = {p["id"]: p for p in self._table(path, "plans").values()}
+        items = []
+        for doc in self._table(path, "items").values():
+            if not due_from <= doc["due"] <= due_to:
+                continue
+            item = {"officer": officer_id, **doc}
+            plan = plans.get(doc.get("plan"))
+            if plan is None:
+                raise StoreError(f"the database file {path} is damaged (item {doc.get('id')} has no plan); "
+                                 "nothing was changed — restore it from a backup")
+            for name in PLAN_FIELDS:
+                item[name] = plan.get(name)
+            del item["plan"]
+            items.append(item)
+        return items
 
     def put_items(self, officer_id: str, items: list[dict[str, Any]]) -> None:
-        """Replace all of an officer's items."""
-        table = self._db(self._officer_path(officer_id)).table("items")
-        table.truncate()
-        table.insert_multiple(items)
+        """Replace all of an officer's items.
+
+        What items share — title, campaigns, priority, tags, sources — is stored once per distinct
+        combination (table "plans"); each item keeps its own id, period, due date and state. That
+        makes an officer's file about a fifth of the size, and every command that reads it faster.
+        """
+        plans: dict[str, dict[str, Any]] = {}
+        docs: dict[str, dict[str, Any]] = {}
+        for n, item in enumerate(items, start=1):
+            plan = {name: item.get(name) for name in PLAN_FIELDS}
+            plan_id = hashlib.sha1(orjson.dumps(plan, option=orjson.OPT_SORT_KEYS)).hexdigest()[:10]
+            plans.setdefault(plan_id, {"id": plan_id, **plan})
+            doc = {k: v for k, v in item.items() if k not in PLAN_FIELDS and k != "officer" and v is not None}
+            doc["plan"] = plan_id
+            docs[str(n)] = doc
+        self._changed(self._officer_path(officer_id), {
+            "items": docs, "plans": {str(n): p for n, p in enumerate(plans.values(), start=1)}})
 
     def update_item(self, officer_id: str, item_id: str, fields: dict[str, Any]) -> None:
-        table = self._db(self._officer_path(officer_id)).table("items")
-        if not table.update(fields, Query().id == item_id):
+        items = self.items(officer_id)
+        for item in items:
+            if item["id"] == item_id:
+                item.update(fields)
+                break
+        else:
             raise InputError(f"no item {item_id} for officer {officer_id}")
+        self.put_items(officer_id, items)
 
     def history(self, officer_id: str, item_id: str | None = None) -> list[dict[str, Any]]:
         table = self._db(self._history_path(officer_id)).table("history")
@@ -255,22 +302,30 @@ class Session:
 
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
         """``(item id, officer id)`` for every indexed id starting with ``prefix`` (≥ 2 characters)."""
-        table = self._db(self._bucket_path(prefix)).table("ids")
-        return sorted((d["id"], d["officer"]) for d in table.all() if d["id"].startswith(prefix))
+        docs = self._table(self._bucket_path(prefix), "ids").values()
+        return sorted((d["id"], d["officer"]) for d in docs if d["id"].startswith(prefix))
 
     def index_ids(self, officer_id: str, item_ids: Iterable[str]) -> None:
-        """Record which officer each new item id belongs to."""
-        by_bucket: dict[Path, list[str]] = {}
+        """Record which officer each new item id belongs to (written with the rest at commit)."""
         for item_id in item_ids:
-            by_bucket.setdefault(self._bucket_path(item_id), []).append(item_id)
-        for path, ids in by_bucket.items():
-            table = self._db(path).table("ids")
-            known = {d["id"] for d in table.all()}
-            table.insert_multiple({"id": i, "officer": officer_id} for i in ids if i not in known)
+            self._index_adds.setdefault(self._bucket_path(item_id), {})[item_id] = officer_id
+
+    def _flush_index(self) -> None:
+        for path, adds in self._index_adds.items():
+            table = dict(self._table(path, "ids"))
+            known = {d["id"] for d in table.values()}
+            n = max((int(k) for k in table), default=0)
+            for item_id, officer in adds.items():
+                if item_id not in known:
+                    n += 1
+                    table[str(n)] = {"id": item_id, "officer": officer}
+            self._changed(path, {**self._load(path), "ids": table})
+        self._index_adds.clear()
 
     # -- commit ------------------------------------------------------------------------------------------
 
     def commit(self) -> None:
+        self._flush_index()
         if not self._dirty and not self._log_lines:
             return
         store = self._store
@@ -427,7 +482,7 @@ class Store:
         lock = FileLock(str(self.lock_path), timeout=self.wait)
         try:
             lock.acquire()
-        except Timeout:
+        except LockTimeout:
             raise StoreError(f"the database is busy: {self._holder()} has held it for more than "
                              f"{self.wait:g} s; nothing was changed (try again, or give --wait SECONDS)") from None
         except OSError as err:

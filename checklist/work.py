@@ -13,7 +13,7 @@ from typing import Any
 from checklist.core.ids import MIN_PREFIX, normalise_prefix, short_ids
 from checklist.core.models import Officer
 from checklist.errors import InputError
-from checklist.service import Env, needs_sync, require_officer, sync_in
+from checklist.service import Env, require_officer, up_to_date
 from checklist.store import Session
 
 SECTIONS = ("follow_up", "overdue", "today", "upcoming")
@@ -58,8 +58,7 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
     warnings: list[str] = []
     with store.session(write=True) as session:
         officer = require_officer(session, officer_id)
-        if needs_sync(session, env):
-            warnings = sync_in(session, env).warnings
+        warnings = up_to_date(session, env)
         items = session.items(officer.id)
         campaigns = session.meta().get("campaigns", {})
     today = env.today
@@ -278,15 +277,15 @@ def show_json(detail: ItemDetail) -> dict[str, Any]:
 
 def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id: str | None = None) -> dict[str, Any]:
     """A lead asks for a reply on an item within ``days`` working days; it tops the officer's list."""
-    from checklist.calendars import work_calendar
-    from checklist.loader import load_templates
+    from checklist.calendars import stored_calendar
 
     if not note.strip():
         raise InputError("say what you want done with --note (the officer sees it)")
     if days < 1:
         raise InputError("--days must be at least 1 working day")
-    calendar = work_calendar(load_templates(env.templates))
     with env.store().session(write=True) as session:
+        up_to_date(session, env)
+        calendar = stored_calendar(session.meta().get("calendar"))
         item = resolve(session, typed, officer_id)
         name = f"{item['id'][:6]} ({item['title']})"
         if item["status"] == "withdrawn":

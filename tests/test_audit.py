@@ -90,9 +90,10 @@ def test_an_item_edited_in_the_file_is_named(cl):
     doc = next(iter(data["items"].values()))
     doc["status"], doc["done_at"] = "done", "2026-11-20T09:00:00+08:00"  # back-dated, no history
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    title = next(p["title"] for p in data["plans"].values() if p["id"] == doc["plan"])
     result = verify(cl)
     assert result.exit_code == 1
-    assert f"item {doc['id']} (DL002 {doc['title']}, due {doc['due']}): status is 'done' but the history says " \
+    assert f"item {doc['id']} (DL002 {title}, due {doc['due']}): status is 'done' but the history says " \
            "'open', done_at is '2026-11-20T09:00:00+08:00' but the history says None" in result.stderr
 
 

@@ -4,7 +4,7 @@ import shutil
 import time
 
 import pytest
-from filelock import FileLock
+from checklist.lock import FileLock
 
 from checklist.store import Store
 from clitools import DEMO_ROSTER, Checklist, snapshot

@@ -27,6 +27,7 @@ class WorkCalendar:
         self.working_days = frozenset(working_days)
         self.years = frozenset(years)
         self.uncovered: set[int] = set()
+        self._between: dict[tuple[date, date], int] = {}
 
     def is_workday(self, day: date) -> bool:
         if day in self.working_days:
@@ -57,12 +58,16 @@ class WorkCalendar:
 
     def workdays_between(self, first: date, last: date) -> int:
         """Working days after ``first`` up to and including ``last`` (0 if ``last`` ≤ ``first``)."""
+        known = self._between.get((first, last))  # reports ask the same question for many items
+        if known is not None:
+            return known
         count = 0
         day = first
         while day < last:
             day += ONE_DAY
             if self.is_workday(day):
                 count += 1
+        self._between[(first, last)] = count
         return count
 
     def describe(self, day: date) -> str:

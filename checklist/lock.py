@@ -1,0 +1,80 @@
+"""A lock file held by one process at a time: ``flock`` on POSIX, ``msvcrt.locking`` on Windows.
+
+The operating system releases the lock when the process ends, however it ends, so a crash never
+leaves a stale lock behind. This does what the ``filelock`` package does for us, in a few lines
+that import in well under a millisecond (``filelock`` costs about 13 ms of start-up, a tenth of
+the budget of ``checklist today``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+
+class LockTimeout(Exception):
+    """Another process held the lock for longer than we were willing to wait."""
+
+
+class FileLock:
+    def __init__(self, path: str, timeout: float = 10.0):
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, waiting up to ``timeout`` seconds; OSError if the file cannot be opened."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            if _try_lock(fd):
+                self._fd = fd
+                return
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise LockTimeout(self.path)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            _unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
