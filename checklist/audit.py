@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from checklist.errors import InputError
+from checklist.i18n import _
 from checklist.service import Env
 from checklist.store import GENESIS, entry_hash
 
@@ -50,7 +51,8 @@ def format_head(seq: int, digest: str) -> str:
 def parse_head(text: str) -> tuple[int, str]:
     seq, sep, digest = text.strip().partition("-")
     if not sep or not seq.isdigit() or len(digest) < 16 or any(c not in "0123456789abcdef" for c in digest.lower()):
-        raise InputError(f"'{text}' is not a head: give it as checklist audit head prints it, like 1234-3f9a…")
+        raise InputError(_("'{text}' is not a head: give it as checklist audit head prints it, like 1234-3f9a…").format(
+            text=text))
     return int(seq), digest.lower()
 
 
@@ -105,35 +107,37 @@ def verify(env: Env, expected_head: str | None = None) -> AuditResult:
                         if not isinstance(entry, dict) or any(k not in entry for k in FIELDS):
                             raise ValueError
                     except ValueError:
-                        result.problems.append(f"{where}: entry {expected_seq} is damaged (not a whole entry); "
-                                               "the log was altered here")
+                        result.problems.append(f"{where}: " + _("entry {seq} is damaged (not a whole entry); the log was "
+                                                                "altered here").format(seq=expected_seq))
                         broken = True
                         continue
                     seq = entry["seq"]
                     if seq != expected_seq:
-                        what = "reordered" if not isinstance(seq, int) or seq < expected_seq or \
-                            _appears_later(handle, expected_seq) else "removed"
-                        result.problems.append(f"{where}: entry {seq} where entry {expected_seq} should be; "
-                                               f"entries were {what} here")
+                        moved = not isinstance(seq, int) or seq < expected_seq or _appears_later(handle, expected_seq)
+                        message = (_("entry {seq} where entry {expected} should be; entries were reordered here")
+                                   if moved else
+                                   _("entry {seq} where entry {expected} should be; entries were removed here"))
+                        result.problems.append(f"{where}: " + message.format(seq=seq, expected=expected_seq))
                         broken = True
                         continue
                     if entry["prev"] != previous:
-                        result.problems.append(f"{where}: entry {seq} does not follow entry {seq - 1}: an entry "
-                                               "before it was altered, removed or reordered")
+                        result.problems.append(f"{where}: " + _("entry {seq} does not follow entry {before}: an entry "
+                                                                "before it was altered, removed or reordered").format(
+                            seq=seq, before=seq - 1))
                         broken = True
                         continue
                     if entry_hash(entry) != entry["hash"]:
-                        result.problems.append(f"{where}: entry {seq} was altered after it was written (its hash "
-                                               "does not match its content)")
+                        result.problems.append(f"{where}: " + _("entry {seq} was altered after it was written (its "
+                                                                "hash does not match its content)").format(seq=seq))
                         broken = True
                         continue
                     state = states.setdefault(entry["item"], {"status": "open", "done_at": None,
                                                               "follow_up": False, "officer": entry["officer"]})
                     before = (entry.get("before") or {}).get("status")
                     if before is not None and before != state["status"] and not broken:
-                        result.problems.append(f"{where}: entry {seq} says item {entry['item'][:6]} was "
-                                               f"'{before}' before, but the log up to it leaves it "
-                                               f"'{state['status']}'")
+                        result.problems.append(f"{where}: " + _("entry {seq} says item {item} was '{before}' before, "
+                                                                "but the log up to it leaves it '{state}'").format(
+                            seq=seq, item=entry["item"][:6], before=before, state=state["status"]))
                     _replay(state, entry)
                     entries[seq] = entry
                     previous, expected_seq = entry["hash"], seq + 1
@@ -144,11 +148,12 @@ def verify(env: Env, expected_head: str | None = None) -> AuditResult:
             seq, digest = wanted
             entry = entries.get(seq)
             if entry is None:
-                result.problems.append(f"head {expected_head}: the log has no intact entry {seq}; it was cut "
-                                       "back or rewritten since that head was taken")
+                result.problems.append(_("head {head}: the log has no intact entry {seq}; it was cut back or "
+                                         "rewritten since that head was taken").format(head=expected_head, seq=seq))
             elif not entry["hash"].startswith(digest):
-                result.problems.append(f"head {expected_head}: entry {seq} now has hash {entry['hash'][:16]}…; "
-                                       "the log up to it was rewritten since that head was taken")
+                result.problems.append(_("head {head}: entry {seq} now has hash {hash}…; the log up to it was "
+                                         "rewritten since that head was taken").format(
+                    head=expected_head, seq=seq, hash=entry["hash"][:16]))
 
         if not broken:  # a broken chain explains nothing after it: item checks would only echo it
             for doc in session.officers():
@@ -160,21 +165,22 @@ def verify(env: Env, expected_head: str | None = None) -> AuditResult:
                              "follow_up": open_follow_up(item) is not None}
                     expected = {k: state[k] for k in found}
                     if found != expected:
-                        diffs = ", ".join(f"{k} is {found[k]!r} but the history says {expected[k]!r}"
-                                          for k in found if found[k] != expected[k])
-                        result.problems.append(f"item {item['id']} ({officer} {item['title']}, due {item['due']}): "
-                                               f"{diffs}")
+                        diffs = _(", ").join(_("{field} is {found} but the history says {expected}").format(
+                            field=k, found=repr(found[k]), expected=repr(expected[k]))
+                            for k in found if found[k] != expected[k])
+                        result.problems.append(_("item {id} ({officer} {title}, due {due}): {diffs}").format(
+                            id=item["id"], officer=officer, title=item["title"], due=item["due"], diffs=diffs))
                 copies = session.history(officer)
                 for copy in copies:
                     original = entries.get(copy.get("seq"))
                     if original != copy:
-                        result.problems.append(f"officer {officer}: the copy of entry {copy.get('seq')} in their "
-                                               "history file does not match the log")
+                        result.problems.append(_("officer {officer}: the copy of entry {seq} in their history file "
+                                                 "does not match the log").format(officer=officer, seq=copy.get("seq")))
                 missing = sorted({s for s, e in entries.items() if e["officer"] == officer} -
                                  {c.get("seq") for c in copies})
                 if missing:
-                    result.problems.append(f"officer {officer}: entries {', '.join(map(str, missing[:10]))} are "
-                                           "missing from their history file")
+                    result.problems.append(_("officer {officer}: entries {seqs} are missing from their history "
+                                             "file").format(officer=officer, seqs=", ".join(map(str, missing[:10]))))
     return result
 
 
@@ -192,7 +198,7 @@ def read_log(env: Env, typed: str | None = None, since: str | None = None,
         try:
             date.fromisoformat(since)
         except ValueError:
-            raise InputError(f"--since takes a date like 2026-11-01, not '{since}'") from None
+            raise InputError(_("--since takes a date like 2026-11-01, not '{since}'").format(since=since)) from None
     store = env.store()
     with store.session() as session:
         if typed:
@@ -239,62 +245,65 @@ def doctor(env: Env) -> list[Check]:
     templates = None
     try:
         templates = load_templates(env.templates)
-        checks.append(Check("templates", True, f"{env.templates}: {len(templates.campaigns)} campaigns, "
-                                               f"{len(templates.duties)} duties"))
+        checks.append(Check("templates", True, _("{folder}: {campaigns} campaigns, {duties} duties").format(
+            folder=env.templates, campaigns=len(templates.campaigns), duties=len(templates.duties))))
     except ChecklistError as err:
         first = (err.problems or [err.message])[0]
-        checks.append(Check("templates", False, f"{len(err.problems) or 1} problem(s), first: {first}",
-                            f"run checklist templates validate {env.templates} and fix each line it lists"))
+        checks.append(Check("templates", False, _("{n} problem(s), first: {first}").format(
+            n=len(err.problems) or 1, first=first), _("run checklist templates validate {folder} and fix each line "
+                                                      "it lists").format(folder=env.templates)))
 
     calendar = work_calendar(templates)
     years = sorted({env.today.year, (env.today + timedelta(days=365)).year})
     missing = [y for y in years if y not in calendar.years]
     if missing:
         current = env.today.year in missing
-        checks.append(Check("calendar", not current, f"no holiday data for {', '.join(map(str, missing))}; "
-                                                     "Monday to Friday would count as working days",
-                            "upgrade chinesecalendar once the State Council's notice is out (usually November): "
-                            "pip install -U chinesecalendar; or add a calendar: file to the templates folder "
-                            "(docs/templates.md)", warning=not current))
+        checks.append(Check("calendar", not current, _("no holiday data for {years}; Monday to Friday would count "
+                                                       "as working days").format(years=", ".join(map(str, missing))),
+                            _("upgrade chinesecalendar once the State Council's notice is out (usually November): "
+                              "pip install -U chinesecalendar; or add a calendar: file to the templates folder "
+                              "(docs/templates.md)"), warning=not current))
     else:
-        checks.append(Check("calendar", True, f"holiday data for {', '.join(map(str, years))}"))
+        checks.append(Check("calendar", True, _("holiday data for {years}").format(years=", ".join(map(str, years)))))
 
     if not store.exists():
-        checks.append(Check("database", False, f"no database at {store.path}",
-                            "import a roster to create it: checklist import roster FILE"))
+        checks.append(Check("database", False, _("no database at {path}").format(path=store.path),
+                            _("import a roster to create it: checklist import roster FILE")))
         return checks
 
     lock = FileLock(str(store.lock_path), timeout=0)
     try:
         lock.acquire()
         lock.release()
-        checks.append(Check("lock", True, "free"))
+        checks.append(Check("lock", True, _("free")))
     except LockTimeout:
-        checks.append(Check("lock", False, f"held by {store._holder()}",
-                            "wait for that command to finish; if the process is gone, the lock frees itself"))
+        checks.append(Check("lock", False, _("held by {holder}").format(holder=store._holder()),
+                            _("wait for that command to finish; if the process is gone, the lock frees itself")))
     except OSError as err:
-        checks.append(Check("lock", False, f"cannot be taken: {err.strerror or err}",
-                            f"make {store.path.parent} writable for this account"))
+        checks.append(Check("lock", False, _("cannot be taken: {reason}").format(reason=err.strerror or err),
+                            _("make {folder} writable for this account").format(folder=store.path.parent)))
 
     try:
         with store.session() as session:
             officers = session.officers()
             count = sum(len(session.items(o["id"])) for o in officers)
-        checks.append(Check("database", True, f"{store.path}: {len(officers)} officers, {count} items"))
+        checks.append(Check("database", True, _("{path}: {officers} officers, {items} items").format(
+            path=store.path, officers=len(officers), items=count)))
     except ChecklistError as err:
-        checks.append(Check("database", False, err.message, "restore the named file from a backup"))
+        checks.append(Check("database", False, err.message, _("restore the named file from a backup")))
         return checks
 
     try:
         result = verify(env)
     except ChecklistError as err:
-        checks.append(Check("history", False, err.message, "restore the log from a backup"))
+        checks.append(Check("history", False, err.message, _("restore the log from a backup")))
         return checks
     if result.ok:
-        checks.append(Check("history", True, f"{result.entries} entries, chain intact, every item explained; "
-                                             f"head {result.head[:24]}…"))
+        checks.append(Check("history", True, _("{n} entries, chain intact, every item explained; head {head}…").format(
+            n=result.entries, head=result.head[:24])))
     else:
-        checks.append(Check("history", False, f"{len(result.problems)} problem(s), first: {result.problems[0]}",
-                            "run checklist audit verify for the whole list; restore altered files from a backup "
-                            "and ask who changed them"))
+        checks.append(Check("history", False, _("{n} problem(s), first: {first}").format(
+            n=len(result.problems), first=result.problems[0]),
+            _("run checklist audit verify for the whole list; restore altered files from a backup and ask who "
+              "changed them")))
     return checks

@@ -17,12 +17,139 @@ import typer
 from typer.core import TyperGroup
 
 try:
-    from typer._click.exceptions import ClickException as click_exceptions
+    from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - typer versions that use click itself
-    from click.exceptions import ClickException as click_exceptions
+    from click import exceptions as click_errors
 
-from checklist import __version__, paths
+from checklist import __version__, i18n, paths
 from checklist.errors import ChecklistError, UsageError
+from checklist.i18n import _
+
+click_exceptions = click_errors.ClickException
+
+# What users see of the command-line library itself. It writes these in English; they are
+# matched and put in the user's language (scripts/i18n.py puts them in the catalogue).
+LIBRARY_MESSAGES = [
+    "Usage:", "Options", "Commands", "Arguments", "Show this message and exit.", "Error",
+    "No such option: {name}", "No such command {name!r}.", "Missing argument '{param}'.",
+    "Missing option '{param}'.", "Try '{command} {option}' for help.", "Invalid value for {param_hint}: {message}",
+    "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
+    "Option {name!r} requires an argument.", "{value!r} is not a valid float.", "{value!r} is not a valid integer.",
+    "{value!r} is not in the range {range}.", "{value!r} is not a valid int range.",
+    "{value!r} is not a valid float range.", "env var: {var}", "default: {default}", "required",
+    "Did you mean {possibility}?", "(Possible options: {possibilities})",
+]
+
+
+def _library_patterns():
+    import re
+
+    for template in LIBRARY_MESSAGES:
+        if "{" not in template:
+            continue
+        pattern = re.escape(template)
+        for name in re.findall(r"\{(\w+)(?:!r)?\}", template):
+            pattern = re.sub(r"\\\{%s(?:!r)?\\\}" % name, f"(?P<{name}>.+?)", pattern, count=1)
+        yield template, re.compile(pattern)
+
+
+def _translate_line(line: str) -> str:
+    for template, pattern in _library_patterns():
+        match = pattern.fullmatch(line)
+        if match:
+            parts = {k: _translate_line(v) if k == "message" else v for k, v in match.groupdict().items()}
+            return _(template).replace("!r}", "}").format(**parts)
+    return _(line) if line in LIBRARY_MESSAGES else line
+
+
+def translate_library(message: str) -> str:
+    """A message of the command-line library, in the user's language (line by line, as far as it can)."""
+    lines = []
+    for line in message.split("\n"):
+        suffix = ""
+        for marker in (" (Possible options:", " Did you mean "):
+            head, sep, tail = line.partition(marker)
+            if sep:
+                line, suffix = head, " " + _translate_line((sep + tail).strip())
+                break
+        lines.append(_translate_line(line) + suffix)
+    return "\n".join(lines)
+
+
+def _take_lang(argv: list[str]) -> tuple[list[str], str | None]:
+    """The command line without --lang, and its value: --lang works before or after the command."""
+    rest: list[str] = []
+    value = None
+    n = 0
+    while n < len(argv):
+        arg = argv[n]
+        if arg == "--":
+            rest += argv[n:]
+            break
+        if arg == "--lang" and n + 1 < len(argv):
+            value = argv[n + 1]
+            n += 2
+            continue
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        n += 1
+    return rest, value
+
+
+def _walk(command, path=()):
+    """Every (name path, command) in the command tree, groups included."""
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _walk(sub, (*path, name))
+
+
+class _HelpNames:
+    help_option_names = ["-h", "--help"]
+
+
+def _usage_in_language(self, ctx, formatter) -> None:
+    prefix = _("Usage:")
+    formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                          prefix=prefix if prefix.endswith("：") else prefix + " ")
+
+
+def translate_help(root) -> None:
+    """Put the command tree's help texts into the chosen language (they are written in English).
+
+    The command-line library writes "Usage:" and the --help option's own text without gettext;
+    those two are put in the language here as well, on this run's command objects only.
+    """
+    import types
+
+    for _path, command in _walk(root):
+        if command.help:
+            command.help = _(command.help)
+        if command.short_help:
+            command.short_help = _(command.short_help)
+        for param in command.params:
+            if getattr(param, "help", None):
+                param.help = _(param.help)
+        help_option = command.get_help_option(_HelpNames())
+        if help_option is not None and help_option.help:
+            help_option.help = _(help_option.help)
+        command.format_usage = types.MethodType(_usage_in_language, command)
+
+
+def help_texts() -> list[tuple[str, str]]:
+    """(where, text) for every help text users can see, for the translation catalogue."""
+    import typer.main
+
+    found = []
+    for path, command in _walk(typer.main.get_command(app)):
+        where = " ".join(("checklist", *path))
+        if command.help:
+            found.append((where, command.help))
+        for param in command.params:
+            if getattr(param, "help", None):
+                found.append((f"{where} {param.opts[0] if param.opts else param.name}", param.help))
+    return found
 
 
 COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "follow-up", "follow-ups", "import",
@@ -31,6 +158,38 @@ COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "fol
 
 class _Root(TyperGroup):
     """Turns the library's errors into messages and exit codes, never a traceback."""
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        """Choose the language before anything is parsed, so help and errors are in it too."""
+        argv, option = _take_lang(list(sys.argv[1:] if args is None else args))
+        try:
+            lang = i18n.choose_language(option)
+        except ValueError as err:
+            typer.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        i18n.set_language(lang)
+        if lang != "en":
+            translate_help(self)
+        extra.pop("standalone_mode", None)
+        try:
+            result = super().main(args=argv, prog_name=prog_name, standalone_mode=False, **extra)
+        except click_errors.UsageError as err:  # usage, hint and message, in the user's language
+            if type(err).__name__ == "NoArgsIsHelpError":  # `checklist` alone: the help, as asked
+                typer.echo(err.format_message())
+                sys.exit(err.exit_code)
+            if err.ctx is not None:
+                typer.echo(err.ctx.get_usage(), err=True)
+                option = err.ctx.help_option_names[0] if err.ctx.help_option_names else "--help"
+                typer.echo(translate_library(f"Try '{err.ctx.command_path} {option}' for help."), err=True)
+            typer.echo("\n" + _("error: {message}").format(message=translate_library(err.format_message())), err=True)
+            sys.exit(err.exit_code)
+        except click_errors.ClickException as err:
+            typer.echo(_("error: {message}").format(message=translate_library(err.format_message())), err=True)
+            sys.exit(err.exit_code)
+        except click_errors.Abort:
+            typer.echo(_("interrupted; nothing was changed"), err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def list_commands(self, ctx):  # type: ignore[override]
         """Commands in the order of a working day, not the order they are defined in."""
@@ -45,18 +204,20 @@ class _Root(TyperGroup):
 
             console = stderr_console()
             lines_to(console, err.problems)
-            console.print(f"error: {err.message}", style="bold red", markup=False, highlight=False, soft_wrap=True)
+            console.print(_("error: {message}").format(message=err.message), style="bold red", markup=False,
+                          highlight=False, soft_wrap=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
-            typer.echo("interrupted; nothing was changed", err=True)
+            typer.echo(_("interrupted; nothing was changed"), err=True)
             ctx.exit(130)
         except (typer.Exit, typer.Abort, click_exceptions):
             raise
         except Exception as err:  # a bug: say so in one line; CHECKLIST_DEBUG=1 shows the traceback
             if os.environ.get("CHECKLIST_DEBUG"):
                 raise
-            typer.echo(f"error: internal error ({type(err).__name__}: {err}); nothing was changed. This is a bug: "
-                       "please report it with the command you ran (CHECKLIST_DEBUG=1 shows the details)", err=True)
+            typer.echo(_("error: internal error ({what}); nothing was changed. This is a bug: please report it with "
+                         "the command you ran (CHECKLIST_DEBUG=1 shows the details)").format(
+                what=f"{type(err).__name__}: {err}"), err=True)
             ctx.exit(1)
 
 
@@ -102,7 +263,7 @@ def today_from_env() -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"CHECKLIST_TODAY must be a date like 2026-11-27, not '{text}'") from None
+        raise UsageError(_("CHECKLIST_TODAY must be a date like 2026-11-27, not '{text}'").format(text=text)) from None
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -126,6 +287,9 @@ def root(
         show_default=False)] = None,
     wait: Annotated[float, typer.Option(
         "--wait", envvar="CHECKLIST_WAIT", min=0, help="Seconds to wait for another checklist process.")] = 10.0,
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", help="Language: zh or en (default: CHECKLIST_LANG, else your locale).",
+        show_default=False)] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
@@ -169,7 +333,8 @@ def templates_list(
     Example: checklist templates list --json
     """
     from checklist.loader import load_templates
-    from checklist.render import emit_json, stdout_console, templates_json, templates_view
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.setup import templates_json, templates_view
 
     settings = _settings(ctx)
     tset = load_templates(settings.templates)
@@ -203,7 +368,8 @@ def plan(
     from checklist.core.merge import plan_for
     from checklist.core.models import Officer
     from checklist.loader import load_templates
-    from checklist.render import emit_json, plan_json, plan_view, stdout_console
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.setup import plan_json, plan_view
 
     settings = _settings(ctx)
     env = settings.env()
@@ -232,8 +398,9 @@ def path(ctx: typer.Context) -> None:
     Example: checklist path
     """
     settings = _settings(ctx)
-    typer.echo(f"database   {settings.db}{'' if settings.db.exists() else '  (not created yet)'}")
-    typer.echo(f"templates  {settings.templates}")
+    created = "" if settings.db.exists() else "  " + _("(not created yet)")
+    typer.echo(_("database   {path}").format(path=settings.db) + created)
+    typer.echo(_("templates  {path}").format(path=settings.templates))
 
 
 @app.command("roster")
@@ -243,7 +410,8 @@ def roster_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     Example: checklist roster --json
     """
     from checklist import service
-    from checklist.render import emit_json, officer_json, roster_view, stdout_console
+    from checklist.render import emit_json, officer_json, stdout_console
+    from checklist.render.setup import roster_view
 
     officers = service.roster(_settings(ctx).env())
     if as_json:
@@ -257,7 +425,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         header, sep, name = pair.partition("=")
         if not sep or not header.strip() or not name.strip():
-            raise UsageError(f"--map takes HEADER=column, like --map 承办人=officer; not '{pair}'")
+            raise UsageError(_("--map takes HEADER=column, like --map 承办人=officer; not '{pair}'").format(pair=pair))
         mapping[header.strip()] = name.strip()
     return mapping
 
@@ -351,7 +519,7 @@ def _export(data: bytes, out: Optional[Path], rows: int) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        typer.echo(f"wrote {rows} rows to {out}", err=True)
+        typer.echo(_("wrote {n} rows to {file}").format(n=rows, file=out), err=True)
 
 
 @export_app.command("items")
@@ -475,7 +643,8 @@ def today(
 
     Example: checklist today --officer DL001 --days 14
     """
-    from checklist.render import emit_json, lines_to, stderr_console, stdout_console, today_view
+    from checklist.render import emit_json, lines_to, stderr_console, stdout_console
+    from checklist.render.day import today_view
     from checklist.work import day_list, day_list_json
 
     view = day_list(_settings(ctx).env(), officer, days)
@@ -488,12 +657,14 @@ def today(
 
 
 def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None) -> None:
+    from checklist.render import status_word
     from checklist.work import work
 
     for change in work(_settings(ctx).env(), ids, action, officer_id=officer, note=note):
         item = change.item
         if change.changed:
-            typer.echo(f"{item['id'][:6]}  {item['status']:<7}  {item['title']}  (due {item['due']})")
+            typer.echo(_("{id}  {status}  {title}  (due {due})").format(
+                id=item["id"][:6], status=status_word(item["status"]), title=item["title"], due=item["due"]))
         else:
             typer.echo(change.message, err=True)
 
@@ -501,8 +672,8 @@ def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, 
 @app.command()
 def done(
     ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(help="Item ids (any unique prefix of 4 or more characters).",
-                                             show_default=False)],
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Item ids (any unique prefix of 4 or more "
+                                                                   "characters).", show_default=False)],
     note: Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with the item.")] = None,
     officer: OfficerOption = None,
 ) -> None:
@@ -516,7 +687,7 @@ def done(
 @app.command()
 def undo(
     ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(help="Item ids to open again.", show_default=False)],
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Item ids to open again.", show_default=False)],
     officer: OfficerOption = None,
 ) -> None:
     """Open a done or skipped item again (the history keeps both steps).
@@ -529,7 +700,7 @@ def undo(
 @app.command()
 def skip(
     ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(help="Item ids to skip.", show_default=False)],
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Item ids to skip.", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it does not apply (required).",
                                         show_default=False)] = "",
     officer: OfficerOption = None,
@@ -553,7 +724,8 @@ def show(
 
     Example: checklist show 3fk2 --json
     """
-    from checklist.render import emit_json, show_view, stdout_console
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.day import show_view
     from checklist.work import show as show_item
     from checklist.work import show_json
 
@@ -577,7 +749,7 @@ def _write_out(out: Path, text: str, *, bom: bool = False) -> None:
         tmp.replace(out)
     except OSError as err:
         tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {out}: {err.strerror or err}") from None
+        raise InputError(_("cannot write {file}: {reason}").format(file=out, reason=err.strerror or err)) from None
 
 
 @app.command()
@@ -610,13 +782,14 @@ def report(
 
     Example: checklist report --by department --month 2026-11 --format csv --out 2026-11.csv
     """
-    from checklist.render import emit_json, report_view, stdout_console
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.lead import report_view
     from checklist.reporting import date_range, make_report, report_csv, report_json, report_markdown
 
     if as_json:
         fmt = "json"
     if fmt not in ("table", "json", "csv", "md"):
-        raise UsageError("--format takes table, json, csv or md")
+        raise UsageError(_("--format takes table, json, csv or md"))
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=by, viewer_id=None if everyone else officer, start=first, end=last,
@@ -644,7 +817,7 @@ def report(
         else:
             console.print(report_view(result, console.width))
     if out:
-        typer.echo(f"wrote {out}", err=True)
+        typer.echo(_("wrote {file}").format(file=out), err=True)
 
 
 @app.command("follow-up")
@@ -668,15 +841,16 @@ def follow_up(
     env = _settings(ctx).env()
     if args[0] == "close":
         if len(args) != 2:
-            raise UsageError("follow-up close takes one item id")
+            raise UsageError(_("follow-up close takes one item id"))
         item = close_follow_up(env, args[1], note, officer)
-        typer.echo(f"{item['id'][:6]}  follow-up closed  {item['title']}")
+        typer.echo(_("{id}  follow-up closed  {title}").format(id=item["id"][:6], title=item["title"]))
         return
     if len(args) != 1:
-        raise UsageError("follow-up takes one item id (or 'close ID')")
+        raise UsageError(_("follow-up takes one item id (or 'close ID')"))
     item = open_follow_up_on(env, args[0], note or "", days, officer)
     current = open_follow_up(item) or {}
-    typer.echo(f"{item['id'][:6]}  follow-up opened  {item['title']}  (reply by {current.get('reply_due')})")
+    typer.echo(_("{id}  follow-up opened  {title}  (reply by {day})").format(
+        id=item["id"][:6], title=item["title"], day=current.get("reply_due")))
 
 
 @app.command("follow-ups")
@@ -692,7 +866,8 @@ def follow_ups(
 
     Example: checklist follow-ups --officer DL020
     """
-    from checklist.render import emit_json, follow_ups_view, stdout_console
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.lead import follow_ups_view
     from checklist.work import follow_ups_json, list_follow_ups
 
     listing = list_follow_ups(_settings(ctx).env(), None if everyone else officer)
@@ -736,9 +911,11 @@ def audit_verify(
             raise typer.Exit(1)
         return
     if not result.ok:
-        raise ChecklistError(f"the history does not check out: {len(result.problems)} problem(s)", result.problems)
-    typer.echo(f"ok: {result.entries} entries, chain intact; {result.items} items, each explained by its history")
-    typer.echo(f"head {result.head}")
+        raise ChecklistError(_("the history does not check out: {n} problem(s)").format(n=len(result.problems)),
+                             result.problems)
+    typer.echo(_("ok: {entries} entries, chain intact; {items} items, each explained by its history").format(
+        entries=result.entries, items=result.items))
+    typer.echo(_("head {head}").format(head=result.head))
 
 
 @audit_app.command("head")
@@ -767,7 +944,8 @@ def log(
     Example: checklist log --since 2026-11-01
     """
     from checklist.audit import read_log
-    from checklist.render import emit_json, log_view, stdout_console
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.day import log_view
 
     entries = read_log(_settings(ctx).env(), item_id, since, officer)
     if as_json:
@@ -785,7 +963,8 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
     Example: checklist doctor
     """
     from checklist.audit import doctor as run_doctor
-    from checklist.render import doctor_view, emit_json, stdout_console
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.setup import doctor_view
 
     checks = run_doctor(_settings(ctx).env())
     if as_json:

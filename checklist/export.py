@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from checklist.errors import InputError, UsageError
+from checklist.i18n import _
 from checklist.reporting import safe_cell
 from checklist.service import Env, require_officer
 
@@ -62,13 +63,13 @@ def item_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
     from checklist.roster import officer_from_doc
 
     if selection.status and selection.status not in STATUSES:
-        raise UsageError(f"--status takes one of {', '.join(STATUSES)}")
+        raise UsageError(_("--status takes one of {values}").format(values=", ".join(STATUSES)))
     today = env.today.isoformat()
     rows = []
     with env.store().session() as session:
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, selection.officer) if selection.officer else None
-        members, _ = scope(officers, viewer)
+        members, _label = scope(officers, viewer)
         for officer in members:
             if selection.court and officer.court != selection.court:
                 continue
@@ -101,7 +102,7 @@ def roster_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
     with env.store().session() as session:
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, selection.officer) if selection.officer else None
-    members, _ = scope(officers, viewer)
+    members, _label = scope(officers, viewer)
     return [
         {"id": o.id, "name": o.name, "court": o.court, "department": o.department, "roles": list(o.roles),
          "lead": o.lead, "since": o.since.isoformat() if o.since else ""}
@@ -152,9 +153,9 @@ def to_xlsx(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], title: str
 def write(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, out: Path | None, title: str) -> bytes:
     """The export's bytes in ``fmt``; written to ``out`` (whole or not at all) if given."""
     if fmt not in FORMATS:
-        raise UsageError(f"--format takes one of {', '.join(FORMATS)}")
+        raise UsageError(_("--format takes one of {values}").format(values=", ".join(FORMATS)))
     if fmt == "xlsx" and out is None:
-        raise UsageError("an XLSX export needs --out FILE")
+        raise UsageError(_("an XLSX export needs --out FILE"))
     if fmt == "csv":
         data = to_csv(rows, columns).encode("utf-8")
     elif fmt == "json":
@@ -168,5 +169,5 @@ def write(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, out: P
             tmp.replace(out)
         except OSError as err:
             tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write {out}: {err.strerror or err}") from None
+            raise InputError(_("cannot write {file}: {reason}").format(file=out, reason=err.strerror or err)) from None
     return data

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from checklist.core.models import TemplateSet
 from checklist.errors import InputError, TemplateError, by_place
+from checklist.i18n import _, ngettext
 
 SUFFIXES = (".yaml", ".yml")
 
 
 def template_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise InputError(f"templates folder '{folder}' does not exist or is not a folder")
+        raise InputError(_("templates folder '{folder}' does not exist or is not a folder").format(folder=folder))
     return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
@@ -42,22 +43,22 @@ def read_templates(folder: Path) -> tuple[list[tuple[str, str]], list[str]]:
     for path in template_files(folder):
         shown = str(path)
         if not path.resolve().is_relative_to(root):
-            problems.append(f"{shown}:1: points outside the templates folder; copy the file in instead")
+            problems.append(f"{shown}:1: " + _("points outside the templates folder; copy the file in instead"))
             continue
         try:
             data = path.read_bytes()
         except OSError as err:
-            problems.append(f"{shown}:1: cannot be read: {err.strerror or err}")
+            problems.append(f"{shown}:1: " + _("cannot be read: {reason}").format(reason=err.strerror or err))
             continue
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
             line = data[: err.start].count(b"\n") + 1
-            problems.append(f"{shown}:{line}: not UTF-8 text (byte {err.start}); save the file as UTF-8")
+            problems.append(f"{shown}:{line}: " + _("not UTF-8 text (byte {n}); save the file as UTF-8").format(n=err.start))
             continue
         if "\0" in text:
-            problems.append(f"{shown}:{text[: text.index(chr(0))].count(chr(10)) + 1}: contains a NUL byte; "
-                            "is this a binary file?")
+            problems.append(f"{shown}:{text[: text.index(chr(0))].count(chr(10)) + 1}: "
+                            + _("contains a NUL byte; is this a binary file?"))
             continue
         files.append((shown, text))
     return files, problems
@@ -69,13 +70,14 @@ def load_templates(folder: Path) -> TemplateSet:
 
     files, problems = read_templates(folder)
     if not files and not problems:
-        raise InputError(f"no campaign templates (*.yaml) in '{folder}'")
+        raise InputError(_("no campaign templates (*.yaml) in '{folder}'").format(folder=folder))
     try:
         templates = parse_templates(files)
     except TemplateError as err:
         problems += err.problems
     if problems:
         count = len(problems)
-        raise TemplateError(f"{count} problem{'s' if count > 1 else ''} in the templates; nothing was loaded",
+        raise TemplateError(ngettext("{n} problem in the templates; nothing was loaded",
+                                     "{n} problems in the templates; nothing was loaded", count).format(n=count),
                             by_place(problems))
     return templates

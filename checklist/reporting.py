@@ -15,6 +15,7 @@ from typing import Any
 
 from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report, scope
 from checklist.errors import UsageError
+from checklist.i18n import _
 from checklist.service import Env, require_officer
 
 
@@ -26,7 +27,7 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
     chosen = [name for name, value in (("--week", week), ("--month", month), ("--from/--to", start or end))
               if value]
     if len(chosen) > 1:
-        raise UsageError(f"give one of --week, --month or --from/--to, not {' and '.join(chosen)}")
+        raise UsageError(_("give one of --week, --month or --from/--to, not {both}").format(both=" & ".join(chosen)))
     try:
         if week:
             period = parse_period(week)
@@ -39,16 +40,16 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
                 raise ValueError
             return period.start, period.end
     except ValueError:
-        what = "--week takes a week like 2026-W48" if week else "--month takes a month like 2026-11"
+        what = _("--week takes a week like 2026-W48") if week else _("--month takes a month like 2026-11")
         raise UsageError(what) from None
     if start or end:
         try:
             first = date.fromisoformat(start) if start else date(today.year, today.month, 1)
             last = date.fromisoformat(end) if end else today
         except ValueError:
-            raise UsageError("--from and --to take dates like 2026-11-01") from None
+            raise UsageError(_("--from and --to take dates like 2026-11-01")) from None
         if first > last:
-            raise UsageError(f"--from {first} is after --to {last}")
+            raise UsageError(_("--from {first} is after --to {last}").format(first=first, last=last))
         return first, last
     month_period = period_of("month", today)
     return month_period.start, month_period.end
@@ -57,7 +58,7 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
 @dataclass
 class ReportResult:
     report: Report
-    scope: str
+    scope: dict[str, str]
     campaigns: dict[str, str]
     names: dict[str, str]  # officer id → name, for the 通报 list
 
@@ -70,9 +71,9 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
     from checklist.work import open_follow_up
 
     if by not in GROUPINGS:
-        raise UsageError(f"--by takes one of {', '.join(GROUPINGS)}")
+        raise UsageError(_("--by takes one of {values}").format(values=", ".join(GROUPINGS)))
     if not 0 <= threshold <= 1:
-        raise UsageError("--threshold is a share between 0 and 1, like 0.8")
+        raise UsageError(_("--threshold is a share between 0 and 1, like 0.8"))
     with env.store().session(write=True) as session:
         up_to_date(session, env)  # a report on items the templates no longer describe would mislead
         calendar = stored_calendar(session.meta().get("calendar"))
@@ -160,13 +161,17 @@ def _md(text: Any) -> str:
 
 
 def report_markdown(result: ReportResult) -> str:
+    from checklist.render.lead import flag_text, group_label, scope_label
+
     report = result.report
     lines = [
-        f"# Report {report.start} … {report.end} (as of {report.as_of}), by {report.by}",
+        "# " + _("Report {start} … {end} (as of {as_of}), by {by}").format(
+            start=report.start, end=report.end, as_of=report.as_of, by=group_label(report.by)),
         "",
-        f"Scope: {_md(result.scope)}",
+        _("Scope: {scope}").format(scope=_md(scope_label(result.scope))),
         "",
-        "| group | due | done | on time | overdue | follow-ups | completion | on-time rate | flag |",
+        "| " + " | ".join(_(h) for h in ("group", "due", "done", "on time", "overdue", "follow-ups", "completion",
+                                         "on-time rate", "flag")) + " |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in report.rows:
@@ -175,13 +180,17 @@ def report_markdown(result: ReportResult) -> str:
             f"{row.completion:.0%} | {row.on_time_rate:.0%} | {'⚑' if row.flagged else ''} |"
         )
     if report.laggards:
-        lines += ["", "## 通报 (flagged, worst first)", ""]
+        lines += ["", "## " + _("通报 (flagged, worst first)"), ""]
         for n, row in enumerate(report.laggards, 1):
-            who = f" — responsible: {_md(row.responsible.name or row.responsible.id)}" if row.responsible else ""
-            lines.append(f"{n}. **{_md(row.name)}**{who}: {'; '.join(_md(f) for f in row.flags)}")
+            who = ""
+            if row.responsible:
+                who = " — " + _("responsible: {name}").format(name=_md(row.responsible.name or row.responsible.id))
+            flags = _("; ").join(_md(flag_text(f, report)) for f in row.flags)
+            lines.append(f"{n}. **{_md(row.name)}**{who}: {flags}")
             for item in row.late[:5]:
                 owner = result.names.get(item.officer, item.officer)
-                lines.append(f"   - {_md(item.title)} ({_md(owner)}, due {item.due}, {item.overdue_days} days late)")
+                lines.append("   - " + _("{title} ({owner}, due {due}, {n} days late)").format(
+                    title=_md(item.title), owner=_md(owner), due=item.due, n=item.overdue_days))
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from checklist.core.models import Officer
+from checklist.i18n import _
 
 if TYPE_CHECKING:
     from checklist.spreadsheets import Sheet
@@ -81,15 +82,15 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
 
         oid = text_of(values.get("id"))
         if not oid:
-            problem("id", "empty")
+            problem("id", _("empty"))
         elif not ID_PATTERN.match(oid):
-            problem("id", f"'{oid}' is not an id (no spaces or commas, at most 40 characters)")
+            problem("id", _("'{value}' is not an id (no spaces or commas, at most 40 characters)").format(value=oid))
         name = text_of(values.get("name"))
         if not name:
-            problem("name", "empty")
+            problem("name", _("empty"))
         roles = parse_roles(text_of(values.get("roles")))
         if not roles:
-            problem("roles", "empty (give at least one, e.g. officer, lead, chief or 承办人)")
+            problem("roles", _("empty (give at least one, e.g. officer, lead, chief or 承办人)"))
         since = date_of(values.get("since"))
         if isinstance(since, str):
             problem("since", since)
@@ -101,12 +102,13 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
             roles=roles, lead=text_of(values.get("lead")), since=since,
         )
         if officer.lead == oid:
-            problems.append(f"{where}: lead: '{oid}' cannot be their own lead")
+            problems.append(f"{where}: lead: " + _("'{id}' cannot be their own lead").format(id=oid))
             continue
         if oid in seen:
             first_row, first = seen[oid]
             if first != officer:
-                problems.append(f"{where}: id: '{oid}' is also on row {first_row} with different details")
+                problems.append(f"{where}: id: " + _("'{id}' is also on row {row} with different details").format(
+                    id=oid, row=first_row))
             continue
         seen[oid] = (row.number, officer)
         parsed.append(RosterRow(row.number, officer, since is not None))
@@ -120,13 +122,13 @@ def check_leads(sheet_path: str, rows: list[RosterRow], known: dict[str, Officer
     for r in rows:
         lead = r.officer.lead
         if lead and lead not in everyone:
-            problems.append(f"{sheet_path}:{r.row}: lead: '{lead}' is not on the roster")
+            problems.append(f"{sheet_path}:{r.row}: lead: " + _("'{id}' is not on the roster").format(id=lead))
             continue
         seen = {r.officer.id}
         while lead and lead in everyone:
             if lead in seen:
-                problems.append(f"{sheet_path}:{r.row}: lead: the chain of leads from '{r.officer.id}' loops back "
-                                f"through '{lead}'")
+                problems.append(f"{sheet_path}:{r.row}: lead: " + _("the chain of leads from '{id}' loops back "
+                                                                     "through '{lead}'").format(id=r.officer.id, lead=lead))
                 break
             seen.add(lead)
             lead = everyone[lead].lead

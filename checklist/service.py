@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from checklist.core.ids import item_id
 from checklist.core.models import Officer
 from checklist.errors import InputError
+from checklist.i18n import _
 from checklist.roster import officer_doc, officer_from_doc
 from checklist.store import Session, Store
 
@@ -78,8 +79,8 @@ def calendar_warnings(templates: TemplateSet, calendar: WorkCalendar) -> list[st
         for year in range(campaign.start.year, campaign.end.year + 1):
             years.setdefault(year, []).append(campaign.key)
     return [
-        f"warning: no holiday data for {year} (campaigns {', '.join(keys)}); Monday to Friday count as working "
-        f"days. Add a calendar: file to the templates folder (see docs/templates.md)."
+        _("warning: no holiday data for {year} (campaigns {keys}); Monday to Friday count as working days. Add a "
+          "calendar: file to the templates folder (see docs/templates.md).").format(year=year, keys=", ".join(keys))
         for year, keys in sorted(years.items())
         if year not in calendar.years
     ]
@@ -88,8 +89,8 @@ def calendar_warnings(templates: TemplateSet, calendar: WorkCalendar) -> list[st
 def uncovered_warnings(calendar: WorkCalendar) -> list[str]:
     """After a computation: one warning per year it needed and had no holiday data for."""
     return [
-        f"warning: no holiday data for {year}; Monday to Friday count as working days "
-        f"(add a calendar: file to the templates folder)"
+        _("warning: no holiday data for {year}; Monday to Friday count as working days (add a calendar: file to "
+          "the templates folder)").format(year=year)
         for year in sorted(calendar.uncovered)
     ]
 
@@ -101,10 +102,10 @@ def validate_templates(folder: Path, today: date) -> ValidationReport:
     templates = load_templates(folder)
     calendar = work_calendar(templates)
     active = sum(1 for c in templates.campaigns.values() if c.start <= today <= c.end)
-    summary = (
-        f"{folder}: OK — {len(templates.campaigns)} campaigns ({active} active on {today}), "
-        f"{len(templates.duties)} duties, {len(templates.library)} in the duty library"
-    )
+    summary = _("{folder}: OK — {campaigns} campaigns ({active} active on {today}), {duties} duties, "
+                "{library} in the duty library").format(
+        folder=folder, campaigns=len(templates.campaigns), active=active, today=today,
+        duties=len(templates.duties), library=len(templates.library))
     return ValidationReport(summary, calendar_warnings(templates, calendar))
 
 
@@ -137,12 +138,16 @@ class SyncResult:
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.withdrawn or self.restored)
 
+    def changes(self) -> str:
+        """'359 new, 2 withdrawn' — what happened to items."""
+        return _(", ").join(what.format(n=n) for n, what in (
+            (self.created, _("{n} new")), (self.updated, _("{n} updated")), (self.withdrawn, _("{n} withdrawn")),
+            (self.restored, _("{n} restored"))) if n)
+
     def summary(self) -> str:
         if not self.changed:
-            return f"{self.officers} officers: every item is up to date"
-        parts = [f"{n} {what}" for n, what in ((self.created, "new"), (self.updated, "updated"),
-                                               (self.withdrawn, "withdrawn"), (self.restored, "restored")) if n]
-        return f"{self.officers} officers: " + ", ".join(parts) + " items"
+            return _("{n} officers: every item is up to date").format(n=self.officers)
+        return _("{n} officers: {changes} items").format(n=self.officers, changes=self.changes())
 
 
 def _plan_fields(p: PlannedItem) -> dict[str, Any]:
@@ -277,13 +282,14 @@ class RosterImport:
 
     def summary(self) -> str:
         if not self.added and not self.changed:
-            return f"{self.path}: {self.rows} officers, all already up to date; nothing changed"
-        text = (f"{self.path}: {self.rows} officers: {len(self.added)} new, {len(self.changed)} changed, "
-                f"{self.unchanged} unchanged")
+            return _("{file}: {rows} officers, all already up to date; nothing changed").format(
+                file=self.path, rows=self.rows)
+        text = _("{file}: {rows} officers: {added} new, {changed} changed, {unchanged} unchanged").format(
+            file=self.path, rows=self.rows, added=len(self.added), changed=len(self.changed), unchanged=self.unchanged)
         if self.dry_run:
-            return text + " (dry run: nothing was written)"
+            return text + _(" (dry run: nothing was written)")
         if self.sync is not None and self.sync.changed:
-            text += "; items: " + self.sync.summary().split(": ", 1)[1]
+            text += _("; items: {changes}").format(changes=self.sync.changes())
         return text
 
 
@@ -299,13 +305,13 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     if dry_run and not store.exists():
         known: dict[str, Officer] = {}
         problems += check_leads(table.path, rows, known)
-        refuse(table, problems, "imported")
+        refuse(table, problems)
         return RosterImport(table.path, len(rows), added=[r.officer.id for r in rows], dry_run=True)
 
     with store.session(write=not dry_run, create=not dry_run) as session:
         known = {d["id"]: officer_from_doc(d) for d in session.officers()}
         problems += check_leads(table.path, rows, known)
-        refuse(table, problems, "imported")
+        refuse(table, problems)
         result = RosterImport(table.path, len(rows), dry_run=dry_run)
         docs = []
         for r in rows:
@@ -342,12 +348,12 @@ def roster(env: Env) -> list[Officer]:
 
 def require_officer(session: Session, officer_id: str | None) -> Officer:
     if not officer_id:
-        raise InputError("which officer? give --officer ID or set CHECKLIST_OFFICER (checklist roster lists them)")
+        raise InputError(_("which officer? give --officer ID or set CHECKLIST_OFFICER (checklist roster lists them)"))
     doc = session.officer(officer_id)
     if doc is None:
         from checklist.spreadsheets import clean
 
         doc = session.officer(clean(officer_id))
     if doc is None:
-        raise InputError(f"no officer '{officer_id}' on the roster (checklist roster lists them)")
+        raise InputError(_("no officer '{id}' on the roster (checklist roster lists them)").format(id=officer_id))
     return officer_from_doc(doc)

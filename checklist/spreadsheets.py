@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist.errors import InputError, by_place
+from checklist.i18n import _, ngettext
 
 MAX_CSV_ROWS = 1_000_000
 MAX_XLSX_ROWS = 150_000
@@ -47,6 +48,18 @@ def clean(text: str) -> str:
 
 def _header_key(text: str) -> str:
     return re.sub(r"[\s_\-:：*（）()]", "", clean(text).lower())
+
+
+def _not_xlsx() -> str:
+    return _("not a valid .xlsx file (it may be damaged or truncated); save it again from Excel or WPS")
+
+
+def _too_many_rows() -> str:
+    return _("the sheet has more than {n} rows; split it or save it as CSV").format(n=f"{MAX_XLSX_ROWS:,}")
+
+
+def _unreadable_sheet(err: Exception) -> str:
+    return _("the sheet cannot be read ({error}); save it again from Excel or WPS").format(error=type(err).__name__)
 
 
 class Formula(str):
@@ -87,15 +100,15 @@ def read_sheet(
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{shown}: no such file") from None
+        raise InputError(f"{shown}: " + _("no such file")) from None
     except OSError as err:
-        raise InputError(f"{shown}: cannot be read: {err.strerror or err}") from None
+        raise InputError(f"{shown}: " + _("cannot be read: {reason}").format(reason=err.strerror or err)) from None
     kind = _sniff(data, path)
     if kind == "xlsx":
         records = _xlsx_records(path, shown, data, sheet)
     else:
         if sheet:
-            raise InputError(f"{shown}: --sheet applies to .xlsx files; this is a CSV file")
+            raise InputError(f"{shown}: " + _("--sheet applies to .xlsx files; this is a CSV file"))
         records = _csv_records(shown, data, encoding)
     return _map_rows(shown, records, aliases, required, mapping or {})
 
@@ -105,14 +118,13 @@ def _sniff(data: bytes, path: Path) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{path}: this is a legacy Excel (.xls) workbook; open it in Excel or WPS and save as "
-                         ".xlsx or CSV UTF-8")
+        raise InputError(f"{path}: " + _("this is a legacy Excel (.xls) workbook; open it in Excel or WPS and save "
+                                         "as .xlsx or CSV UTF-8"))
     if head[:1] == b"<" and re.match(rb"<(!doctype html|html|table|\?xml|meta)", head[:20].lower()):
-        raise InputError(f"{path}: this is a web page (HTML) saved with a spreadsheet name; open it in Excel or "
-                         "WPS and save as .xlsx or CSV UTF-8")
+        raise InputError(f"{path}: " + _("this is a web page (HTML) saved with a spreadsheet name; open it in Excel "
+                                         "or WPS and save as .xlsx or CSV UTF-8"))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise InputError(f"{path}: not a valid .xlsx file (it may be damaged or truncated); save it again from "
-                         "Excel or WPS")
+        raise InputError(f"{path}: " + _not_xlsx())
     return "csv"
 
 
@@ -124,21 +136,23 @@ def _decode(shown: str, data: bytes, encoding: str | None) -> str:
         try:
             return data.decode(encoding)
         except LookupError:
-            raise InputError(f"{shown}: unknown encoding '{encoding}' (try utf-8 or gb18030)") from None
+            raise InputError(f"{shown}: " + _("unknown encoding '{name}' (try utf-8 or gb18030)").format(
+                name=encoding)) from None
         except UnicodeDecodeError as err:
-            raise InputError(f"{shown}:{_line_at(data, err.start)}: not valid {encoding} text "
-                             f"(byte {err.start}); check --encoding") from None
+            raise InputError(f"{shown}:{_line_at(data, err.start)}: " + _(
+                "not valid {name} text (byte {n}); check --encoding").format(name=encoding, n=err.start)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as err:
-            raise InputError(f"{shown}:{_line_at(data, err.start + 3)}: marked as UTF-8 but byte "
-                             f"{err.start + 3} is not UTF-8; save the file again as CSV UTF-8") from None
+            raise InputError(f"{shown}:{_line_at(data, err.start + 3)}: " + _(
+                "marked as UTF-8 but byte {n} is not UTF-8; save the file again as CSV UTF-8").format(
+                n=err.start + 3)) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"{shown}: marked as UTF-16 but not valid UTF-16 text") from None
+            raise InputError(f"{shown}: " + _("marked as UTF-16 but not valid UTF-16 text")) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -146,8 +160,9 @@ def _decode(shown: str, data: bytes, encoding: str | None) -> str:
     try:
         return data.decode("gb18030")  # Excel's "CSV (逗号分隔)" on Chinese Windows: GBK, a subset
     except UnicodeDecodeError as err:
-        raise InputError(f"{shown}:{_line_at(data, err.start)}: neither UTF-8 nor GB18030 text (byte {err.start}); "
-                         "save it as CSV UTF-8, or name the encoding with --encoding") from None
+        raise InputError(f"{shown}:{_line_at(data, err.start)}: " + _(
+            "neither UTF-8 nor GB18030 text (byte {n}); save it as CSV UTF-8, or name the encoding with "
+            "--encoding").format(n=err.start)) from None
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -157,8 +172,8 @@ def _line_at(data: bytes, offset: int) -> int:
 def _csv_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[int, list[Any]]]:
     text = _decode(shown, data, encoding)
     if "\0" in text:
-        raise InputError(f"{shown}:{text[: text.index(chr(0))].count(chr(10)) + 1}: contains a NUL byte; "
-                         "is this really a CSV file?")
+        raise InputError(f"{shown}:{text[: text.index(chr(0))].count(chr(10)) + 1}: "
+                         + _("contains a NUL byte; is this really a CSV file?"))
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -168,17 +183,18 @@ def _csv_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[in
         for cells in reader:
             number += 1
             if number > MAX_CSV_ROWS:
-                raise InputError(f"{shown}: more than {MAX_CSV_ROWS:,} rows; split the file")
+                raise InputError(f"{shown}: " + _("more than {n} rows; split the file").format(n=f"{MAX_CSV_ROWS:,}"))
             records.append((number, cells))
     except csv.Error as err:
         text_of_error = str(err)
         if "expected after" in text_of_error:
-            why = 'text follows a closing quote (") in a cell'
+            why = _('text follows a closing quote (") in a cell')
         elif "end of data" in text_of_error or "EOF" in text_of_error:
-            why = 'a quote (") is opened and never closed'
+            why = _('a quote (") is opened and never closed')
         else:
             why = text_of_error
-        raise InputError(f"{shown}:{number + 1}: unreadable CSV: {why}; check the quotes on that row") from None
+        raise InputError(f"{shown}:{number + 1}: " + _("unreadable CSV: {why}; check the quotes on that row").format(
+            why=why)) from None
     return records
 
 
@@ -192,18 +208,18 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
             for info in archive.infolist():
                 total += info.file_size
                 if info.file_size > 1_000_000 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
-                    raise InputError(f"{shown}: refused: '{info.filename}' expands {info.file_size // max(info.compress_size, 1)}"
-                                     f"× when unpacked (a zip bomb?)")
+                    raise InputError(f"{shown}: " + _("refused: '{part}' expands {n}× when unpacked (a zip bomb?)").format(
+                        part=info.filename, n=info.file_size // max(info.compress_size, 1)))
             if total > MAX_XLSX_BYTES:
-                raise InputError(f"{shown}: refused: unpacks to {total / 1e6:.0f} MB, more than "
-                                 f"{MAX_XLSX_BYTES / 1e6:.0f} MB; split the workbook")
+                raise InputError(f"{shown}: " + _("refused: unpacks to {n} MB, more than {limit} MB; split the "
+                                                  "workbook").format(n=f"{total / 1e6:.0f}",
+                                                                     limit=f"{MAX_XLSX_BYTES / 1e6:.0f}"))
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, EOFError, OSError):
-        raise InputError(f"{shown}: not a valid .xlsx file (it may be damaged or truncated); save it again "
-                         "from Excel or WPS") from None
+        raise InputError(f"{shown}: " + _not_xlsx()) from None
 
     part = _sheet_part(data, sheet)
     if part and _count_rows(shown, data, part) > MAX_XLSX_ROWS:  # before openpyxl reads a byte of it
-        raise InputError(f"{shown}: the sheet has more than {MAX_XLSX_ROWS:,} rows; split it or save it as CSV")
+        raise InputError(f"{shown}: " + _too_many_rows())
 
     import warnings
 
@@ -215,38 +231,36 @@ def _xlsx_records(path: Path, shown: str, data: bytes, sheet: str | None) -> lis
             # data_only=False: a formula cell comes back as its formula, so it can be refused by name
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{shown}: not a valid .xlsx file ({type(err).__name__}); save it again from Excel "
-                         "or WPS") from None
+        raise InputError(f"{shown}: " + _("not a valid .xlsx file ({error}); save it again from Excel or WPS").format(
+            error=type(err).__name__)) from None
     try:
         if sheet is not None:
             if sheet not in workbook.sheetnames:
-                raise InputError(f"{shown}: no sheet named '{sheet}' (sheets: {', '.join(workbook.sheetnames)})")
+                raise InputError(f"{shown}: " + _("no sheet named '{sheet}' (sheets: {sheets})").format(
+                    sheet=sheet, sheets=", ".join(workbook.sheetnames)))
             worksheet = workbook[sheet]
         elif not workbook.worksheets:
-            raise InputError(f"{shown}: the workbook has no sheets")
+            raise InputError(f"{shown}: " + _("the workbook has no sheets"))
         else:
             worksheet = workbook.worksheets[0]
         try:
             declared = worksheet.max_row or 0
         except Exception as err:
-            raise InputError(f"{shown}: the sheet cannot be read ({type(err).__name__}); save it again from Excel "
-                             "or WPS") from None
+            raise InputError(f"{shown}: " + _unreadable_sheet(err)) from None
         if declared > MAX_XLSX_ROWS:
-            raise InputError(f"{shown}: the sheet has {declared:,} rows, more than {MAX_XLSX_ROWS:,}; "
-                             "split it or save it as CSV")
+            raise InputError(f"{shown}: " + _("the sheet has {n} rows, more than {limit}; split it or save it as "
+                                              "CSV").format(n=f"{declared:,}", limit=f"{MAX_XLSX_ROWS:,}"))
         records = []
         try:
             for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 if number > MAX_XLSX_ROWS:
-                    raise InputError(f"{shown}: the sheet has more than {MAX_XLSX_ROWS:,} rows; split it or save "
-                                     "it as CSV")
+                    raise InputError(f"{shown}: " + _too_many_rows())
                 records.append((number, [Formula(c) if isinstance(c, str) and c.startswith("=") else c
                                          for c in cells]))
         except InputError:
             raise
         except Exception as err:
-            raise InputError(f"{shown}: the sheet cannot be read ({type(err).__name__}); save it again from "
-                             "Excel or WPS") from None
+            raise InputError(f"{shown}: " + _unreadable_sheet(err)) from None
         return records
     finally:
         workbook.close()
@@ -289,8 +303,7 @@ def _count_rows(shown: str, data: bytes, part: str) -> int:
     except KeyError:
         return 0
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
-        raise InputError(f"{shown}: not a valid .xlsx file (it may be damaged or truncated); save it again from "
-                         "Excel or WPS") from None
+        raise InputError(f"{shown}: " + _not_xlsx()) from None
     return count
 
 
@@ -316,8 +329,8 @@ def _map_rows(
     lookup = {_header_key(a): name for name, names in aliases.items() for a in (name, *names)}
     for header, name in mapping.items():
         if name not in aliases:
-            raise InputError(f"--map {header}={name}: '{name}' is not a column this import reads "
-                             f"(it reads {', '.join(aliases)})")
+            raise InputError(f"--map {header}={name}: " + _("'{name}' is not a column this import reads (it reads "
+                                                            "{columns})").format(name=name, columns=", ".join(aliases)))
         lookup[_header_key(header)] = name
 
     header_at = None
@@ -328,8 +341,9 @@ def _map_rows(
             break
     if header_at is None:
         wanted = ", ".join(f"{f}/{aliases[f][0]}" if aliases[f] else f for f in required)
-        raise InputError(f"{shown}: no header row found in the first {HEADER_SEARCH} rows; expected columns "
-                         f"such as {wanted} (or name yours with --map 表头=column)")
+        raise InputError(f"{shown}: " + _("no header row found in the first {n} rows; expected columns such as "
+                                          "{columns} (or name yours with --map 表头=column)").format(
+            n=HEADER_SEARCH, columns=wanted))
 
     header_number, header_cells = records[header_at]
     columns: dict[str, int] = {}
@@ -342,16 +356,18 @@ def _map_rows(
         if name is None:
             continue
         if name in columns:
-            problems.append(f"{shown}:{header_number}: columns '{texts[name]}' and '{cell}' both mean '{name}'")
+            problems.append(f"{shown}:{header_number}: " + _("columns '{a}' and '{b}' both mean '{name}'").format(
+                a=texts[name], b=cell, name=name))
             continue
         columns[name] = col
         texts[name] = str(cell).strip()
     missing = [f for f in required if f not in columns]
     if missing:
-        problems.append(f"{shown}:{header_number}: missing column{'s' if len(missing) > 1 else ''} "
-                        + ", ".join(f"'{f}' ({'/'.join(aliases[f][:2])})" for f in missing))
+        columns = ", ".join(f"'{f}' ({'/'.join(aliases[f][:2])})" for f in missing)
+        problems.append(f"{shown}:{header_number}: " + ngettext("missing column {columns}", "missing columns {columns}",
+                                                                  len(missing)).format(columns=columns))
     if problems:
-        raise InputError(f"{shown}: the header row cannot be used; nothing was imported", problems)
+        raise InputError(f"{shown}: " + _("the header row cannot be used; nothing was imported"), problems)
 
     width = len(header_cells)
     while width and (header_cells[width - 1] is None or not str(header_cells[width - 1]).strip()):
@@ -363,11 +379,13 @@ def _map_rows(
             continue
         extra = [c for c in cells[width:] if c is not None and str(c).strip()]
         if extra:
-            row_problems.append(f"{shown}:{number}: has {width + len(extra)} or more cells but the header has "
-                                f"{width}; a comma inside a value needs quotes")
+            row_problems.append(f"{shown}:{number}: " + _("has {n} or more cells but the header has {width}; a comma "
+                                                          "inside a value needs quotes").format(
+                n=width + len(extra), width=width))
             continue
         values = {name: (cells[col] if col < len(cells) else None) for name, col in columns.items()}
-        formulas = [f"{shown}:{number}: {name}: is a formula ({value[:30]}); save the sheet with values only"
+        formulas = [f"{shown}:{number}: {name}: " + _("is a formula ({formula}); save the sheet with values "
+                                                      "only").format(formula=value[:30])
                     for name, value in values.items() if isinstance(value, Formula)]
         if formulas:
             row_problems += formulas
@@ -376,12 +394,13 @@ def _map_rows(
     return Sheet(shown, header_number, rows, texts, row_problems)
 
 
-def refuse(sheet: Sheet, problems: list[str], what: str) -> None:
-    """Raise one InputError listing every problem, if there are any."""
+def refuse(sheet: Sheet, problems: list[str]) -> None:
+    """Raise one InputError listing every problem, if there are any: nothing is imported."""
     everything = by_place(sheet.problems + problems)
     if everything:
         count = len(everything)
-        raise InputError(f"{count} problem{'s' if count > 1 else ''} in {sheet.path}; nothing was {what}",
+        raise InputError(ngettext("{n} problem in {file}; nothing was imported",
+                                  "{n} problems in {file}; nothing was imported", count).format(n=count, file=sheet.path),
                          everything)
 
 
@@ -419,7 +438,7 @@ def date_of(value: Any) -> date | str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # an Excel serial day number
             return EXCEL_EPOCH + timedelta(days=int(value))
-        return f"'{value}' is not a date"
+        return _("'{value}' is not a date").format(value=value)
     text = clean(str(value))
     head = text.split(" ")[0].split("T")[0]
     for pattern in _DATE_PATTERNS:
@@ -428,5 +447,5 @@ def date_of(value: Any) -> date | str | None:
             try:
                 return date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
-                return f"'{text}' is not a real date"
-    return f"'{text}' is not a date (write 2026-11-09, 2026/9/1 or 2026年9月1日)"
+                return _("'{value}' is not a real date").format(value=text)
+    return _("'{value}' is not a date (write 2026-11-09, 2026/9/1 or 2026年9月1日)").format(value=text)

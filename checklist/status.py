@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist.errors import InputError
+from checklist.i18n import _
 from checklist.service import Env
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -65,14 +66,15 @@ class StatusImport:
         return self.done + self.skipped + self.reopened
 
     def summary(self) -> str:
-        parts = [f"{n} {what}" for n, what in ((self.done, "done"), (self.skipped, "skipped"),
-                                               (self.reopened, "reopened"), (self.unchanged, "unchanged"),
-                                               (self.duplicates, "repeated rows")) if n]
-        text = f"{self.path}: {self.rows} rows: {', '.join(parts) or 'nothing to do'}"
+        parts = [what.format(n=n) for n, what in (
+            (self.done, _("{n} done")), (self.skipped, _("{n} skipped")), (self.reopened, _("{n} reopened")),
+            (self.unchanged, _("{n} unchanged")), (self.duplicates, _("{n} repeated rows"))) if n]
+        text = _("{file}: {rows} rows: {what}").format(file=self.path, rows=self.rows,
+                                                        what=_(", ").join(parts) or _("nothing to do"))
         if self.dry_run:
-            text += " (dry run: nothing was written)"
+            text += _(" (dry run: nothing was written)")
         elif not self.changed:
-            text += "; nothing changed"
+            text += _("; nothing changed")
         return text
 
     def as_json(self) -> dict[str, Any]:
@@ -103,7 +105,8 @@ def _when(value: Any, today: date) -> datetime | str | None:
                 return day
             stamp = datetime(day.year, day.month, day.day)
     if stamp.date() > today:
-        return f"'{stamp.date()}' is after today ({today}); a done time cannot be in the future"
+        return _("'{day}' is after today ({today}); a done time cannot be in the future").format(
+            day=stamp.date(), today=today)
     return stamp
 
 
@@ -118,10 +121,11 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     if not has_id:
         missing = [c for c in ("officer", "key") if c not in table.columns]
         if "period" not in table.columns and "due" not in table.columns:
-            missing.append("period (or due)")
+            missing.append(_("period (or due)"))
         if missing:
-            raise InputError(f"{table.path}:{table.header_row}: give either an item id column (id/事项ID) or "
-                             f"officer, key and period (or due date) columns; missing {', '.join(missing)}")
+            raise InputError(f"{table.path}:{table.header_row}: " + _(
+                "give either an item id column (id/事项ID) or officer, key and period (or due date) columns; "
+                "missing {columns}").format(columns=", ".join(missing)))
     result = StatusImport(table.path, len(table.rows), dry_run=dry_run)
     problems: list[str] = []
     store = env.store()
@@ -151,15 +155,15 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             status = STATUS_WORDS.get(status_text)
             bad = []
             if status is None:
-                bad.append(f"status: '{status_text}' is not a status (done/完成, skipped/跳过, open/未完成)"
-                           if status_text else "status: empty")
+                bad.append("status: " + (_("'{value}' is not a status (done/完成, skipped/跳过, open/未完成)").format(
+                    value=status_text) if status_text else _("empty")))
             note_raw = values.get("note")
             note = _undefuse(str(note_raw).strip()) if note_raw is not None and str(note_raw).strip() else None
             done_at = _when(values.get("done_at"), env.today)
             if isinstance(done_at, str):
                 bad.append(f"done_at: {done_at}")
             if status == "skipped" and not note:
-                bad.append("note: a skipped item needs its reason in the note column")
+                bad.append("note: " + _("a skipped item needs its reason in the note column"))
 
             item = None
             if has_id and text_of(values.get("id")):
@@ -168,18 +172,18 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 if len(matches) == 1:
                     item = items(matches[0][1]).get(matches[0][0])
                 if item is None:
-                    bad.append(f"id: no item '{values.get('id')}'" if len(matches) < 2
-                               else f"id: '{values.get('id')}' matches several items; give the whole id")
+                    bad.append("id: " + (_("no item '{id}'") if len(matches) < 2 else
+                                         _("'{id}' matches several items; give the whole id")).format(id=values.get("id")))
             else:
                 officer = clean(_undefuse(text_of(values.get("officer"))))
                 key = clean(text_of(values.get("key")))
                 period_cell = values.get("period")
                 if not officer:
-                    bad.append("officer: empty")
+                    bad.append("officer: " + _("empty"))
                 elif officer not in known_officers:
                     known_officers[officer] = session.officer(officer) is not None
                 if officer and not known_officers.get(officer):
-                    bad.append(f"officer: '{officer}' is not on the roster")
+                    bad.append("officer: " + _("'{id}' is not on the roster").format(id=officer))
                 elif officer and key:
                     period = text_of(period_cell)
                     if not period:  # no period: the due date names the item
@@ -198,28 +202,30 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                         if len(found) == 1:
                             item = found[0]
                         elif not found:
-                            bad.append(f"key: officer {officer} has no item '{key}' for {period or 'that period'}")
+                            bad.append("key: " + _("officer {officer} has no item '{key}' for {period}").format(
+                                officer=officer, key=key, period=period or _("that period")))
                         else:
-                            bad.append(f"period: {len(found)} items of '{key}' are due on {day}; give the period")
+                            bad.append("period: " + _("{n} items of '{key}' are due on {day}; give the period").format(
+                                n=len(found), key=key, day=day))
                 elif not key:
-                    bad.append("key: empty")
+                    bad.append("key: " + _("empty"))
             if item is not None and item["status"] == "withdrawn":
-                bad.append(f"id: item {item['id'][:6]} was withdrawn: no campaign asks for it any more")
+                bad.append("id: " + _("item {id} was withdrawn: no campaign asks for it any more").format(id=item["id"][:6]))
             if bad:
                 problems += [f"{where}: {b}" for b in bad]
                 continue
             assert item is not None and status is not None
             change = {"status": status, "done_at": done_at, "note": note}
             if item["id"] in wanted:
-                first_row, first, _ = wanted[item["id"]]
+                first_row, first, _owner = wanted[item["id"]]
                 if first != change:
-                    problems.append(f"{where}: status: the same item is on row {first_row} with a different "
-                                    "status, time or note")
+                    problems.append(f"{where}: status: " + _("the same item is on row {row} with a different "
+                                                             "status, time or note").format(row=first_row))
                 else:
                     result.duplicates += 1
                 continue
             wanted[item["id"]] = (row.number, change, item["officer"])
-        refuse(table, problems, "imported")
+        refuse(table, problems)
 
         now = env.now()
         by_officer: dict[str, list[dict[str, Any]]] = {}

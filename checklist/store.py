@@ -63,6 +63,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from checklist.errors import InputError, StoreError
+from checklist.i18n import _
 
 SCHEMA_VERSION = 1
 PLAN_FIELDS = ("key", "title", "priority", "campaigns", "tags", "sources", "basis", "every")
@@ -74,7 +75,7 @@ _fault_counts: dict[str, int] = {}
 def _checkpoint(name: str) -> None:
     if not _FAULT:
         return
-    wanted, _, nth = _FAULT.partition(":")
+    wanted, _colon, nth = _FAULT.partition(":")
     if wanted == name:
         _fault_counts[name] = _fault_counts.get(name, 0) + 1
         if _fault_counts[name] == int(nth or 1):
@@ -110,10 +111,10 @@ def _file_stem(officer_id: str) -> str:
 
 def _describe(err: OSError, path: Path) -> str:
     if err.errno == errno.ENOSPC:
-        return f"the disk is full while writing {path}"
+        return _("the disk is full while writing {path}").format(path=path)
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"cannot write to {path.parent} (read-only or not permitted)"
-    return f"cannot write {path}: {err.strerror or err}"
+        return _("cannot write to {folder} (read-only or not permitted)").format(folder=path.parent)
+    return _("cannot write {file}: {reason}").format(file=path, reason=err.strerror or err)
 
 
 class _SessionStorage(Storage):
@@ -152,16 +153,15 @@ class Session:
             except FileNotFoundError:
                 raw = b""
             except OSError as err:
-                raise StoreError(f"cannot read {path}: {err.strerror or err}") from None
+                raise StoreError(_("cannot read {file}: {reason}").format(file=path, reason=err.strerror or err)) from None
             try:
                 data = orjson.loads(raw) if raw else {}
             except orjson.JSONDecodeError as err:
-                raise StoreError(
-                    f"the database file {path} is damaged ({err.msg} at byte {err.pos}); nothing was changed — "
-                    "restore it from a backup"
-                ) from None
+                raise StoreError(_("the database file {file} is damaged ({what}); nothing was changed — restore it "
+                                   "from a backup").format(file=path, what=f"{err.msg} @ {err.pos}")) from None
             if not isinstance(data, dict):
-                raise StoreError(f"the database file {path} is not a checklist database; nothing was changed")
+                raise StoreError(_("the database file {file} is not a checklist database; nothing was changed").format(
+                    file=path))
             self._data[path] = data
         return self._data[path]
 
@@ -239,8 +239,8 @@ class Session:
             item = {"officer": officer_id, **doc}
             plan = plans.get(doc.get("plan"))
             if plan is None:
-                raise StoreError(f"the database file {path} is damaged (item {doc.get('id')} has no plan); "
-                                 "nothing was changed — restore it from a backup")
+                raise StoreError(_("the database file {file} is damaged ({what}); nothing was changed — restore it "
+                                   "from a backup").format(file=path, what=f"item {doc.get('id')} has no plan"))
             for name in PLAN_FIELDS:
                 item[name] = plan.get(name)
             del item["plan"]
@@ -273,7 +273,7 @@ class Session:
                 item.update(fields)
                 break
         else:
-            raise InputError(f"no item {item_id} for officer {officer_id}")
+            raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=item_id))
         self.put_items(officer_id, items)
 
     def history(self, officer_id: str, item_id: str | None = None) -> list[dict[str, Any]]:
@@ -353,11 +353,11 @@ class Session:
                 _fsync_dir(store.journal.parent)
                 _checkpoint("journal-written")
         except OSError as err:
-            for tmp, _ in temps:
+            for tmp, _path in temps:
                 tmp.unlink(missing_ok=True)
             log_tmp.unlink(missing_ok=True)
             failed = temps[-1][1] if temps else store.path
-            raise StoreError(f"{_describe(err, failed)}; nothing was changed") from None
+            raise StoreError(_("{problem}; nothing was changed").format(problem=_describe(err, failed))) from None
         if journal is None:
             tmp, path = temps[0]
             os.replace(tmp, path)
@@ -410,13 +410,13 @@ class Store:
         except FileNotFoundError:
             return 0, GENESIS
         except OSError as err:
-            raise StoreError(f"cannot read {self.log}: {err.strerror or err}") from None
+            raise StoreError(_("cannot read {file}: {reason}").format(file=self.log, reason=err.strerror or err)) from None
         try:
             last = orjson.loads(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1])
             return int(last["seq"]), str(last["hash"])
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            raise StoreError(f"the history log {self.log} is damaged at its end; nothing was changed — run "
-                             "checklist audit verify") from None
+            raise StoreError(_("the history log {file} is damaged at its end; nothing was changed — run checklist "
+                               "audit verify").format(file=self.log)) from None
 
     def _apply(self, journal: dict[str, Any]) -> None:
         """Carry out a committed journal: replace the files, extend the log, drop the journal.
@@ -428,7 +428,7 @@ class Store:
             if os.path.exists(tmp):
                 os.replace(tmp, path)
                 _checkpoint("replaced")
-        for folder in {Path(p).parent for _, p in moves}:
+        for folder in {Path(p).parent for _tmp, p in moves}:
             _fsync_dir(folder)
         if journal.get("log"):
             tmp, log, size = journal["log"]
@@ -460,14 +460,13 @@ class Store:
         ``create`` allows a new database; without it a missing database is a clean refusal.
         """
         if not self.path.exists() and not create:
-            raise InputError(
-                f"there is no database at {self.path} yet; import a roster first: checklist import roster FILE"
-            )
+            raise InputError(_("there is no database at {path} yet; import a roster first: checklist import roster "
+                               "FILE").format(path=self.path))
         if create:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
-                raise StoreError(f"{_describe(err, self.path)}; nothing was changed") from None
+                raise StoreError(_("{problem}; nothing was changed").format(problem=_describe(err, self.path))) from None
         with self._locked(write):
             self._recover()
             session = Session(self, write)
@@ -483,11 +482,13 @@ class Store:
         try:
             lock.acquire()
         except LockTimeout:
-            raise StoreError(f"the database is busy: {self._holder()} has held it for more than "
-                             f"{self.wait:g} s; nothing was changed (try again, or give --wait SECONDS)") from None
+            raise StoreError(_("the database is busy: {holder} has held it for more than {seconds} s; nothing was "
+                               "changed (try again, or give --wait SECONDS)").format(
+                holder=self._holder(), seconds=f"{self.wait:g}")) from None
         except OSError as err:
             if write or self.journal.exists():
-                raise StoreError(f"{_describe(err, self.lock_path)}; nothing was changed") from None
+                raise StoreError(_("{problem}; nothing was changed").format(
+                    problem=_describe(err, self.lock_path))) from None
             yield  # a read-only copy: read without the lock
             return
         try:
@@ -508,16 +509,16 @@ class Store:
             pid, since, command = self.lock_path.with_name(self.lock_path.name + ".info").read_text(
                 encoding="utf-8").split("\t", 2)
             started = datetime.fromtimestamp(int(since)).strftime("%H:%M:%S")
-            return f"'{command}' (process {pid}, since {started})"
+            return _("'{command}' (process {pid}, since {time})").format(command=command, pid=pid, time=started)
         except (OSError, ValueError):
-            return "another checklist process"
+            return _("another checklist process")
 
     def _recover(self) -> None:
         """Finish a change a crash interrupted after its commit point; drop one interrupted before."""
         if self.journal.exists():
             try:
                 raw = self.journal.read_bytes()
-                digest, _, body = raw.partition(b"\n")
+                digest, _newline, body = raw.partition(b"\n")
                 if hashlib.sha256(body).hexdigest().encode() != digest:
                     raise ValueError("journal checksum")
                 journal = orjson.loads(body)
@@ -526,7 +527,8 @@ class Store:
             try:
                 self._apply(journal)
             except OSError as err:
-                raise StoreError(f"an interrupted change could not be completed: {_describe(err, self.path)}") from None
+                raise StoreError(_("an interrupted change could not be completed: {problem}").format(
+                    problem=_describe(err, self.path))) from None
         self._clean_temps()
 
     def _clean_temps(self) -> None:

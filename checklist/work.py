@@ -13,6 +13,7 @@ from typing import Any
 from checklist.core.ids import MIN_PREFIX, normalise_prefix, short_ids
 from checklist.core.models import Officer
 from checklist.errors import InputError
+from checklist.i18n import _, ngettext
 from checklist.service import Env, require_officer, up_to_date
 from checklist.store import Session
 
@@ -53,7 +54,7 @@ def overdue_days(item: dict[str, Any], today: date) -> int:
 def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
     """The officer's overdue, due-today and coming items; syncs first if the templates changed."""
     if days < 0:
-        raise InputError("--days must be 0 or more")
+        raise InputError(_("--days must be 0 or more"))
     store = env.store()
     warnings: list[str] = []
     with store.session(write=True) as session:
@@ -144,7 +145,7 @@ def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict
     """The one item whose id starts with what the user typed (at least 4 characters)."""
     prefix = normalise_prefix(typed)
     if len(prefix) < MIN_PREFIX:
-        raise InputError(f"'{typed}': give at least {MIN_PREFIX} characters of the item id")
+        raise InputError(_("'{typed}': give at least {n} characters of the item id").format(typed=typed, n=MIN_PREFIX))
     matches: list[dict[str, Any]] = []
     if officer_id and session.officer(officer_id) is not None:
         matches = [i for i in session.items(officer_id) if i["id"].startswith(prefix)]
@@ -155,10 +156,11 @@ def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict
         for owner, ids in owners.items():
             matches += [i for i in session.items(owner) if i["id"] in ids]
     if not matches:
-        raise InputError(f"no item '{typed}' (ids are shown by checklist today)")
+        raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=typed))
     if len(matches) > 1:
         shown = ", ".join(f"{i['id']} ({i['officer']} {i['title']} {i['due']})" for i in matches[:5])
-        raise InputError(f"'{typed}' matches {len(matches)} items: {shown}; type more of the id")
+        raise InputError(_("'{typed}' matches {n} items: {items}; type more of the id").format(
+            typed=typed, n=len(matches), items=shown))
     return matches[0]
 
 
@@ -183,15 +185,15 @@ _TRANSITIONS = {
 
 def _refusal(item: dict[str, Any], action: str) -> str | None:
     status = item["status"]
-    name = f"{item['id'][:6]} ({item['title']}, due {item['due']})"
+    name = _("{id} ({title}, due {due})").format(id=item["id"][:6], title=item["title"], due=item["due"])
     if status == "withdrawn":
-        return f"{name} was withdrawn: no campaign asks for it any more"
+        return _("{item} was withdrawn: no campaign asks for it any more").format(item=name)
     if action == "skip" and status == "done":
-        return f"{name} is already done; undo it first to skip it"
+        return _("{item} is already done; undo it first to skip it").format(item=name)
     if action == "done" and status == "skipped":
-        return f"{name} was skipped; undo it first to mark it done"
+        return _("{item} was skipped; undo it first to mark it done").format(item=name)
     if action == "undo" and status == "open":
-        return f"{name} is open: there is nothing to undo"
+        return _("{item} is open: there is nothing to undo").format(item=name)
     return None
 
 
@@ -200,7 +202,7 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
     """Mark items done, skipped (``note`` is the reason) or open again; all or nothing."""
     allowed, target = _TRANSITIONS[action]
     if action == "skip" and not (note and note.strip()):
-        raise InputError("say why with --reason (it is kept in the item's history)")
+        raise InputError(_("say why with --reason (it is kept in the item's history)"))
     with env.store().session(write=True) as session:
         items, problems = [], []
         for typed in dict.fromkeys(typed_ids):
@@ -214,13 +216,16 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
                 problems.append(refusal)
         if problems:
             count = len(problems)
-            raise InputError(f"{count} problem{'s' if count > 1 else ''}; nothing was changed", problems)
+            raise InputError(ngettext("{n} problem; nothing was changed", "{n} problems; nothing was changed",
+                                      count).format(n=count), problems)
         now = env.now()
         changes = []
         by_officer: dict[str, list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]] = {}
         for item in items:
             if item["status"] == target:  # done twice: nothing to do, and say so
-                changes.append(Change(item, action, False, f"{item['id'][:6]} was already {target}"))
+                already = {"done": _("{id} was already done"), "skipped": _("{id} was already skipped"),
+                           "open": _("{id} was already open")}[target]
+                changes.append(Change(item, action, False, already.format(id=item["id"][:6])))
                 continue
             before = {k: item.get(k) for k in ("status", "done_at", "skipped_at", "note", "reason")}
             after = {"status": target, "done_at": now if target == "done" else None,
@@ -280,20 +285,20 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
     from checklist.calendars import stored_calendar
 
     if not note.strip():
-        raise InputError("say what you want done with --note (the officer sees it)")
+        raise InputError(_("say what you want done with --note (the officer sees it)"))
     if days < 1:
-        raise InputError("--days must be at least 1 working day")
+        raise InputError(_("--days must be at least 1 working day"))
     with env.store().session(write=True) as session:
         up_to_date(session, env)
         calendar = stored_calendar(session.meta().get("calendar"))
         item = resolve(session, typed, officer_id)
         name = f"{item['id'][:6]} ({item['title']})"
         if item["status"] == "withdrawn":
-            raise InputError(f"{name} was withdrawn: no campaign asks for it any more")
+            raise InputError(_("{item} was withdrawn: no campaign asks for it any more").format(item=name))
         current = open_follow_up(item)
         if current is not None:
-            raise InputError(f"{name} already has an open follow-up from {current['by']} "
-                             f"(since {current['opened_at'][:10]}); close it first")
+            raise InputError(_("{item} already has an open follow-up from {by} (since {since}); close it first").format(
+                item=name, by=current["by"], since=current["opened_at"][:10]))
         now = env.now()
         follow_up = {"opened_at": now, "by": env.actor, "note": note.strip(),
                      "reply_due": calendar.add_workdays(env.today, days).isoformat(), "closed_at": None}
@@ -313,8 +318,11 @@ def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: s
         current = open_follow_up(item)
         if current is None:
             closed = [f for f in item.get("follow_ups") or [] if f.get("closed_at")]
-            when = f" (the last one was closed on {closed[-1]['closed_at'][:10]})" if closed else ""
-            raise InputError(f"{item['id'][:6]} ({item['title']}) has no open follow-up{when}")
+            name = f"{item['id'][:6]} ({item['title']})"
+            if closed:
+                raise InputError(_("{item} has no open follow-up (the last one was closed on {day})").format(
+                    item=name, day=closed[-1]["closed_at"][:10]))
+            raise InputError(_("{item} has no open follow-up").format(item=name))
         now = env.now()
         current = {**current, "closed_at": now, "closed_by": env.actor, "close_note": note}
         follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
@@ -329,7 +337,7 @@ def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: s
 class FollowUpList:
     rows: list[tuple[Officer, dict[str, Any], dict[str, Any]]]  # officer, item, open follow-up
     today: date
-    scope: str
+    scope: dict[str, str]
 
 
 def list_follow_ups(env: Env, viewer_id: str | None = None) -> FollowUpList:

@@ -22,16 +22,6 @@ PACKAGE = ROOT / "checklist"
 LOCALE = PACKAGE / "locale"
 LANGUAGES = ("zh_CN",)
 
-# what users see of the command-line library itself (typer's bundled click)
-LIBRARY_MESSAGES = [
-    "Usage:", "Options", "Commands", "Arguments", "Show this message and exit.", "Error",
-    "No such option: {name}", "No such command {name!r}.", "Missing argument '{param}'.",
-    "Missing option '{param}'.", "Try '{command} {option}' for help.", "Invalid value for {param_hint}: {message}",
-    "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
-    "Option {name!r} requires an argument.", "{value!r} is not a valid float.", "{value!r} is not a valid integer.",
-    "{value!r} is not in the range {range}.", "env var: {var}", "default: {default}", "required",
-    "Did you mean {possibility}?", "(Possible options: {possibilities})",
-]
 
 
 def messages_in_code() -> dict[str, list[str]]:
@@ -47,6 +37,8 @@ def messages_in_code() -> dict[str, list[str]]:
                 ids = [node.args[0].value]
             elif name == "ngettext" and len(node.args) >= 2 and all(isinstance(a, ast.Constant) for a in node.args[:2]):
                 ids = [f"{node.args[0].value}\x00{node.args[1].value}"]
+            elif name == "pgettext" and len(node.args) >= 2 and all(isinstance(a, ast.Constant) for a in node.args[:2]):
+                ids = [f"{node.args[0].value}\x04{node.args[1].value}"]
             else:
                 continue
             for msgid in ids:
@@ -66,6 +58,9 @@ def all_messages() -> dict[str, list[str]]:
     found = messages_in_code()
     for msgid, places in messages_in_help().items():
         found.setdefault(msgid, []).extend(places)
+    sys.path.insert(0, str(ROOT))
+    from checklist.cli import LIBRARY_MESSAGES
+
     for msgid in LIBRARY_MESSAGES:
         found.setdefault(msgid, []).append("command-line library")
     return found
@@ -109,6 +104,8 @@ def read_po(path: Path) -> dict[str, str]:
     def flush() -> None:
         if "msgid" in current:
             msgid = _unquote(current["msgid"])
+            if "msgctxt" in current:
+                msgid = _unquote(current["msgctxt"]) + "\x04" + msgid
             if "msgid_plural" in current:
                 msgid += "\x00" + _unquote(current["msgid_plural"])
                 msgstr = _unquote(current.get("msgstr[0]", []))
@@ -125,9 +122,9 @@ def read_po(path: Path) -> dict[str, str]:
                 flush()
                 key = None
             continue
-        for word in ("msgid_plural", "msgid", "msgstr[0]", "msgstr[1]", "msgstr"):
+        for word in ("msgctxt", "msgid_plural", "msgid", "msgstr[0]", "msgstr[1]", "msgstr"):
             if line.startswith(word + " "):
-                if word == "msgid" and "msgid" in current and ("msgstr" in current or "msgstr[0]" in current):
+                if word in ("msgid", "msgctxt") and "msgid" in current and ("msgstr" in current or "msgstr[0]" in current):
                     flush()
                 key = word
                 current[key] = [line[len(word) + 1:]]
@@ -158,7 +155,10 @@ def write_po(path: Path, lang: str, messages: dict[str, list[str]], old: dict[st
         translated = old.get(msgid, "")
         if not translated:
             missing.append(msgid)
-        if "\x00" in msgid:
+        if "\x04" in msgid:
+            context, text = msgid.split("\x04")
+            lines += ["msgctxt " + _quote(context), "msgid " + _quote(text), "msgstr " + _quote(translated)]
+        elif "\x00" in msgid:
             singular, plural = msgid.split("\x00")
             lines += ["msgid " + _quote(singular), "msgid_plural " + _quote(plural),
                       "msgstr[0] " + _quote(translated)]

@@ -102,7 +102,8 @@ def test_by_officer_every_figure(world):
     a1 = next(r for r in doc["rows"] if r["group"] == "A1")
     assert a1["on_time_rate"] == 0.4
     assert a1["max_overdue_workdays"] == 6  # 18 Nov → 26 Nov: 19, 20, 23, 24, 25, 26
-    assert a1["flags"] == ["completion 60% is below 80%", "overdue by 6 working days (more than 5)"]
+    assert a1["flags"] == [{"code": "low_completion", "completion": 0.6, "threshold": 0.8},
+                           {"code": "long_overdue", "workdays": 6, "limit": 5}]
     assert [r["group"] for r in doc["laggards"]] == ["L2", "A1", "B1"]  # worst first
     assert doc["laggards"][1]["responsible"] == {"id": "A1", "name": "周敏"}
     assert [(i["due"], i["overdue_days"]) for i in doc["laggards"][1]["late"]] == [("2026-11-18", 8), ("2026-11-25", 1)]

@@ -62,7 +62,7 @@ class GroupRow:
     follow_ups: int = 0
     late: list[LateItem] = field(default_factory=list)
     responsible: Officer | None = None
-    flags: list[str] = field(default_factory=list)
+    flags: list[dict[str, object]] = field(default_factory=list)  # {"code": "low_completion" | "long_overdue", …}
 
     @property
     def completion(self) -> float:
@@ -208,9 +208,9 @@ def build_report(
         row.late.sort(key=lambda i: (i.due, i.officer, i.title))
         row.responsible = _responsible(by, key, members.get(key, []))
         if row.due and row.completion < threshold:
-            row.flags.append(f"completion {row.completion:.0%} is below {threshold:.0%}")
+            row.flags.append({"code": "low_completion", "completion": round(row.completion, 4), "threshold": threshold})
         if row.max_overdue_workdays > late_days:
-            row.flags.append(f"overdue by {row.max_overdue_workdays} working days (more than {late_days})")
+            row.flags.append({"code": "long_overdue", "workdays": row.max_overdue_workdays, "limit": late_days})
 
     trend = []
     week = start - timedelta(days=start.weekday())
@@ -223,17 +223,19 @@ def build_report(
     return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days)
 
 
-def scope(officers: Iterable[Officer], viewer: Officer | None) -> tuple[list[Officer], str]:
-    """Whom a report covers, and how to say it.
+def scope(officers: Iterable[Officer], viewer: Officer | None) -> tuple[list[Officer], dict[str, str]]:
+    """Whom a report covers, and a description of it for JSON and for words.
 
     A bureau chief (role ``chief``) sees their court; anyone else sees themselves and everyone
-    whose chain of leads reaches them (their team); no viewer means everyone.
+    whose chain of leads reaches them (their team); no viewer means everyone. The description is
+    ``{"kind": "everyone" | "court" | "team" | "officer", …}``.
     """
     everyone = sorted(officers, key=lambda o: o.id)
     if viewer is None:
-        return everyone, "everyone"
+        return everyone, {"kind": "everyone"}
     if "chief" in viewer.roles:
-        return [o for o in everyone if o.court == viewer.court], viewer.court or "everyone"
+        return [o for o in everyone if o.court == viewer.court], {"kind": "court", "court": viewer.court,
+                                                                  "officer": viewer.id, "name": viewer.name}
     leads = {o.id: o.lead for o in everyone}
 
     def reaches(officer_id: str) -> bool:
@@ -247,5 +249,4 @@ def scope(officers: Iterable[Officer], viewer: Officer | None) -> tuple[list[Off
         return False
 
     team = [o for o in everyone if reaches(o.id)]
-    label = f"{viewer.name or viewer.id}'s team" if len(team) > 1 else (viewer.name or viewer.id)
-    return team, label
+    return team, {"kind": "team" if len(team) > 1 else "officer", "officer": viewer.id, "name": viewer.name}

@@ -26,6 +26,7 @@ import yaml
 from checklist.core.models import PRIORITIES, Campaign, Duty, Scope, TemplateSet
 from checklist.core.periods import EVERY, RANK, month_length
 from checklist.errors import TemplateError, by_place
+from checklist.i18n import _, ngettext
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 WEEKDAYS = {
@@ -61,13 +62,13 @@ class _StrictLoader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(
-                problem="anchors and aliases (& and *) are not allowed in templates",
+                problem=_("anchors and aliases (& and *) are not allowed in templates"),
                 problem_mark=event.start_mark,
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in _PLAIN_TAGS and tag != "!":
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(problem=f"YAML tags like '{shown}' are not allowed in templates",
+            raise _Refused(problem=_("YAML tags like '{tag}' are not allowed in templates").format(tag=shown),
                            problem_mark=event.start_mark)
         return super().compose_node(parent, index)
 
@@ -95,7 +96,8 @@ class _Reader:
 
     def compose(self, text: str) -> yaml.Node | None:
         if len(text.encode("utf-8", "surrogatepass")) > MAX_TEMPLATE_BYTES:
-            self.problem(1, f"file is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB; a template is a short list")
+            self.problem(1, _("file is larger than {n} MB; a template is a short list").format(
+                n=MAX_TEMPLATE_BYTES // 1_000_000))
             return None
         try:
             self.loader = _StrictLoader(text)
@@ -103,7 +105,8 @@ class _Reader:
         except yaml.reader.ReaderError as err:  # a control character the YAML reader will not take
             position = err.position if isinstance(err.position, int) else 0
             self.problem(text[:position].count("\n") + 1,
-                         f"contains a character YAML does not allow (code {err.character:#x}); is this a text file?")
+                         _("contains a character YAML does not allow (code {code}); is this a text file?").format(
+                             code=f"{err.character:#x}"))
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = mark.line + 1 if mark else 1
@@ -111,9 +114,9 @@ class _Reader:
             if isinstance(err, _Refused):
                 self.problem(line, what)
             else:
-                self.problem(line, f"YAML syntax error: {what}")
+                self.problem(line, _("YAML syntax error: {what}").format(what=what))
         except yaml.YAMLError as err:
-            self.problem(1, f"YAML error: {err}")
+            self.problem(1, _("YAML error: {what}").format(what=err))
         return None
 
     def scalar(self, node: yaml.Node) -> Any:
@@ -127,20 +130,22 @@ class _Reader:
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, int]]:
         """A mapping's entries as ``{key: (value node, line)}``; unknown and repeated keys refused."""
         if not isinstance(node, yaml.MappingNode):
-            self.problem(_line(node), f"{what} must be a mapping of 'name: value' lines")
+            self.problem(_line(node), _("{what} must be a mapping of 'name: value' lines").format(what=what))
             return {}
         found: dict[str, tuple[yaml.Node, int]] = {}
         for key_node, value_node in node.value:
             key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line = _line(key_node)
             if not isinstance(key, str):
-                self.problem(line, f"{what}: keys must be words, not {key!r}")
+                self.problem(line, _("{what}: keys must be words, not {key}").format(what=what, key=repr(key)))
                 continue
             if key in found:
-                self.problem(line, f"{what}: '{key}' is given twice (first on line {found[key][1]})")
+                self.problem(line, _("{what}: '{key}' is given twice (first on line {line})").format(
+                    what=what, key=key, line=found[key][1]))
                 continue
             if key not in allowed:
-                self.problem(line, f"{what}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
+                self.problem(line, _("{what}: unknown field '{key}' (allowed: {allowed})").format(
+                    what=what, key=key, allowed=", ".join(sorted(allowed))))
                 continue
             found[key] = (value_node, line)
         return found
@@ -151,14 +156,15 @@ class _Reader:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            self.problem(line, f"{what} must be non-empty text")
+            self.problem(line, _("{what} must be non-empty text").format(what=what))
             return None
         return value.strip()
 
     def key(self, entry: tuple[yaml.Node, int], what: str) -> str | None:
         value = self.text(entry, what)
         if value is not None and not KEY_PATTERN.match(value):
-            self.problem(entry[1], f"{what} '{value}' must be letters, digits, '-', '_' or '.' (at most 64)")
+            self.problem(entry[1], _("{what} '{value}' must be letters, digits, '-', '_' or '.' (at most 64)").format(
+                what=what, value=value))
             return None
         return value
 
@@ -169,11 +175,11 @@ class _Reader:
             one = self.text(entry, what)
             return None if one is None else (one,)
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(line, f"{what} must be a list")
+            self.problem(line, _("{what} must be a list").format(what=what))
             return None
         values = []
         for item in node.value:
-            value = self.text((item, _line(item)), f"{what} entry")
+            value = self.text((item, _line(item)), _("{what} entry").format(what=what))
             if value is None:
                 return None
             if value not in values:
@@ -184,7 +190,7 @@ class _Reader:
         node, line = entry
         value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if isinstance(value, datetime):
-            self.problem(line, f"{what} must be a date like 2026-01-31, without a time")
+            self.problem(line, _("{what} must be a date like 2026-01-31, without a time").format(what=what))
             return None
         if isinstance(value, date):
             return value
@@ -193,12 +199,12 @@ class _Reader:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.problem(line, f"{what} must be a date like 2026-01-31, not {_show(value)}")
+        self.problem(line, _("{what} must be a date like 2026-01-31, not {value}").format(what=what, value=_show(value)))
         return None
 
 
 def _show(value: Any) -> str:
-    return "nothing" if value is None else repr(value) if not isinstance(value, str) else f"'{value}'"
+    return _("nothing") if value is None else repr(value) if not isinstance(value, str) else f"'{value}'"
 
 
 # -- duties ---------------------------------------------------------------------------------------
@@ -208,16 +214,16 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
     """A duty's fields, each checked on its own; cross-field checks come after the library merge."""
     fields = reader.mapping(node, owner, DUTY_FIELDS)
     if not fields and isinstance(node, yaml.MappingNode) and not node.value:
-        reader.problem(_line(node), f"{owner}: empty duty")
+        reader.problem(_line(node), _("{owner}: empty duty").format(owner=owner))
         return None
     if "key" not in fields:
         if fields or isinstance(node, yaml.MappingNode):
-            reader.problem(_line(node), f"{owner}: duty has no 'key'")
+            reader.problem(_line(node), _("{owner}: duty has no 'key'").format(owner=owner))
         return None
-    key = reader.key(fields["key"], "duty key")
+    key = reader.key(fields["key"], _("duty key"))
     if key is None:
         return None
-    label = f"duty '{key}'"
+    label = _("duty '{key}'").format(key=key)
     out: dict[str, _Field] = {"key": _Field(key, fields["key"][1])}
     ok = True
     for name, entry in fields.items():
@@ -227,18 +233,19 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
         if name in ("title", "basis"):
             value = reader.text(entry, f"{label}: {name}")
         elif name == "role":
-            value = reader.texts(entry, f"{label}: role")
+            value = reader.texts(entry, f"{label}: role")  # field names stay as written in templates
         elif name == "tags":
             value = reader.texts(entry, f"{label}: tags")
         elif name == "every":
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
             if value not in EVERY:
-                reader.problem(line, f"{label}: every must be one of {', '.join(EVERY)}")
+                reader.problem(line, _("{label}: every must be one of {values}").format(label=label, values=", ".join(EVERY)))
                 value = None
         elif name == "priority":
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
             if value not in PRIORITIES:
-                reader.problem(line, f"{label}: priority must be one of {', '.join(PRIORITIES)}")
+                reader.problem(line, _("{label}: priority must be one of {values}").format(
+                    label=label, values=", ".join(PRIORITIES)))
                 value = None
         elif name == "shift":
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
@@ -247,7 +254,7 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
             elif value in ("next", True):
                 value = True
             else:
-                reader.problem(line, f"{label}: shift must be 'none' (keep the exact date) or 'next'")
+                reader.problem(line, _("{label}: shift must be 'none' (keep the exact date) or 'next'").format(label=label))
                 value = None
         else:  # due: checked against 'every' once the library is merged in
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else entry[0]
@@ -268,15 +275,16 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
 def _normalise_due(every: str, raw: Any) -> tuple[object, str] | str:
     """(normalised due, its text) for a schedule, or an error message."""
     if every == "day":
-        return "due does not apply to a daily duty (it is due each working day)" if raw is not None else (None, "")
+        return _("due does not apply to a daily duty (it is due each working day)") if raw is not None else (None, "")
     if raw is None:
         if every == "once":
-            return "a one-off duty needs 'due: YYYY-MM-DD'"
+            return _("a one-off duty needs 'due: YYYY-MM-DD'")
         raw = DEFAULT_DUE[every]
     if every == "week":
         weekday = WEEKDAYS.get(str(raw).strip().lower())
         if weekday is None:
-            return f"due for a weekly duty must be mon, tue, wed, thu, fri, sat or sun, not {_show(raw)}"
+            return _("due for a weekly duty must be mon, tue, wed, thu, fri, sat or sun, not {value}").format(
+                value=_show(raw))
         return weekday, WEEKDAY_NAMES[weekday]
     if every in ("halfmonth", "month", "quarter"):
         top = 16 if every == "halfmonth" else 31
@@ -284,18 +292,23 @@ def _normalise_due(every: str, raw: Any) -> tuple[object, str] | str:
             return top, "last"
         if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= top:
             return raw, str(raw)
-        where = "the half month" if every == "halfmonth" else "the quarter's last month" if every == "quarter" else "the month"
-        return f"due for a {every} duty must be a day of {where} (1 … {top}) or 'last', not {_show(raw)}"
+        message = {
+            "halfmonth": _("due for a halfmonth duty must be a day of the half month (1 … 16) or 'last', not {value}"),
+            "month": _("due for a month duty must be a day of the month (1 … 31) or 'last', not {value}"),
+            "quarter": _("due for a quarter duty must be a day of the quarter's last month (1 … 31) or 'last', "
+                         "not {value}"),
+        }[every]
+        return message.format(value=_show(raw))
     if every == "year":
         match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(raw).strip()) if isinstance(raw, str) else None
         if match:
             month, day = int(match[1]), int(match[2])
             if 1 <= month <= 12 and 1 <= day <= month_length(2024, month):
                 return (month, day), f"{month:02d}-{day:02d}"
-        return f"due for a yearly duty must be MM-DD (like 12-31), not {_show(raw)}"
+        return _("due for a yearly duty must be MM-DD (like 12-31), not {value}").format(value=_show(raw))
     # once
     if isinstance(raw, datetime):
-        return "due for a one-off duty must be a date like 2026-04-05, without a time"
+        return _("due for a one-off duty must be a date like 2026-04-05, without a time")
     if isinstance(raw, str):
         try:
             raw = date.fromisoformat(raw.strip())
@@ -303,7 +316,7 @@ def _normalise_due(every: str, raw: Any) -> tuple[object, str] | str:
             pass
     if isinstance(raw, date):
         return raw, raw.isoformat()
-    return f"due for a one-off duty must be a date like 2026-04-05, not {_show(raw)}"
+    return _("due for a one-off duty must be a date like 2026-04-05, not {value}").format(value=_show(raw))
 
 
 def _resolve_duty(
@@ -324,8 +337,11 @@ def _resolve_duty(
     merged.update({name: f.value for name, f in fields.items()})
     missing = [name for name in ("title", "role", "every") if name not in merged]
     if missing:
-        hint = "" if base is not None or not campaign else " (or define the key in the duty library)"
-        problems.append(f"{where}: duty '{key}': missing {', '.join(missing)}{hint}")
+        if base is not None or not campaign:
+            message = _("duty '{key}': missing {fields}")
+        else:
+            message = _("duty '{key}': missing {fields} (or define the key in the duty library)")
+        problems.append(f"{where}: " + message.format(key=key, fields=", ".join(missing)))
         return None
     every = merged["every"]
     if "due_parsed" in merged:
@@ -334,7 +350,7 @@ def _resolve_duty(
         result = _normalise_due(every, merged.get("due"))
         if isinstance(result, str):
             line = fields["due"].line if "due" in fields else fields["key"].line
-            problems.append(f"{path}:{line}: duty '{key}': {result}")
+            problems.append(f"{path}:{line}: " + _("duty '{key}': {problem}").format(key=key, problem=result))
             return None
         due, due_text = result
     return Duty(
@@ -356,10 +372,10 @@ def _resolve_duty(
 def _read_duty_list(reader: _Reader, entry: tuple[yaml.Node, int], owner: str) -> list[dict[str, _Field]]:
     node, line = entry
     if not isinstance(node, yaml.SequenceNode):
-        reader.problem(line, f"{owner}: duties must be a list of '- key: …' entries")
+        reader.problem(line, _("{owner}: duties must be a list of '- key: …' entries").format(owner=owner))
         return []
     if not node.value:
-        reader.problem(line, f"{owner}: the duty list is empty")
+        reader.problem(line, _("{owner}: the duty list is empty").format(owner=owner))
     duties: list[dict[str, _Field]] = []
     seen: dict[str, int] = {}
     for item in node.value:
@@ -368,7 +384,8 @@ def _read_duty_list(reader: _Reader, entry: tuple[yaml.Node, int], owner: str) -
             continue
         key, key_line = fields["key"].value, fields["key"].line
         if key in seen:
-            reader.problem(key_line, f"duty '{key}' appears twice in {owner} (first on line {seen[key]})")
+            reader.problem(key_line, _("duty '{key}' appears twice in {owner} (first on line {line})").format(
+                key=key, owner=owner, line=seen[key]))
             continue
         seen[key] = key_line
         duties.append(fields)
@@ -379,31 +396,31 @@ def _read_duty_list(reader: _Reader, entry: tuple[yaml.Node, int], owner: str) -
 
 
 def _read_campaign(reader: _Reader, entry: tuple[yaml.Node, int]) -> Campaign | None:
-    fields = reader.mapping(entry[0], "campaign", CAMPAIGN_FIELDS)
+    fields = reader.mapping(entry[0], _("campaign"), CAMPAIGN_FIELDS)
     if not fields:
         return None
     ok = True
     for required in ("key", "name", "start", "end"):
         if required not in fields:
-            reader.problem(entry[1], f"campaign: missing {required}")
+            reader.problem(entry[1], _("campaign: missing {field}").format(field=required))
             ok = False
-    key = reader.key(fields["key"], "campaign key") if "key" in fields else None
-    name = reader.text(fields["name"], "campaign name") if "name" in fields else None
-    short = reader.text(fields["short"], "campaign short name") if "short" in fields else ""
-    start = reader.day(fields["start"], "campaign start") if "start" in fields else None
-    end = reader.day(fields["end"], "campaign end") if "end" in fields else None
+    key = reader.key(fields["key"], _("campaign key")) if "key" in fields else None
+    name = reader.text(fields["name"], _("campaign name")) if "name" in fields else None
+    short = reader.text(fields["short"], _("campaign short name")) if "short" in fields else ""
+    start = reader.day(fields["start"], _("campaign start")) if "start" in fields else None
+    end = reader.day(fields["end"], _("campaign end")) if "end" in fields else None
     if "description" in fields:
-        reader.text(fields["description"], "campaign description")
+        reader.text(fields["description"], _("campaign description"))
     scope = Scope()
     if "scope" in fields:
-        scope_fields = reader.mapping(fields["scope"][0], "campaign scope", SCOPE_FIELDS)
-        courts = reader.texts(scope_fields["courts"], "scope courts") if "courts" in scope_fields else ()
+        scope_fields = reader.mapping(fields["scope"][0], _("campaign scope"), SCOPE_FIELDS)
+        courts = reader.texts(scope_fields["courts"], _("scope courts")) if "courts" in scope_fields else ()
         departments = (
-            reader.texts(scope_fields["departments"], "scope departments") if "departments" in scope_fields else ()
+            reader.texts(scope_fields["departments"], _("scope departments")) if "departments" in scope_fields else ()
         )
         scope = Scope(courts or (), departments or ())
     if start and end and start > end:
-        reader.problem(fields["end"][1], f"campaign end {end} is before its start {start}")
+        reader.problem(fields["end"][1], _("campaign end {end} is before its start {start}").format(end=end, start=start))
         ok = False
     if not (ok and key and name and start and end and short is not None):
         return None
@@ -414,30 +431,31 @@ def _date_list(reader: _Reader, entry: tuple[yaml.Node, int], what: str) -> set[
     """Dates or ranges written ``2027-02-06..2027-02-12``."""
     node, line = entry
     if not isinstance(node, yaml.SequenceNode):
-        reader.problem(line, f"calendar {what} must be a list of dates")
+        reader.problem(line, _("calendar {what} must be a list of dates").format(what=what))
         return set()
     days: set[date] = set()
     for item in node.value:
         value = reader.scalar(item) if isinstance(item, yaml.ScalarNode) else None
         if isinstance(value, str) and ".." in value:
-            first, _, last = value.partition("..")
+            first, _dots, last = value.partition("..")
             try:
                 a, b = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
             except ValueError:
                 a = b = None
             if a is None or b is None or a > b:
-                reader.problem(_line(item), f"calendar {what}: '{value}' is not a range like 2027-02-06..2027-02-12")
+                reader.problem(_line(item), _("calendar {what}: '{value}' is not a range like 2027-02-06..2027-02-12").format(
+                    what=what, value=value))
                 continue
             days.update(date.fromordinal(n) for n in range(a.toordinal(), b.toordinal() + 1))
         else:
-            day = reader.day((item, _line(item)), f"calendar {what} entry")
+            day = reader.day((item, _line(item)), _("calendar {what} entry").format(what=what))
             if day is not None:
                 days.add(day)
     return days
 
 
 def _read_calendar(reader: _Reader, entry: tuple[yaml.Node, int]) -> tuple[set[date], set[date], set[int]]:
-    fields = reader.mapping(entry[0], "calendar", CALENDAR_FIELDS)
+    fields = reader.mapping(entry[0], _("calendar"), CALENDAR_FIELDS)
     rest = _date_list(reader, fields["holidays"], "holidays") if "holidays" in fields else set()
     work = _date_list(reader, fields["workdays"], "workdays") if "workdays" in fields else set()
     years: set[int] = set()
@@ -445,11 +463,12 @@ def _read_calendar(reader: _Reader, entry: tuple[yaml.Node, int]) -> tuple[set[d
         node, line = fields["years"]
         values = [reader.scalar(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else None
         if values is None or not all(isinstance(v, int) and 1900 < v < 2200 for v in values):
-            reader.problem(line, "calendar years must be a list of years like [2027]")
+            reader.problem(line, _("calendar years must be a list of years like [2027]"))
         else:
             years = set(values)
     for day in sorted(rest & work):
-        reader.problem(fields["workdays"][1], f"calendar: {day} is listed both as a holiday and as a working day")
+        reader.problem(fields["workdays"][1], _("calendar: {day} is listed both as a holiday and as a working day").format(
+            day=day))
     return rest, work, years
 
 
@@ -470,12 +489,12 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         root = reader.compose(text)
         if root is None:
             if not any(p.startswith(f"{path}:") for p in problems):
-                reader.problem(1, "the file is empty")
+                reader.problem(1, _("the file is empty"))
             continue
-        top = reader.mapping(root, "file", {"campaign", "duties", "calendar"})
+        top = reader.mapping(root, _("file"), {"campaign", "duties", "calendar"})
         if "calendar" in top:
             if len(top) > 1:
-                reader.problem(top["calendar"][1], "a calendar file holds only 'calendar:'")
+                reader.problem(top["calendar"][1], _("a calendar file holds only 'calendar:'"))
                 continue
             rest, work, covered = _read_calendar(reader, top["calendar"])
             rest_days |= rest
@@ -484,17 +503,17 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         elif "campaign" in top:
             campaign = _read_campaign(reader, top["campaign"])
             if "duties" not in top:
-                reader.problem(top["campaign"][1], "campaign: no 'duties:' list")
+                reader.problem(top["campaign"][1], _("campaign: no 'duties:' list"))
                 duties = []
             else:
-                owner = f"campaign '{campaign.key}'" if campaign else "campaign"
+                owner = _("campaign '{key}'").format(key=campaign.key) if campaign else _("campaign")
                 duties = _read_duty_list(reader, top["duties"], owner)
             campaign_files.append((reader, campaign, duties))
         elif "duties" in top:
-            library_files.append((reader, _read_duty_list(reader, top["duties"], "the duty library")))
+            library_files.append((reader, _read_duty_list(reader, top["duties"], _("the duty library"))))
         elif isinstance(root, yaml.MappingNode):
-            reader.problem(_line(root), "expected 'campaign:' and 'duties:' (a campaign), 'duties:' alone "
-                           "(a duty library) or 'calendar:'")
+            reader.problem(_line(root), _("expected 'campaign:' and 'duties:' (a campaign), 'duties:' alone "
+                                          "(a duty library) or 'calendar:'"))
 
     library: dict[str, Duty] = {}
     for reader, entries in library_files:
@@ -503,7 +522,8 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
             if duty is None:
                 continue
             if duty.key in library:
-                problems.append(f"{duty.where}: duty '{duty.key}' is already in the library at {library[duty.key].where}")
+                problems.append(f"{duty.where}: " + _("duty '{key}' is already in the library at {where}").format(
+                    key=duty.key, where=library[duty.key].where))
                 continue
             library[duty.key] = duty
 
@@ -511,8 +531,8 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
     duties: list[Duty] = []
     for reader, campaign, entries in campaign_files:
         if campaign is not None and campaign.key in campaigns:
-            reader.problem(_line_of(campaign), f"campaign key '{campaign.key}' is already used by "
-                           f"{campaigns[campaign.key].where}")
+            reader.problem(_line_of(campaign), _("campaign key '{key}' is already used by {where}").format(
+                key=campaign.key, where=campaigns[campaign.key].where))
             campaign = None
         for fields in entries:
             duty = _resolve_duty(reader.path, fields, library, campaign.key if campaign else "?", problems)
@@ -523,7 +543,8 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
 
     if problems:
         count = len(problems)
-        raise TemplateError(f"{count} problem{'s' if count > 1 else ''} in the templates; nothing was loaded",
+        raise TemplateError(ngettext("{n} problem in the templates; nothing was loaded",
+                                     "{n} problems in the templates; nothing was loaded", count).format(n=count),
                             by_place(problems))
     duties.sort(key=lambda d: (d.key, d.campaign))
     return TemplateSet(
@@ -539,14 +560,3 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
 def _line_of(campaign: Campaign) -> int:
     return int(campaign.where.rsplit(":", 1)[1])
 
-
-def describe_schedule(duty: Duty) -> str:
-    """'week, due fri' — a duty's schedule in a few words."""
-    if duty.every == "day":
-        return "day"
-    return f"{duty.every}, due {duty.due_text}"
-
-
-def finest(duties: Iterable[Duty]) -> Duty:
-    """The duty with the finest schedule; ties go to the campaign key that sorts first."""
-    return min(duties, key=lambda d: (RANK[d.every], d.campaign))

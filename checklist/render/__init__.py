@@ -1,0 +1,142 @@
+"""What users see: Rich renderables built from the library's results, and JSON for scripts.
+
+Each ``*_view`` function lays out one command's result for people; each ``*_json`` returns the
+document scripts read. Both take the same result object, so the table and ``--json`` never
+disagree. Nothing here decides anything. Words come through ``checklist.i18n`` in the user's
+language; JSON never changes with the language.
+
+The views are split by who reads them: ``day`` (an officer's list, an item, the history),
+``lead`` (reports, follow-ups), ``setup`` (plans, templates, the roster, doctor). This module holds
+what they share; ``checklist today`` imports only this and ``day``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable
+
+from rich.console import Console
+from rich.text import Text
+
+from checklist.i18n import _, long_date
+
+if TYPE_CHECKING:
+    from checklist.core.models import Duty, Officer
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def emit_json(document: Any) -> None:
+    """One JSON document on stdout (Chinese as text, dates as ISO strings)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def lines_to(console: Console, lines: Iterable[str], style: str = "") -> None:
+    for line in lines:
+        console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def every_word(every: str) -> str:
+    return {
+        "day": _("daily"), "week": _("weekly"), "halfmonth": _("half-monthly"), "month": _("monthly"),
+        "quarter": _("quarterly"), "year": _("yearly"), "once": _("once"),
+    }[every]
+
+
+def status_word(status: str) -> str:
+    return {"open": _("open"), "done": _("done"), "skipped": _("skipped"), "withdrawn": _("withdrawn")}.get(
+        status, status)
+
+
+def priority_word(priority: str) -> str:
+    return {"high": _("high"), "normal": _("normal"), "low": _("low")}.get(priority, priority)
+
+
+def schedule_text(duty: Duty) -> str:
+    """'weekly, Mon' · 'monthly, day 20' · 'half-monthly, last day' · 'every working day'."""
+    from checklist.i18n import weekday_name
+
+    if duty.every == "day":
+        return _("every working day")
+    if duty.every == "once":
+        return _("once, {day}").format(day=duty.due_text)
+    if duty.every == "week":
+        return _("weekly, {weekday}").format(weekday=weekday_name(int(duty.due)))  # type: ignore[arg-type]
+    if duty.every == "year":
+        return _("yearly, {day}").format(day=duty.due_text)
+    if duty.due_text == "last":
+        return _("{every}, last day").format(every=every_word(duty.every))
+    return _("{every}, day {n}").format(every=every_word(duty.every), n=duty.due_text)
+
+
+def officer_json(officer: Officer) -> dict[str, Any]:
+    return {
+        "id": officer.id, "name": officer.name, "court": officer.court, "department": officer.department,
+        "roles": list(officer.roles), "lead": officer.lead or None, "since": officer.since,
+    }
+
+
+def officer_heading(officer: Officer, today: date) -> Text:
+    text = Text()
+    text.append(officer.name or officer.id, style="bold")
+    if officer.name:
+        text.append(f" ({officer.id})")
+    where = " ".join(x for x in (officer.court, officer.department) if x)
+    if where:
+        text.append(f" · {where}")
+    text.append(f" · {long_date(today)}", style="dim")
+    return text
+
+
+def text_bar(done: int, total: int, width: int = 16) -> Text:
+    """A progress bar that reads without colour too: █████░░░░░."""
+    filled = width if total == 0 else round(width * done / total)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    return bar
+
+
+class Progress:
+    """A progress bar on stderr for long imports and exports — only on a terminal, never in a pipe."""
+
+    def __init__(self, description: str):
+        self.description = description
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), console=stderr_console(), transient=True)
+            self._bar.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

@@ -1,0 +1,243 @@
+"""An officer's views: the day's list, one item with its history, the history log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from checklist.i18n import _, ngettext, relative, short_date
+from checklist.render import every_word, officer_heading, priority_word, status_word, text_bar
+
+OVERDUE_SHOWN = 10  # a list read in a blink: the oldest ten, and a count of the rest
+PRIORITY_STYLE = {"high": "bold red", "normal": "dim", "low": "dim"}
+
+
+def campaign_marks(labels: dict[str, str]) -> dict[str, str]:
+    """A one- or two-character mark per campaign (its short name's first characters), all distinct."""
+    marks: dict[str, str] = {}
+    for key in sorted(labels):
+        label = labels[key]
+        for size in range(1, len(label) + 1):
+            mark = label[:size]
+            if mark not in marks.values():
+                break
+        else:
+            mark = key
+        marks[key] = mark
+    return marks
+
+
+def _relative(item: dict[str, Any], today: date) -> Text:
+    status = item["status"]
+    if status != "open":
+        return Text(status_word(status), style="green" if status == "done" else "dim")
+    due = date.fromisoformat(item["due"])
+    delta = (due - today).days
+    style = "bold red" if delta < 0 else "bold yellow" if delta == 0 else "" if delta == 1 else "dim"
+    return Text(relative(due, today), style=style)
+
+
+def today_view(view: Any, width: int = 80, show_all: bool = False) -> RenderableType:
+    """``checklist today``: follow-ups, overdue, due today, coming up, and the week's progress.
+
+    Below 100 columns, campaigns are shown by a one-character mark with a legend underneath, so
+    the duty's title keeps the room.
+    """
+    today = view.date
+    parts: list[RenderableType] = [officer_heading(view.officer, today)]
+    used = sorted({c for items in (view.follow_ups, view.overdue, view.due_today, view.upcoming) for i in items
+                   for c in i["campaigns"]})
+    labels = {c: view.label(c) for c in used}
+    compact = width < 100
+    marks = campaign_marks(labels) if compact else labels
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=True)
+    table.add_column(_("id"), no_wrap=True)
+    table.add_column(_("duty"), overflow="fold", min_width=16)
+    table.add_column(_("due"), no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column(_("campaigns"), overflow="fold", max_width=10 if compact else 30)
+    table.add_column(_("pri."), no_wrap=True)
+
+    def add(item: dict[str, Any], extra: str = "") -> None:
+        open_ = item["status"] == "open"
+        title = Text(item["title"], style="" if open_ else "dim")
+        if extra:
+            title.append(_(" ({what})").format(what=extra), style="dim")
+        table.add_row(
+            Text(view.short.get(item["id"], item["id"][:6]), style="cyan" if open_ else "dim"),
+            title,
+            short_date(date.fromisoformat(item["due"])),
+            _relative(item, today),
+            Text(" ".join(marks.get(c, c) for c in item["campaigns"]), style="" if open_ else "dim"),
+            Text(priority_word(item["priority"]), style=PRIORITY_STYLE.get(item["priority"], "") if open_ else "dim"),
+        )
+
+    def add_grouped(items: list[dict[str, Any]], upcoming: bool, limit: int | None = None) -> int:
+        """Daily duties appear once per key: the first, with how many more there are.
+
+        Returns how many items did not fit under ``limit`` lines.
+        """
+        daily: dict[str, int] = {}
+        for item in items:
+            if item["every"] == "day":
+                daily[item["key"]] = daily.get(item["key"], 0) + 1
+        shown: set[str] = set()
+        lines = covered = 0
+        for item in items:
+            if item["every"] == "day" and item["key"] in shown:
+                continue
+            if limit is not None and lines >= limit:
+                break
+            lines += 1
+            if item["every"] != "day":
+                add(item)
+                covered += 1
+                continue
+            shown.add(item["key"])
+            count = daily[item["key"]] - 1
+            more = _("daily, {n} more to come") if upcoming else _("daily, {n} more overdue")
+            add(item, more.format(n=count) if count else "")
+            covered += daily[item["key"]]
+        return len(items) - covered
+
+    def section(title: str, style: str) -> None:
+        if table.row_count:
+            table.add_row()
+        table.add_row("", Text(title, style=style))
+
+    due_today = sum(1 for i in view.due_today if i["status"] == "open")
+    upcoming = [i for i in view.upcoming if i["status"] == "open"]
+    if view.follow_ups:
+        from checklist.work import open_follow_up
+
+        section(_("Follow-ups (督办) · {n}").format(n=len(view.follow_ups)), "bold magenta")
+        for item in view.follow_ups:
+            follow_up = open_follow_up(item) or {}
+            add(item, _("督办 by {who}: {note}; reply by {day}").format(
+                who=follow_up.get("by", ""), note=follow_up.get("note", ""),
+                day=short_date(date.fromisoformat(follow_up["reply_due"])) if follow_up.get("reply_due") else ""))
+    if view.overdue:
+        section(_("Overdue · {n}").format(n=len(view.overdue)), "bold red")
+        hidden = add_grouped(view.overdue, False, None if show_all else OVERDUE_SHOWN)
+        if hidden:
+            table.add_row("", Text(_("+{n} more overdue (--all)").format(n=hidden), style="red"))
+    if view.due_today:
+        section(_("Due today · {n}").format(n=due_today), "bold yellow")
+        for item in view.due_today:
+            add(item)
+    if upcoming:
+        section(_("Next {days} days · {n}").format(days=view.days, n=len(upcoming)), "bold")
+        add_grouped(upcoming, True)
+    if table.row_count:
+        parts.append(table)
+    else:
+        parts.append(Text(_("Nothing overdue and nothing due in the next {days} days.").format(days=view.days),
+                          style="green"))
+    if compact and marks:
+        parts.append(Text("  ".join(f"{marks[c]} = {labels[c]}" for c in used), style="dim"))
+
+    summary = text_bar(view.week_done, view.week_due, 10 if compact else 16)
+    words = [_("week {done}/{due} done").format(done=view.week_done, due=view.week_due)]
+    if view.follow_ups:
+        words.append(ngettext("{n} follow-up", "{n} follow-ups", len(view.follow_ups)).format(n=len(view.follow_ups)))
+    words += [_("{n} overdue").format(n=len(view.overdue)), _("{n} due today").format(n=due_today),
+              _("{n} coming").format(n=len(upcoming))]
+    summary.append(" " + " · ".join(words), style="bold")
+    parts.append(summary)
+    return Group(*parts)
+
+
+def show_view(detail: Any) -> RenderableType:
+    """``checklist show``: one item — where it comes from, its state, its whole history."""
+    item = detail.item
+    due = date.fromisoformat(item["due"])
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    head = Text(item["id"], style="cyan")
+    head.append("  ")
+    head.append(item["title"], style="bold")
+    who = f"{detail.officer.name} ({detail.officer.id})" if detail.officer.name else detail.officer.id
+    grid.add_row(_("officer"), who)
+    grid.add_row(_("due"), _("{day} · period {period} ({every})").format(
+        day=short_date(due), period=item["period"], every=every_word(item["every"])))
+    status = Text(status_word(item["status"]), style="green" if item["status"] == "done" else "")
+    days = (detail.today - due).days
+    if item["status"] == "open" and days > 0:
+        status.append(" · " + relative(due, detail.today), style="bold red")
+    if item.get("done_at"):
+        status.append(f" · {item['done_at'][:16].replace('T', ' ')}", style="dim")
+    grid.add_row(_("status"), status)
+    grid.add_row(_("priority"), priority_word(item["priority"]))
+    sources = Text()
+    for n, source in enumerate(item.get("sources", [])):
+        if n:
+            sources.append("\n")
+        label = detail.campaigns.get(source["campaign"], {}).get("short") or source["campaign"]
+        sources.append(_("{campaign}: ").format(campaign=label), style="bold")
+        sources.append(source["title"])
+        if source.get("absorbed"):
+            sources.append(_(" ({every}, covered by this item)").format(every=every_word(source["every"])),
+                           style="dim")
+    grid.add_row(_("campaigns"), sources)
+    if item.get("tags"):
+        grid.add_row(_("tags"), "、".join(item["tags"]))
+    if item.get("basis"):
+        grid.add_row(_("basis"), item["basis"])
+    if item.get("note"):
+        grid.add_row(_("note"), item["note"])
+    if item.get("reason"):
+        grid.add_row(_("reason"), item["reason"])
+    parts: list[RenderableType] = [head, grid]
+    if detail.history:
+        parts += [Text(_("history"), style="bold"), _history_table(detail.history, with_item=False)]
+    else:
+        parts.append(Text(_("no changes yet"), style="dim"))
+    return Group(*parts)
+
+
+def action_word(action: str) -> str:
+    return {
+        "done": _("done"), "undo": _("undo"), "skip": _("skip"), "import": _("import"),
+        "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"), "withdrawn": _("withdrawn"),
+        "restored": _("restored"), "rescheduled": _("rescheduled"),
+    }.get(action, action)
+
+
+def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(_("when"), no_wrap=True)
+    table.add_column(_("who"), overflow="fold")
+    table.add_column(_("what"), overflow="fold")
+    if with_item:
+        table.add_column(_("item"), overflow="fold")
+    for entry in entries:
+        what = Text(action_word(entry.get("action", "")), style="bold")
+        before, after = entry.get("before") or {}, entry.get("after") or {}
+        if "status" in after and before.get("status") != after.get("status"):
+            what.append(f" {status_word(str(before.get('status')))} → {status_word(str(after.get('status')))}",
+                        style="dim")
+        if "due" in after and before.get("due") != after.get("due"):
+            what.append(f" {before.get('due')} → {after.get('due')}", style="dim")
+        if entry.get("note"):
+            what.append(f" “{entry['note']}”")
+        row = [str(entry.get("seq", "")), str(entry.get("at", ""))[:16].replace("T", " "),
+               str(entry.get("actor", "")), what]
+        if with_item:
+            row.append(f"{str(entry.get('item', ''))[:6]} {entry.get('officer', '')}")
+        table.add_row(*row)
+    return table
+
+
+def log_view(entries: list[dict[str, Any]]) -> RenderableType:
+    if not entries:
+        return Text(_("No history yet."), style="dim")
+    return _history_table(entries, with_item=True)
+

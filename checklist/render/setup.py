@@ -1,0 +1,166 @@
+"""Setting up and looking after: the plan, the templates, the roster, and doctor's checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from checklist.i18n import _, ngettext
+from checklist.render import every_word, officer_heading, officer_json, schedule_text
+
+if TYPE_CHECKING:
+    from checklist.core.merge import Plan
+    from checklist.core.models import Campaign, Officer, TemplateSet
+
+
+# -- plan --------------------------------------------------------------------------------------------
+
+
+def plan_json(officer: Officer, plan: Plan, templates: TemplateSet, today: date) -> dict[str, Any]:
+    return {
+        "officer": officer_json(officer),
+        "date": today,
+        "lines": [
+            {
+                "key": line.key,
+                "title": line.title,
+                "every": line.every,
+                "campaigns": list(line.campaigns),
+                "sources": [
+                    {"campaign": c.key, "title": d.title, "every": d.every, "due": d.due_text or None,
+                     "start": c.start, "end": c.end}
+                    for c, d in line.sources
+                ],
+            }
+            for line in plan.lines
+        ],
+        "summary": {"duties": plan.duties, "campaigns": plan.campaigns, "lines": len(plan.lines),
+                    "merged": plan.merged},
+    }
+
+
+def relief_line(plan: Plan) -> str:
+    """'10 duties asked by 3 campaigns → 7 lines on your list (3 merged)'."""
+    duties = ngettext("{n} duty", "{n} duties", plan.duties).format(n=plan.duties)
+    campaigns = ngettext("{n} campaign", "{n} campaigns", plan.campaigns).format(n=plan.campaigns)
+    lines = ngettext("{n} line", "{n} lines", len(plan.lines)).format(n=len(plan.lines))
+    return _("{duties} asked by {campaigns} → {lines} on your list ({merged} merged)").format(
+        duties=duties, campaigns=campaigns, lines=lines, merged=plan.merged)
+
+
+def plan_view(officer: Officer, plan: Plan, templates: TemplateSet, today: date) -> RenderableType:
+    if not plan.lines:
+        return Group(officer_heading(officer, today),
+                     Text(_("No campaign asks anything of this officer."), style="dim"))
+    campaigns = templates.campaigns
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(_("duty"), overflow="fold")
+    table.add_column(_("when"), no_wrap=True)
+    table.add_column(_("campaigns"), overflow="fold", max_width=22)
+    for line in plan.lines:
+        merged = len(line.sources) > 1
+        finest = line.sources[0][1]
+        when = every_word(finest.every) if merged else schedule_text(finest)
+        labels = ", ".join(campaigns[c].label for c in line.campaigns)
+        table.add_row(Text(line.title, style="bold"), when, labels)
+        if merged:
+            for campaign, duty in line.sources:
+                table.add_row(
+                    Text(f"↳{duty.title}", style="dim"),
+                    Text(schedule_text(duty), style="dim"),
+                    Text(f"{campaign.label} {_window(campaign)}", style="dim"),
+                )
+    return Group(officer_heading(officer, today), table, Text(relief_line(plan), style="bold green"))
+
+
+def _window(campaign: Campaign) -> str:
+    return f"{campaign.start:%m-%d}…{campaign.end:%m-%d}"
+
+
+# -- templates ------------------------------------------------------------------------------------------
+
+
+def campaign_status(campaign: Campaign, today: date) -> str:
+    if today < campaign.start:
+        return "upcoming"
+    return "ended" if today > campaign.end else "active"
+
+
+def templates_json(templates: TemplateSet, today: date) -> dict[str, Any]:
+    by_campaign: dict[str, list[str]] = {}
+    for duty in templates.duties:
+        by_campaign.setdefault(duty.campaign, []).append(duty.key)
+    return {
+        "date": today,
+        "campaigns": [
+            {
+                "key": c.key, "name": c.name, "short": c.short or None, "start": c.start, "end": c.end,
+                "status": campaign_status(c, today),
+                "scope": {"courts": list(c.scope.courts), "departments": list(c.scope.departments)},
+                "duties": by_campaign.get(c.key, []), "file": c.where.rsplit(":", 1)[0],
+            }
+            for c in templates.campaigns.values()
+        ],
+        "library": [{"key": d.key, "title": d.title, "every": d.every} for d in templates.library.values()],
+    }
+
+
+def templates_view(templates: TemplateSet, today: date) -> RenderableType:
+    counts: dict[str, int] = {}
+    for duty in templates.duties:
+        counts[duty.campaign] = counts.get(duty.campaign, 0) + 1
+    status_words = {"upcoming": _("upcoming"), "ended": _("ended"), "active": _("active")}
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(_("campaign"), overflow="fold")
+    table.add_column(_("dates"), no_wrap=True)
+    table.add_column(_("scope"), overflow="fold")
+    table.add_column(_("duties"), justify="right")
+    for c in templates.campaigns.values():
+        status = campaign_status(c, today)
+        name = Text(c.name, style="bold" if status == "active" else "dim")
+        name.append(f"\n{c.key}", style="dim")
+        scope = "、".join(c.scope.courts + c.scope.departments) or _("everyone")
+        dates = Text(f"{c.start} …\n{c.end}")
+        if status != "active":
+            dates.append(f" ({status_words[status]})", style="dim")
+        table.add_row(name, dates, scope, str(counts.get(c.key, 0)))
+    footer = Text(_("{n} standard duties in the library").format(n=len(templates.library)), style="dim")
+    return Group(table, footer)
+
+
+# -- roster and doctor ------------------------------------------------------------------------------------
+
+
+def roster_view(officers: list[Officer]) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name, wrap in ((_("id"), False), (_("name"), True), (_("court"), True), (_("department"), True),
+                       (_("roles"), True), (_("lead"), True), (_("since"), False)):
+        table.add_column(name, overflow="fold", no_wrap=not wrap)
+    for o in officers:
+        table.add_row(o.id, o.name, o.court, o.department, ", ".join(o.roles), o.lead,
+                      o.since.isoformat() if o.since else "")
+    return Group(table, Text(_("{n} officers").format(n=len(officers)), style="dim"))
+
+
+def doctor_view(checks: list[Any]) -> RenderableType:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    names = {"templates": _("templates"), "calendar": _("calendar"), "lock": _("lock"), "database": _("database"),
+             "history": _("history")}
+    for check in checks:
+        if check.warning:
+            mark = Text(_("note"), style="yellow")
+        else:
+            mark = Text(_("ok") if check.ok else _("problem"), style="green" if check.ok else "bold red")
+        detail = Text(check.detail)
+        if check.advice:
+            detail.append(f"\n→ {check.advice}", style="yellow")
+        grid.add_row(mark, names.get(check.name, check.name), detail)
+    return grid
