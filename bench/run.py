@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build, write_roster, write_status  # noqa: E402
+from world import build, write_status  # noqa: E402
 
 SCALES = {"court": 60, "city": 500, "province": 3000}
 TODAY = "2026-11-27"
@@ -152,8 +152,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
     print(f"python -c 'import rich.console': {base * 1000:.0f} ms (the unit of the ratio column)\n")
-    print(f"| scale | command | median | × import rich.console | peak memory |")
-    print(f"| --- | --- | ---: | ---: | ---: |")
+    print("| scale | command | median | × import rich.console | peak memory |")
+    print("| --- | --- | ---: | ---: | ---: |")
     for scale in args.scales:
         for command, seconds, memory in bench_scale(scale, SCALES[scale], work, args.runs):
             shown = f"{seconds * 1000:.0f} ms" if seconds < 2 else f"{seconds:.1f} s"

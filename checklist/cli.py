@@ -300,6 +300,12 @@ OfficerOption = Annotated[Optional[str], typer.Option(
     "--officer", "-o", envvar="CHECKLIST_OFFICER", help="Officer id (工号); or set CHECKLIST_OFFICER.",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+# a report's date range (report, export report)
+WeekOption = Annotated[Optional[str], typer.Option("--week", help="A week, like 2026-W48.", show_default=False)]
+MonthOption = Annotated[Optional[str], typer.Option("--month", help="A month, like 2026-11 (default: this month).",
+                                                    show_default=False)]
+FromOption = Annotated[Optional[str], typer.Option("--from", help="First day, like 2026-11-01.", show_default=False)]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Last day (default: today).", show_default=False)]
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -587,10 +593,10 @@ def export_report(
     fmt: FormatOption = "csv",
     out: OutOption = None,
     by: Annotated[str, typer.Option("--by", help="officer, department, court or campaign.")] = "officer",
-    week: Annotated[Optional[str], typer.Option("--week", show_default=False)] = None,
-    month: Annotated[Optional[str], typer.Option("--month", show_default=False)] = None,
-    start: Annotated[Optional[str], typer.Option("--from", show_default=False)] = None,
-    end: Annotated[Optional[str], typer.Option("--to", show_default=False)] = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     officer: ScopeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
@@ -756,12 +762,10 @@ def _write_out(out: Path, text: str, *, bom: bool = False) -> None:
 def report(
     ctx: typer.Context,
     by: Annotated[str, typer.Option("--by", help="Group by officer, department, court or campaign.")] = "officer",
-    week: Annotated[Optional[str], typer.Option("--week", help="A week, like 2026-W48.", show_default=False)] = None,
-    month: Annotated[Optional[str], typer.Option("--month", help="A month, like 2026-11 (default: this month).",
-                                                 show_default=False)] = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="First day, like 2026-11-01.",
-                                                 show_default=False)] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Last day (default: today).", show_default=False)] = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     officer: Annotated[Optional[str], typer.Option(
         "--officer", "-o", envvar="CHECKLIST_OFFICER",
         help="Report as this lead (their team) or bureau chief (their court).", show_default=False)] = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,10 @@ def snapshot(db: Path) -> dict[str, str]:
     files = [db, *sorted(db.with_name(db.name + ".d").rglob("*"))]
     return {str(p.relative_to(db.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in files if p.is_file()}
+
+
+def copy_world(source: Path, target: Path, today: str = "2026-12-02") -> Checklist:
+    """A fresh copy of a database built once per module, for a test to change as it likes."""
+    for path in source.iterdir():
+        shutil.copytree(path, target / path.name) if path.is_dir() else shutil.copy2(path, target / path.name)
+    return Checklist(target / "db.json", today=today)

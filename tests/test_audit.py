@@ -2,7 +2,6 @@
 
 import json
 import random
-import shutil
 import signal
 import time
 
@@ -10,7 +9,7 @@ import orjson
 import pytest
 
 from checklist.store import Store, entry_hash
-from clitools import DEMO_ROSTER, Checklist, snapshot
+from clitools import DEMO_ROSTER, Checklist, copy_world, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +28,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture
 def cl(seeded, tmp_path):
-    for path in seeded.iterdir():
-        target = tmp_path / path.name
-        shutil.copytree(path, target) if path.is_dir() else shutil.copy2(path, target)
-    return Checklist(tmp_path / "db.json", today="2026-11-28")
+    return copy_world(seeded, tmp_path, today="2026-11-28")
 
 
 def log_path(cl):

@@ -1,6 +1,5 @@
 """The officer's day through the command line: roster import, today, done / undo / skip / show."""
 
-import json
 
 import pytest
 

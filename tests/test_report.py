@@ -12,7 +12,6 @@ and every officer and lead a monthly item due Fri 20 Nov. What each did is set u
 
 import csv
 import io
-import json
 import os
 from pathlib import Path
 

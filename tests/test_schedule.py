@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 
 from checklist.core.schedule import occurrences
 from helpers import calendar, campaign_yaml, templates

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import xlsxkit
-from clitools import DEMO_ROSTER, Checklist, snapshot
+from clitools import DEMO_ROSTER, Checklist, copy_world, snapshot
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -25,12 +25,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture
 def cl(seeded, tmp_path):
-    import shutil
-
-    for path in seeded.iterdir():
-        target = tmp_path / path.name
-        shutil.copytree(path, target) if path.is_dir() else shutil.copy2(path, target)
-    return Checklist(tmp_path / "db.json", today="2026-11-28")
+    return copy_world(seeded, tmp_path, today="2026-11-28")
 
 
 def refused(cl, path, *args):

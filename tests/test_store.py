@@ -1,13 +1,12 @@
 """The store under stress: concurrent writers, crashes at every step of a write, locks, damage."""
 
-import shutil
 import time
 
 import pytest
 from checklist.lock import FileLock
 
 from checklist.store import Store
-from clitools import DEMO_ROSTER, Checklist, snapshot
+from clitools import DEMO_ROSTER, Checklist, copy_world, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +20,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture
 def cl(seeded, tmp_path):
-    for path in seeded.iterdir():
-        target = tmp_path / path.name
-        shutil.copytree(path, target) if path.is_dir() else shutil.copy2(path, target)
-    return Checklist(tmp_path / "db.json")
+    return copy_world(seeded, tmp_path)
 
 
 def state(db):

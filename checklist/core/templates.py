@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import yaml
 
 from checklist.core.models import PRIORITIES, Campaign, Duty, Scope, TemplateSet
-from checklist.core.periods import EVERY, RANK, month_length
+from checklist.core.periods import EVERY, month_length
 from checklist.errors import TemplateError, by_place
 from checklist.i18n import _, ngettext
 
