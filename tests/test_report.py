@@ -150,8 +150,11 @@ def test_a_week_and_an_as_of_date_in_the_past(world):
     assert rows(doc)["道里区人民法院"][:4] == (8, 5, 5, 3)
     # as of 12 Nov: A1's 4 Nov item (on time) and 11 Nov item (done on the 12th: late) count
     assert rows(world.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-11-12"))["A1"][:4] == (2, 2, 1, 0)
-    # as of 11 Nov the item done on the 12th is not done yet, and not overdue either (due that day)
-    assert rows(world.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-11-11"))["A1"][:4] == (2, 1, 1, 0)
+    # as of 11 Nov the item due that day (done on the 12th) is not done yet — and not counted yet
+    # either: its day is not over
+    assert rows(world.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-11-11"))["A1"][:4] == (1, 1, 1, 0)
+    # while A2's item due on the 11th and done that day counts on the day itself
+    assert rows(world.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-11-11"))["A2"][:4] == (2, 2, 2, 0)
     assert rows(world.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-11-12"))["N1"][:4] == (1, 1, 1, 0)
 
 

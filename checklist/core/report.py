@@ -3,8 +3,10 @@
 For a date range and an as-of date, each group counts the items due from the range's start up to
 the earlier of its end and the as-of date:
 
-* ``due`` — items due so far; skipped items (the duty did not apply, with a reason) and
-  withdrawn ones are left out and ``skipped`` counts the former;
+* ``due`` — items due so far: due before the as-of date, or on it and already done (an item due
+  today is not behind until the day is over, so a morning report does not flag everyone);
+  skipped items (the duty did not apply, with a reason) and withdrawn ones are left out and
+  ``skipped`` counts the former;
 * ``done`` — of those, done by the as-of date; ``on_time`` — done no later than their due date;
 * ``overdue`` — not done and due before the as-of date;
 * ``completion`` = done ÷ due and ``on_time_rate`` = on time ÷ due, both 1.0 when nothing is due;
@@ -110,8 +112,11 @@ class Report:
         return sorted(flagged, key=lambda r: (r.completion, -r.max_overdue_workdays, -r.overdue, r.group))
 
 
-def _counted(item: ReportItem, start: date, until: date) -> bool:
-    return item.status != "withdrawn" and start <= item.due <= until
+def _counted(item: ReportItem, start: date, until: date, as_of: date) -> bool:
+    """Due in the range so far: before the as-of day — or on it, once handled (its day is not over)."""
+    if item.status == "withdrawn" or not start <= item.due <= until:
+        return False
+    return item.due < as_of or item.status == "skipped" or _done_by(item, as_of)
 
 
 def _done_by(item: ReportItem, day: date) -> bool:
@@ -180,7 +185,7 @@ def build_report(
     week_counts: dict[str, list[int]] = {}
     for item in items:
         officer = by_id.get(item.officer)
-        if officer is None or not _counted(item, start, until):
+        if officer is None or not _counted(item, start, until, as_of):
             continue
         for key, name in group_keys(by, officer, item):
             row = rows.setdefault(key, GroupRow(key, (campaigns or {}).get(key, name)))
