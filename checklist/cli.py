@@ -86,8 +86,8 @@ def _take_lang(argv: list[str]) -> tuple[list[str], str | None]:
         if arg == "--":
             rest += argv[n:]
             break
-        if arg == "--lang" and n + 1 < len(argv):
-            value = argv[n + 1]
+        if arg == "--lang":
+            value = argv[n + 1] if n + 1 < len(argv) else ""
             n += 2
             continue
         if arg.startswith("--lang="):
@@ -163,6 +163,8 @@ class _Root(TyperGroup):
         """Choose the language before anything is parsed, so help and errors are in it too."""
         argv, option = _take_lang(list(sys.argv[1:] if args is None else args))
         try:
+            if option == "":
+                raise ValueError("--lang needs a value: zh or en")
             lang = i18n.choose_language(option)
         except ValueError as err:
             typer.echo(f"error: {err}", err=True)
@@ -186,9 +188,12 @@ class _Root(TyperGroup):
         except click_errors.ClickException as err:
             typer.echo(_("error: {message}").format(message=translate_library(err.format_message())), err=True)
             sys.exit(err.exit_code)
-        except click_errors.Abort:
+        except typer.Abort:
             typer.echo(_("interrupted; nothing was changed"), err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `checklist … | head`: the reader has what it wanted
+            _quiet_stdout()
+            sys.exit(0)
         sys.exit(result if isinstance(result, int) else 0)
 
     def list_commands(self, ctx):  # type: ignore[override]
@@ -210,7 +215,7 @@ class _Root(TyperGroup):
         except KeyboardInterrupt:
             typer.echo(_("interrupted; nothing was changed"), err=True)
             ctx.exit(130)
-        except (typer.Exit, typer.Abort, click_exceptions):
+        except (typer.Exit, typer.Abort, click_exceptions, BrokenPipeError):
             raise
         except Exception as err:  # a bug: say so in one line; CHECKLIST_DEBUG=1 shows the traceback
             if os.environ.get("CHECKLIST_DEBUG"):
@@ -605,12 +610,12 @@ def export_report(
     Example: checklist export report --by court --month 2026-11 --format xlsx --out 通报.xlsx
     """
     from checklist.export import write
-    from checklist.reporting import CSV_COLUMNS, date_range, make_report, row_json
+    from checklist.reporting import CSV_COLUMNS, date_range, make_report, row_cells
 
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=by, viewer_id=officer, start=first, end=last)
-    rows = [{**row_json(r), "flagged": "yes" if r.flagged else "no"} for r in result.report.rows]
+    rows = [row_cells(r) for r in result.report.rows]
     _export(write(rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report"), out, len(rows))
 
 
@@ -641,7 +646,7 @@ def sync(
 def today(
     ctx: typer.Context,
     officer: OfficerOption = None,
-    days: Annotated[int, typer.Option("--days", "-d", min=0, help="How many days ahead to show.")] = 7,
+    days: Annotated[int, typer.Option("--days", "-d", min=0, max=366, help="How many days ahead to show.")] = 7,
     show_all: Annotated[bool, typer.Option("--all", help="Every overdue item, not just the oldest ten.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -814,10 +819,13 @@ def report(
     else:
         console = stdout_console()
         if out:
+            import io
+
             from rich.console import Console
 
-            with open(out, "w", encoding="utf-8") as handle:
-                Console(file=handle, width=120, no_color=True, highlight=False).print(report_view(result, 120))
+            buffer = io.StringIO()
+            Console(file=buffer, width=120, no_color=True, highlight=False, markup=False).print(report_view(result, 120))
+            _write_out(out, buffer.getvalue())
         else:
             console.print(report_view(result, console.width))
     if out:
@@ -831,7 +839,7 @@ def follow_up(
                                               show_default=False)],
     note: Annotated[Optional[str], typer.Option("--note", "-n", help="What you ask for (required to open).",
                                                 show_default=False)] = None,
-    days: Annotated[int, typer.Option("--days", min=1, help="Working days to reply in.")] = 3,
+    days: Annotated[int, typer.Option("--days", min=1, max=250, help="Working days to reply in.")] = 3,
     officer: OfficerOption = None,
 ) -> None:
     """Open a follow-up (督办) on an item, or close it once you have checked the reply.
@@ -980,6 +988,15 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe, send whatever Python still flushes at exit nowhere, silently."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main() -> None:
     # A command lives for a moment and builds many small objects (a report reads every item):
     # the cycle collector would only slow it down, and a short-lived process frees all on exit.
@@ -989,5 +1006,5 @@ def main() -> None:
     try:
         app(prog_name="checklist")
     except BrokenPipeError:  # `checklist … | head`
-        sys.stderr.close()
+        _quiet_stdout()
         sys.exit(0)

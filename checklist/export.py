@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from checklist.errors import InputError, UsageError
 from checklist.i18n import _
 from checklist.reporting import safe_cell
-from checklist.service import Env, require_officer
+from checklist.service import Env, require_officer, up_to_date
 
 ITEM_COLUMNS = ("id", "officer", "name", "court", "department", "key", "title", "period", "due", "status",
                 "done_at", "note", "priority", "campaigns", "overdue_days")
@@ -66,7 +66,8 @@ def item_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
         raise UsageError(_("--status takes one of {values}").format(values=", ".join(STATUSES)))
     today = env.today.isoformat()
     rows = []
-    with env.store().session() as session:
+    with env.store().session(write=True) as session:
+        up_to_date(session, env)  # what the templates say now, not at the last sync
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, selection.officer) if selection.officer else None
         members, _label = scope(officers, viewer)
@@ -131,12 +132,15 @@ def to_xlsx(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], title: str
     """A workbook with one sheet; text cells are stored as text, never as formulas."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
 
     def cell(value: Any) -> WriteOnlyCell:
         value = _cell(value)
+        if isinstance(value, str):  # control characters (a pasted \x0b line break) a workbook cannot hold
+            value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
         c = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             c.data_type = "s"  # text, never a formula

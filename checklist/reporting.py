@@ -109,6 +109,7 @@ def row_json(row: GroupRow) -> dict[str, Any]:
         "overdue": row.overdue, "skipped": row.skipped, "follow_ups": row.follow_ups,
         "completion": round(row.completion, 4), "on_time_rate": round(row.on_time_rate, 4),
         "max_overdue_workdays": row.max_overdue_workdays, "flagged": row.flagged, "flags": row.flags,
+        "responsible": {"id": row.responsible.id, "name": row.responsible.name} if row.responsible else None,
     }
 
 
@@ -121,7 +122,6 @@ def report_json(result: ReportResult) -> dict[str, Any]:
         "laggards": [
             {
                 **row_json(r),
-                "responsible": {"id": r.responsible.id, "name": r.responsible.name} if r.responsible else None,
                 "late": [{"id": i.id, "officer": i.officer, "officer_name": result.names.get(i.officer, ""),
                           "title": i.title, "due": i.due.isoformat(), "overdue_days": i.overdue_days,
                           "overdue_workdays": i.overdue_workdays} for i in r.late],
@@ -134,7 +134,7 @@ def report_json(result: ReportResult) -> dict[str, Any]:
 
 
 CSV_COLUMNS = ("group", "name", "due", "done", "on_time", "overdue", "skipped", "follow_ups", "completion",
-               "on_time_rate", "max_overdue_workdays", "flagged")
+               "on_time_rate", "max_overdue_workdays", "flagged", "responsible")
 
 
 def safe_cell(value: Any) -> Any:
@@ -144,14 +144,21 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def row_cells(row: GroupRow) -> dict[str, Any]:
+    """A report row flattened for a spreadsheet: text and numbers only."""
+    data = row_json(row)
+    data["flagged"] = "yes" if row.flagged else "no"
+    data["responsible"] = (row.responsible.name or row.responsible.id) if row.responsible else ""
+    return data
+
+
 def report_csv(result: ReportResult) -> str:
     """UTF-8 with a BOM (so Excel opens it cleanly), one row per group."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in result.report.rows:
-        data = row_json(row)
-        data["flagged"] = "yes" if row.flagged else "no"
+        data = row_cells(row)
         writer.writerow([safe_cell(data[c]) for c in CSV_COLUMNS])
     return "\ufeff" + out.getvalue()
 

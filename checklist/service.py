@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib.util import find_spec
 from pathlib import Path
@@ -314,15 +314,16 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         refuse(table, problems)
         result = RosterImport(table.path, len(rows), dry_run=dry_run)
         docs = []
+        absent = {name for name in ("court", "department", "lead") if name not in table.columns}
         for r in rows:
             officer = r.officer
             old = known.get(officer.id)
-            if old is not None and not r.has_since:
-                officer = Officer(officer.id, officer.name, officer.court, officer.department, officer.roles,
-                                  officer.lead, old.since)
-            elif old is None and not r.has_since:
-                officer = Officer(officer.id, officer.name, officer.court, officer.department, officer.roles,
-                                  officer.lead, env.today)
+            if old is not None:  # a column the file does not have keeps what the database knows
+                officer = replace(officer, **{name: getattr(old, name) for name in absent})
+                if not r.has_since:
+                    officer = replace(officer, since=old.since)
+            elif not r.has_since:  # a newcomer starts today: no backlog from before they joined
+                officer = replace(officer, since=env.today)
             if old is None:
                 result.added.append(officer.id)
             elif old != officer:

@@ -24,7 +24,7 @@ from typing import Any
 
 from checklist.errors import InputError
 from checklist.i18n import _
-from checklist.service import Env
+from checklist.service import Env, up_to_date
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("事项ID", "事项id", "item", "item_id"),
@@ -42,6 +42,7 @@ STATUS_WORDS = {
     "open": "open", "未完成": "open", "待办": "open", "未办": "open",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_NOTE = 2000
 
 
 def _undefuse(text: str) -> str:
@@ -129,7 +130,8 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     result = StatusImport(table.path, len(table.rows), dry_run=dry_run)
     problems: list[str] = []
     store = env.store()
-    with store.session(write=not dry_run) as session:
+    with store.session(write=True) as session:
+        up_to_date(session, env)  # rows for a duty added to the templates find their items
         items_of: dict[str, dict[str, dict[str, Any]]] = {}  # officer → id → item
         by_name: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}  # officer → (key, period|due)
 
@@ -164,6 +166,9 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 bad.append(f"done_at: {done_at}")
             if status == "skipped" and not note:
                 bad.append("note: " + _("a skipped item needs its reason in the note column"))
+            if note is not None and len(note) > MAX_NOTE:
+                bad.append("note: " + _("a note may be at most {n} characters (this one has {length})").format(
+                    n=MAX_NOTE, length=len(note)))
 
             item = None
             if has_id and text_of(values.get("id")):
@@ -189,7 +194,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     if not period:  # no period: the due date names the item
                         period_cell = values.get("due")
                         period = text_of(period_cell)
-                    day = date_of(period_cell) if period and not _looks_like_period(period) else None
+                    period, day = _period_or_day(period, period_cell)
                     if isinstance(day, str):
                         bad.append(f"period: {day}")
                     else:
@@ -218,9 +223,13 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             change = {"status": status, "done_at": done_at, "note": note}
             if item["id"] in wanted:
                 first_row, first, _owner = wanted[item["id"]]
-                if first != change:
+                if first != change:  # both rows are wrong: name each, pointing at the other
                     problems.append(f"{where}: status: " + _("the same item is on row {row} with a different "
                                                              "status, time or note").format(row=first_row))
+                    first_where = f"{table.path}:{first_row}: status: " + _(
+                        "the same item is on row {row} with a different status, time or note").format(row=row.number)
+                    if first_where not in problems:
+                        problems.append(first_where)
                 else:
                     result.duplicates += 1
                 continue
@@ -275,16 +284,17 @@ def _after(item: dict[str, Any], change: dict[str, Any], now: str) -> dict[str, 
     return {"status": "open", "done_at": None, "skipped_at": None, "reason": None}
 
 
-def _looks_like_period(text: str) -> bool:
+def _period_or_day(text: str, cell: Any) -> tuple[str, Any]:
+    """A period id as stored (2026-w49 → 2026-W49), or a due date (2026-11-30, 2026/11/30, 20261130)."""
     from checklist.core.periods import parse_period
+    from checklist.spreadsheets import date_of
 
-    if text == "once":
-        return True
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[8] not in "Hh":
-        return False  # 2026-11-23: a due date, read as a date below
+    if not text or text.lower() == "once":
+        return text.lower(), None
     try:
-        parse_period(text)
-        return True
+        period = parse_period(text)
     except ValueError:
-        return False
-
+        return text, date_of(cell)  # a date written another way, or the reason it is not one
+    if period.every == "day":  # a day is a due date: any item due that day, daily or not
+        return text, period.start
+    return period.id, None

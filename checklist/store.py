@@ -335,8 +335,8 @@ class Session:
             for path in sorted(self._dirty):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(path.name + TMP)
+                temps.append((tmp, path))  # listed first, so a half-written one is cleaned up too
                 _write_file(tmp, orjson.dumps(self._data[path]))
-                temps.append((tmp, path))
                 _checkpoint("temp-written")
             journal = None
             if self._log_lines:
@@ -358,13 +358,17 @@ class Session:
             log_tmp.unlink(missing_ok=True)
             failed = temps[-1][1] if temps else store.path
             raise StoreError(_("{problem}; nothing was changed").format(problem=_describe(err, failed))) from None
-        if journal is None:
-            tmp, path = temps[0]
-            os.replace(tmp, path)
-            _checkpoint("replaced")
-            _fsync_dir(path.parent)
-        else:
-            store._apply(journal)
+        try:
+            if journal is None:
+                tmp, path = temps[0]
+                os.replace(tmp, path)
+                _checkpoint("replaced")
+                _fsync_dir(path.parent)
+            else:
+                store._apply(journal)
+        except OSError as err:  # after the commit point: the change is recorded, the next command finishes it
+            raise StoreError(_("{problem}; the change is recorded and will be completed by the next command once "
+                               "that is fixed").format(problem=_describe(err, store.log))) from None
         _checkpoint("committed")
         self._dirty.clear()
         self._log_lines.clear()
@@ -383,7 +387,7 @@ class Store:
     """A checklist database at ``path``; open a ``session`` to read or change it."""
 
     def __init__(self, path: Path, wait: float = 10.0):
-        self.path = Path(path)
+        self.path = Path(path).absolute()  # the journal names files: it must not depend on the cwd
         self.folder = self.path.with_name(self.path.name + ".d")
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -404,9 +408,14 @@ class Store:
                 end = f.tell()
                 if end == 0:
                     return 0, GENESIS
-                size = min(end, 65536)
-                f.seek(end - size)
-                tail = f.read(size)
+                tail = b""
+                position = end
+                # read back until the last line is whole (a line with a long note can be long)
+                while position > 0 and tail.rstrip(b"\n").count(b"\n") == 0:
+                    step = min(position, 65536)
+                    position -= step
+                    f.seek(position)
+                    tail = f.read(step) + tail
         except FileNotFoundError:
             return 0, GENESIS
         except OSError as err:
@@ -459,9 +468,10 @@ class Store:
 
         ``create`` allows a new database; without it a missing database is a clean refusal.
         """
-        if not self.path.exists() and not create:
-            raise InputError(_("there is no database at {path} yet; import a roster first: checklist import roster "
+        missing = InputError(_("there is no database at {path} yet; import a roster first: checklist import roster "
                                "FILE").format(path=self.path))
+        if not self.path.exists() and not self.journal.exists() and not create:
+            raise missing
         if create:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -469,6 +479,8 @@ class Store:
                 raise StoreError(_("{problem}; nothing was changed").format(problem=_describe(err, self.path))) from None
         with self._locked(write):
             self._recover()
+            if not self.path.exists() and not create:  # a first import that never got committed
+                raise missing
             session = Session(self, write)
             yield session
             if write:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from checklist.core.ids import MIN_PREFIX, normalise_prefix, short_ids
+from checklist.core.ids import ALPHABET, MIN_PREFIX, normalise_prefix, short_ids
 from checklist.core.models import Officer
 from checklist.errors import InputError
 from checklist.i18n import _, ngettext
@@ -18,6 +18,13 @@ from checklist.service import Env, require_officer, up_to_date
 from checklist.store import Session
 
 SECTIONS = ("follow_up", "overdue", "today", "upcoming")
+MAX_NOTE = 2000  # characters: a note or reason is a sentence or two, not a document
+
+
+def check_note(note: str | None) -> None:
+    if note is not None and len(note) > MAX_NOTE:
+        raise InputError(_("a note may be at most {n} characters (this one has {length})").format(
+            n=MAX_NOTE, length=len(note)))
 
 
 @dataclass
@@ -53,8 +60,8 @@ def overdue_days(item: dict[str, Any], today: date) -> int:
 
 def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
     """The officer's overdue, due-today and coming items; syncs first if the templates changed."""
-    if days < 0:
-        raise InputError(_("--days must be 0 or more"))
+    if not 0 <= days <= 366:
+        raise InputError(_("--days is a number of days from 0 to 366"))
     store = env.store()
     warnings: list[str] = []
     with store.session(write=True) as session:
@@ -146,6 +153,8 @@ def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict
     prefix = normalise_prefix(typed)
     if len(prefix) < MIN_PREFIX:
         raise InputError(_("'{typed}': give at least {n} characters of the item id").format(typed=typed, n=MIN_PREFIX))
+    if any(c not in ALPHABET for c in prefix):
+        raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=typed))
     matches: list[dict[str, Any]] = []
     if officer_id and session.officer(officer_id) is not None:
         matches = [i for i in session.items(officer_id) if i["id"].startswith(prefix)]
@@ -203,13 +212,18 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
     allowed, target = _TRANSITIONS[action]
     if action == "skip" and not (note and note.strip()):
         raise InputError(_("say why with --reason (it is kept in the item's history)"))
+    check_note(note)
     with env.store().session(write=True) as session:
-        items, problems = [], []
-        for typed in dict.fromkeys(typed_ids):
+        items, problems, seen = [], [], set()
+        for typed in typed_ids:
             try:
-                items.append(resolve(session, typed, officer_id))
+                item = resolve(session, typed, officer_id)
             except InputError as err:
                 problems.append(err.message)
+                continue
+            if item["id"] not in seen:  # the same item named twice (09ghc5 09GHC) is worked once
+                seen.add(item["id"])
+                items.append(item)
         for item in items:
             refusal = _refusal(item, action)
             if refusal:
@@ -286,8 +300,9 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
 
     if not note.strip():
         raise InputError(_("say what you want done with --note (the officer sees it)"))
-    if days < 1:
-        raise InputError(_("--days must be at least 1 working day"))
+    check_note(note)
+    if not 1 <= days <= 250:
+        raise InputError(_("--days is a number of working days from 1 to 250"))
     with env.store().session(write=True) as session:
         up_to_date(session, env)
         calendar = stored_calendar(session.meta().get("calendar"))

@@ -176,3 +176,17 @@ def test_worked_example_spring_2026_matches_item_for_item():
         def order(d):
             return (d["key"], d["period"])
         assert sorted(got, key=order) == sorted(expected[who.id], key=order), who.id
+
+
+def test_an_absorbed_duty_that_nothing_finer_covers_in_time_still_stands():
+    # a three-day month-end campaign inside a weekly one: no weekly item falls due in 28–30 Nov
+    tset = templates(
+        weekly=campaign_yaml("weekly", "2026-01-01", "2026-12-31", """
+            - {key: k, title: 周报, role: officer, every: week, due: fri}"""),
+        monthend=campaign_yaml("monthend", "2026-11-28", "2026-11-30", """
+            - {key: k, title: 月末核查, role: officer, every: month, due: last, priority: high}"""),
+    )
+    items = by_period(merged(tset), "k")
+    assert items["2026-11"].due == date(2026, 11, 30)
+    assert (items["2026-11"].campaigns, items["2026-11"].priority) == (("monthend",), "high")
+    assert items["2026-W48"].campaigns == ("weekly",)  # due Fri 27 Nov, before the month-end campaign

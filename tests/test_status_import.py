@@ -67,9 +67,10 @@ def test_nul_bytes(cl):
 
 def test_duplicate_rows_that_disagree(cl):
     path = CORPUS / "disagreeing-duplicates.csv"
-    assert refused(cl, path) == [
+    assert refused(cl, path) == [  # both rows are wrong, each names the other
+        f"{path}:2: status: the same item is on row 4 with a different status, time or note",
         f"{path}:4: status: the same item is on row 2 with a different status, time or note",
-        f"error: 1 problem in {path}; nothing was imported",
+        f"error: 2 problems in {path}; nothing was imported",
     ]
 
 

@@ -7,7 +7,9 @@ the same key is the same duty. Within a key:
 * a source's period P is **absorbed** when another source with a finer schedule
   (day < week < halfmonth < month < quarter < year < once) is active for the whole of P; the
   finer items due inside both P and the absorbed campaign's window then credit it too;
-* otherwise the source's item stands.
+* otherwise the source's item stands — and it also stands when no finer item falls due inside
+  both P and the absorbed campaign's window (a short campaign at a month's end, say), so a
+  campaign's duty never vanishes without an item crediting it.
 
 A merged item takes its title from the duty library if the key is there, else from the source
 with the finest schedule (ties: the campaign key that sorts first); its priority is the highest
@@ -25,7 +27,7 @@ from datetime import date
 from checklist.core.calendar import WorkCalendar
 from checklist.core.models import PRIORITY_RANK, Campaign, Duty, Officer, PlannedItem, Source, TemplateSet
 from checklist.core.periods import RANK, Period
-from checklist.core.schedule import occurrences
+from checklist.core.schedule import Occurrence, occurrences
 
 
 @dataclass
@@ -44,26 +46,34 @@ def merge_key(
     """The merged items of one key, given every (campaign, duty) that asks for it."""
     sources = sorted(sources, key=lambda s: (RANK[s[1].every], s[0].key))
     slots: dict[tuple[str, str], _Slot] = {}
-    absorbed: list[tuple[Campaign, Duty, Period]] = []
+    absorbed: list[tuple[Campaign, Duty, Occurrence]] = []
+
+    def stand(campaign: Campaign, duty: Duty, occ: Occurrence) -> None:
+        slot = slots.get((duty.every, occ.period.id))
+        if slot is None:
+            slots[(duty.every, occ.period.id)] = _Slot(occ.period, occ.due, {campaign.key: duty})
+        else:
+            slot.due = min(slot.due, occ.due)
+            slot.standing[campaign.key] = duty
+
     for campaign, duty in sources:
         finer = [c for c, d in sources if RANK[d.every] < RANK[duty.every]]
         for occ in occurrences(campaign, duty, calendar):
             period = occ.period
             if any(c.start <= period.start and period.end <= c.end for c in finer):
-                absorbed.append((campaign, duty, period))
-                continue
-            slot = slots.get((duty.every, period.id))
-            if slot is None:
-                slots[(duty.every, period.id)] = _Slot(period, occ.due, {campaign.key: duty})
+                absorbed.append((campaign, duty, occ))
             else:
-                slot.due = min(slot.due, occ.due)
-                slot.standing[campaign.key] = duty
+                stand(campaign, duty, occ)
 
-    for campaign, duty, period in absorbed:
-        first, last = max(period.start, campaign.start), min(period.end, campaign.end)
-        for slot in slots.values():
-            if RANK[slot.period.every] < RANK[duty.every] and first <= slot.due <= last:
-                slot.absorbed.setdefault(campaign.key, duty)
+    # Finer sources first, so one that ends up standing can take credit for coarser ones in turn.
+    for campaign, duty, occ in sorted(absorbed, key=lambda a: (RANK[a[1].every], a[0].key, a[2].period.start)):
+        first, last = max(occ.period.start, campaign.start), min(occ.period.end, campaign.end)
+        credited = [slot for slot in slots.values()
+                    if RANK[slot.period.every] < RANK[duty.every] and first <= slot.due <= last]
+        if not credited:  # nothing finer falls due in time: the duty would vanish, so it stands
+            stand(campaign, duty, occ)
+        for slot in credited:
+            slot.absorbed.setdefault(campaign.key, duty)
 
     return [_item(slot, library_duty) for slot in slots.values()]
 

@@ -10,7 +10,8 @@ the earlier of its end and the as-of date:
 * ``done`` — of those, done by the as-of date; ``on_time`` — done no later than their due date;
 * ``overdue`` — not done and due before the as-of date;
 * ``completion`` = done ÷ due and ``on_time_rate`` = on time ÷ due, both 1.0 when nothing is due;
-* ``follow_ups`` — open follow-ups (督办) on the group's items.
+* ``follow_ups`` — open follow-ups (督办) on the group's items due in the range, whatever their
+  due date.
 
 A group is flagged when its completion is below the threshold or any item is overdue by more
 than ``late_days`` working days. In ``by="campaign"`` an item counts once for every campaign it
@@ -19,6 +20,7 @@ credits; everywhere else it counts once.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
@@ -134,14 +136,16 @@ def group_keys(by: str, officer: Officer, item: ReportItem | None = None) -> lis
     return [(c, c) for c in (item.campaigns if item else ())]
 
 
-def _responsible(by: str, group: str, members: list[Officer]) -> Officer | None:
+def _responsible(by: str, members: list[Officer], everyone: dict[str, Officer]) -> Officer | None:
     if by == "officer":
         return members[0] if members else None
     if by == "department":
         leads = sorted((o for o in members if "lead" in o.roles), key=lambda o: o.id)
         if leads:
             return leads[0]
-        return None
+        # no lead sits in the department (a team led from another one): whom its members answer to
+        answer_to = Counter(o.lead for o in members if o.lead in everyone)
+        return everyone[min(answer_to, key=lambda i: (-answer_to[i], i))] if answer_to else None
     if by == "court":
         chiefs = sorted((o for o in members if "chief" in o.roles), key=lambda o: o.id)
         return chiefs[0] if chiefs else None
@@ -185,16 +189,19 @@ def build_report(
     week_counts: dict[str, list[int]] = {}
     for item in items:
         officer = by_id.get(item.officer)
-        if officer is None or not _counted(item, start, until, as_of):
+        if officer is None or item.status == "withdrawn" or not start <= item.due <= end:
             continue
+        counted = _counted(item, start, until, as_of)
         for key, name in group_keys(by, officer, item):
             row = rows.setdefault(key, GroupRow(key, (campaigns or {}).get(key, name)))
+            if item.follow_up_open:  # a 督办 is open whatever the item's due date
+                row.follow_ups += 1
+            if not counted:
+                continue
             if item.status == "skipped":
                 row.skipped += 1
                 continue
             row.due += 1
-            if item.follow_up_open:
-                row.follow_ups += 1
             if _done_by(item, as_of):
                 row.done += 1
                 if item.done_on is not None and item.done_on <= item.due:
@@ -203,7 +210,7 @@ def build_report(
                 row.overdue += 1
                 row.late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
                                          calendar.workdays_between(item.due, as_of)))
-        if item.status != "skipped":
+        if counted and item.status != "skipped":
             iso = item.due.isocalendar()
             counts = week_counts.setdefault(f"{iso.year}-W{iso.week:02d}", [0, 0])
             counts[0] += 1
@@ -211,7 +218,7 @@ def build_report(
 
     for key, row in rows.items():
         row.late.sort(key=lambda i: (i.due, i.officer, i.title))
-        row.responsible = _responsible(by, key, members.get(key, []))
+        row.responsible = _responsible(by, members.get(key, []), by_id)
         if row.due and row.completion < threshold:
             row.flags.append({"code": "low_completion", "completion": round(row.completion, 4), "threshold": threshold})
         if row.max_overdue_workdays > late_days:

@@ -27,11 +27,12 @@ if TYPE_CHECKING:
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # markup=False: notes, names and titles are shown as typed, even with [brackets] in them
+    return Console(highlight=False, soft_wrap=False, markup=False)
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False)
 
 
 def emit_json(document: Any) -> None:
