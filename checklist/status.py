@@ -115,7 +115,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                   mapping: dict[str, str] | None = None, dry_run: bool = False,
                   progress: Any = None) -> StatusImport:
     from checklist.core.ids import normalise_prefix
-    from checklist.spreadsheets import clean, date_of, read_sheet, refuse, text_of
+    from checklist.spreadsheets import clean, read_sheet, refuse, text_of
 
     table = read_sheet(path, ALIASES, ("status",), sheet=sheet, encoding=encoding, mapping=mapping)
     has_id = "id" in table.columns
