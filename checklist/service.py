@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from checklist.core.calendar import WorkCalendar
     from checklist.core.models import PlannedItem, TemplateSet
 
-SYNC_VERSION = 2  # bump when the merge rules or what a sync stores change: every database re-syncs once
+SYNC_VERSION = 3  # bump when the merge rules or what a sync stores change: every database re-syncs once
 
 
 @dataclass
