@@ -469,8 +469,11 @@ def import_roster(
     from checklist import service
     from checklist.render import lines_to, stderr_console
 
-    result = service.import_roster(_settings(ctx).env(), file, sheet=sheet, encoding=encoding,
-                                   mapping=_mapping(map_), dry_run=dry_run)
+    from checklist.render import Progress
+
+    with Progress(_("bringing lists up to date")) as progress:
+        result = service.import_roster(_settings(ctx).env(), file, sheet=sheet, encoding=encoding,
+                                       mapping=_mapping(map_), dry_run=dry_run, progress=progress)
     if as_json:
         from checklist.render import emit_json
 
@@ -503,7 +506,7 @@ def import_status(
     from checklist.render import Progress, emit_json
     from checklist.status import import_status as run_import
 
-    with Progress("checking rows") as progress:
+    with Progress(_("checking rows")) as progress:
         result = run_import(_settings(ctx).env(), file, sheet=sheet, encoding=encoding, mapping=_mapping(map_),
                             dry_run=dry_run, progress=progress)
     if as_json:
@@ -568,7 +571,10 @@ def export_items(
             last = date.max
         if end and not start:  # an open start: everything up to that day
             first = date.min
-    rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status))
+    from checklist.render import Progress
+
+    with Progress(_("reading items")) as progress:
+        rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status), progress)
     _export(write(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items"), out, len(rows))
 
 
@@ -634,7 +640,10 @@ def sync(
     from checklist import service
     from checklist.render import lines_to, stderr_console
 
-    result = service.sync(_settings(ctx).env(), force)
+    from checklist.render import Progress
+
+    with Progress(_("bringing lists up to date")) as progress:
+        result = service.sync(_settings(ctx).env(), force, progress)
     typer.echo(result.summary())
     lines_to(stderr_console(), result.warnings, style="yellow")
 

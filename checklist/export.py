@@ -58,7 +58,7 @@ class ItemFilter:
 STATUSES = ("open", "done", "skipped", "withdrawn", "overdue")
 
 
-def item_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
+def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dict[str, Any]]:
     from checklist.core.report import scope
     from checklist.roster import officer_from_doc
 
@@ -71,7 +71,9 @@ def item_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, selection.officer) if selection.officer else None
         members, _label = scope(officers, viewer)
-        for officer in members:
+        for n, officer in enumerate(members):
+            if progress is not None:
+                progress(n, len(members))
             if selection.court and officer.court != selection.court:
                 continue
             if selection.department and officer.department != selection.department:

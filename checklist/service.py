@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from checklist.core.ids import item_id
 from checklist.core.models import Officer
@@ -211,8 +211,12 @@ def _reconcile(session: Session, officer: Officer, planned: list[PlannedItem], e
         session.index_ids(officer.id, new_ids)
 
 
-def sync_in(session: Session, env: Env, only: set[str] | None = None) -> SyncResult:
-    """Materialise items for every officer (or ``only`` these ids) inside an open write session."""
+def sync_in(session: Session, env: Env, only: set[str] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Materialise items for every officer (or ``only`` these ids) inside an open write session.
+
+    ``progress(done, total)`` is told how far it has got, for a progress bar.
+    """
     from checklist.calendars import calendar_extras, work_calendar
     from checklist.core.merge import merge_sources
     from checklist.loader import load_templates
@@ -221,10 +225,11 @@ def sync_in(session: Session, env: Env, only: set[str] | None = None) -> SyncRes
     calendar = work_calendar(templates)
     result = SyncResult()
     shared: dict[tuple[Any, ...], list[PlannedItem]] = {}
-    for doc in session.officers():
+    docs = [d for d in session.officers() if only is None or d["id"] in only]
+    for n, doc in enumerate(docs):
+        if progress is not None:
+            progress(n, len(docs))
         officer = officer_from_doc(doc)
-        if only is not None and officer.id not in only:
-            continue
         profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
         if profile not in shared:  # officers in the same court, department and roles share one merge
             shared[profile] = merge_sources(templates.duties_for(officer), templates, calendar)
@@ -252,12 +257,12 @@ def up_to_date(session: Session, env: Env) -> list[str]:
     return sync_in(session, env).warnings if needs_sync(session, env) else []
 
 
-def sync(env: Env, force: bool = False) -> SyncResult:
+def sync(env: Env, force: bool = False, progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """Bring every officer's items up to date; without ``force``, only if the templates changed."""
     with env.store().session(write=True) as session:
         if not force and not needs_sync(session, env):
             return SyncResult(officers=len(session.officers()))
-        return sync_in(session, env)
+        return sync_in(session, env, progress=progress)
 
 
 # -- roster -------------------------------------------------------------------------------------------------
@@ -294,7 +299,8 @@ class RosterImport:
 
 
 def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
-                  mapping: dict[str, str] | None = None, dry_run: bool = False) -> RosterImport:
+                  mapping: dict[str, str] | None = None, dry_run: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> RosterImport:
     """Upsert officers from a spreadsheet: all or nothing, every bad row named."""
     from checklist.roster import ALIASES, REQUIRED, check_leads, parse_roster
     from checklist.spreadsheets import read_sheet, refuse
@@ -338,7 +344,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         touched = set(result.added) | set(result.changed)
         if needs_sync(session, env):
             touched = None  # templates changed too: bring everyone up to date
-        result.sync = sync_in(session, env, only=touched)
+        result.sync = sync_in(session, env, only=touched, progress=progress)
         return result
 
 
