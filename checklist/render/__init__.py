@@ -123,11 +123,12 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as RichProgress
 
-            self._bar = RichProgress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                     TimeRemainingColumn(), console=stderr_console(), transient=True)
+            self._bar = RichProgress(TextColumn("{task.description}", style="progress.description", markup=False),
+                                     BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                     console=stderr_console(), transient=True)
             self._bar.__enter__()
         return self
 
