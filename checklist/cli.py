@@ -305,6 +305,7 @@ OfficerOption = Annotated[Optional[str], typer.Option(
     "--officer", "-o", envvar="CHECKLIST_OFFICER", help="Officer id (工号); or set CHECKLIST_OFFICER.",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+ExportJsonOption = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
 # a report's date range (report, export report)
 WeekOption = Annotated[Optional[str], typer.Option("--week", help="A week, like 2026-W48.", show_default=False)]
 MonthOption = Annotated[Optional[str], typer.Option("--month", help="A month, like 2026-11 (default: this month).",
@@ -554,13 +555,14 @@ def export_items(
     end: Annotated[Optional[str], typer.Option("--to", help="Due on or before this day.", show_default=False)] = None,
     status: Annotated[Optional[str], typer.Option(
         "--status", help="open, done, skipped, withdrawn or overdue.", show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    as_json: ExportJsonOption = False,
 ) -> None:
     """Export items — ready to fill in the status column and load back with `import status`.
 
     Example: checklist export items --month 2026-11 --court 道里区人民法院 --format xlsx --out 11月.xlsx
     """
     from checklist.export import ITEM_COLUMNS, ItemFilter, item_rows, write
+    from checklist.render import Progress
     from checklist.reporting import date_range
 
     env = _settings(ctx).env()
@@ -571,8 +573,6 @@ def export_items(
             last = date.max
         if end and not start:  # an open start: everything up to that day
             first = date.min
-    from checklist.render import Progress
-
     with Progress(_("reading items")) as progress:
         rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status), progress)
     _export(write(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items"), out, len(rows))
@@ -586,7 +586,7 @@ def export_roster(
     officer: ScopeOption = None,
     court: CourtOption = None,
     department: DepartmentOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    as_json: ExportJsonOption = False,
 ) -> None:
     """Export the roster, in the columns `import roster` reads.
 
@@ -609,7 +609,7 @@ def export_report(
     start: FromOption = None,
     end: ToOption = None,
     officer: ScopeOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    as_json: ExportJsonOption = False,
 ) -> None:
     """Export a report's rows (the same figures as `checklist report`).
 

@@ -22,10 +22,6 @@ class ChecklistError(Exception):
         self.message = message
         self.problems = list(problems or [])
 
-    def lines(self) -> list[str]:
-        """What the user sees: each problem, then the summary (or just the message)."""
-        return [*self.problems, self.message] if self.problems else [self.message]
-
 
 class TemplateError(ChecklistError):
     """Templates that do not validate; ``problems`` holds one ``FILE:LINE: message`` each."""

@@ -42,11 +42,6 @@ def pgettext(context: str, message: str) -> str:
     return _translation.pgettext(context, message)
 
 
-def N_(message: str) -> str:
-    """Marks a message for translation where it is defined; ``_()`` translates it where it is shown."""
-    return message
-
-
 def normalise(value: str) -> str | None:
     """'zh', 'zh_CN.UTF-8', 'zh-Hans' → 'zh'; 'en_US' → 'en'; anything else → None."""
     text = value.strip().lower()

@@ -17,7 +17,6 @@ from checklist.i18n import _, ngettext
 from checklist.service import Env, require_officer, up_to_date
 from checklist.store import Session
 
-SECTIONS = ("follow_up", "overdue", "today", "upcoming")
 MAX_NOTE = 2000  # characters: a note or reason is a sentence or two, not a document
 
 
@@ -184,12 +183,7 @@ class Change:
     message: str
 
 
-_TRANSITIONS = {
-    # action: (allowed from, to)
-    "done": (("open",), "done"),
-    "skip": (("open",), "skipped"),
-    "undo": (("done", "skipped"), "open"),
-}
+_TARGET = {"done": "done", "skip": "skipped", "undo": "open"}  # action → the status it leads to
 
 
 def _refusal(item: dict[str, Any], action: str) -> str | None:
@@ -209,7 +203,7 @@ def _refusal(item: dict[str, Any], action: str) -> str | None:
 def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None = None,
          note: str | None = None) -> list[Change]:
     """Mark items done, skipped (``note`` is the reason) or open again; all or nothing."""
-    allowed, target = _TRANSITIONS[action]
+    target = _TARGET[action]
     if action == "skip" and not (note and note.strip()):
         raise InputError(_("say why with --reason (it is kept in the item's history)"))
     check_note(note)

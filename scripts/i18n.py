@@ -33,7 +33,7 @@ def messages_in_code() -> dict[str, list[str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-            if name in ("_", "N_") and node.args and isinstance(node.args[0], ast.Constant):
+            if name == "_" and node.args and isinstance(node.args[0], ast.Constant):
                 ids = [node.args[0].value]
             elif name == "ngettext" and len(node.args) >= 2 and all(isinstance(a, ast.Constant) for a in node.args[:2]):
                 ids = [f"{node.args[0].value}\x00{node.args[1].value}"]

@@ -13,3 +13,14 @@ def _never_the_users_database(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     for name in ("CHECKLIST_OFFICER", "CHECKLIST_TODAY", "CHECKLIST_USER", "CHECKLIST_FAULT", "CHECKLIST_LANG"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_seed(tmp_path_factory):
+    """The demo roster imported on 2026-11-28, built once; tests work on copies (clitools.copy_world)."""
+    from clitools import DEMO_ROSTER, Checklist
+
+    folder = tmp_path_factory.mktemp("demo-seed")
+    cl = Checklist(folder / "db.json", today="2026-11-28")
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    return folder

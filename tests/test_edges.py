@@ -13,17 +13,9 @@ from checklist.store import Store
 from clitools import DEMO_ROSTER, TEMPLATES, Checklist, copy_world
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("seed")
-    cl = Checklist(folder / "db.json", today="2026-11-28")
-    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
-    return folder
-
-
 @pytest.fixture
-def cl(seeded, tmp_path):
-    return copy_world(seeded, tmp_path, today="2026-11-28")
+def cl(demo_seed, tmp_path):
+    return copy_world(demo_seed, tmp_path, today="2026-11-28")
 
 
 def first_open(cl, officer="DL001", n=1):

@@ -10,22 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import xlsxkit
-from clitools import DEMO_ROSTER, Checklist, copy_world, snapshot
+from clitools import copy_world, snapshot
 
 CORPUS = Path(__file__).parent / "corpus"
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("seed")
-    cl = Checklist(folder / "db.json", today="2026-11-28")
-    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
-    return folder
-
-
 @pytest.fixture
-def cl(seeded, tmp_path):
-    return copy_world(seeded, tmp_path, today="2026-11-28")
+def cl(demo_seed, tmp_path):
+    return copy_world(demo_seed, tmp_path, today="2026-11-28")
 
 
 def refused(cl, path, *args):

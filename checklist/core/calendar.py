@@ -69,11 +69,3 @@ class WorkCalendar:
                 count += 1
         self._between[(first, last)] = count
         return count
-
-    def describe(self, day: date) -> str:
-        """'working day', 'make-up working day', 'holiday' or 'weekend' — for messages."""
-        if day in self.working_days:
-            return "make-up working day" if day.weekday() >= 5 else "working day"
-        if day in self.rest_days:
-            return "holiday"
-        return "weekend" if day.weekday() >= 5 else "working day"
