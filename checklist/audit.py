@@ -1,42 +1,51 @@
-"""History you can trust: re-link the hash chain and replay it against the items.
+"""History you can check: ``audit verify``, ``audit head``, ``log`` and ``doctor``.
 
-``verify`` reads the whole log (``PATH.d/log.jsonl``) in order and checks, for every entry:
+``verify`` works in two passes, so its memory stays bounded at any scale:
 
-* it is valid JSON with the fields an entry has;
-* its sequence number is the next one (a gap means entries were removed; going back means
-  entries were reordered);
-* its ``prev`` is the hash of the entry before it, and its ``hash`` is what its content gives.
+1. It streams the log once and checks every entry: its shape (a forged field of the wrong type is
+   named, not a crash), its sequence number (a gap means entries were removed, going back means
+   reordered), its link to the entry before it and its own hash, and that the clock time it was
+   recorded at does not go backwards. For each officer it keeps only a running digest of their
+   entries' hashes and a count.
+2. Officer by officer, it checks their history copy against that digest (so the copy *is* their
+   part of the log), replays it (``checklist.core.history.replay``) and compares the result with
+   what is stored: the roster record (name, court, department, roles, lead, since) and every
+   item's period, due date, duty fields, status, done and recorded times and open follow-up —
+   everything a report counts. An item or officer the history knows but the database lost is
+   named, and so is one the database has but the history never made.
 
-The first entry that fails is named (everything after it follows from it). Then the log is
-replayed: starting from "open", each entry's ``after`` sets an item's status and done time, and
-follow-ups open and close. Every item whose stored state the log does not explain is named — an
-item marked done by editing the file, say. Each officer's copy of their entries must match the
-log too.
-
-``head`` is the last entry's sequence number and hash. A lead can write it down or send it
-elsewhere; ``verify --head`` later proves the log up to that entry was not rewritten since.
+``verify --head H`` also proves that the entry ``H`` names still has that hash — so nothing up to
+it was rewritten, even by someone who recomputed every hash after an edit. ``verify --from H``
+checks only what follows ``H`` (the chain after it, and the officers it touched): a nightly check
+that takes seconds. What the chain proves, and what it does not, is in docs/storage.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Iterator
 
-import orjson
-
-from checklist.errors import InputError
+from checklist.context import Env
+from checklist.core.history import (
+    GENESIS, compare_item, entry_hash, replay, roster_record, shape_problem,
+)
+from checklist.core.ids import item_id
+from checklist.errors import InputError, StoreError
 from checklist.i18n import _
-from checklist.service import Env
-from checklist.store import GENESIS, entry_hash
+from checklist.store import LogLine, Reader
 
-FIELDS = ("seq", "at", "actor", "action", "item", "officer", "prev", "hash")
+CLOCK_SLACK = timedelta(minutes=5)  # a clock may be set back a little (NTP); more than this is flagged
 
 
 @dataclass
 class AuditResult:
     entries: int = 0
     items: int = 0
+    officers: int = 0
     head: str = ""
+    checked_from: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -57,131 +66,263 @@ def parse_head(text: str) -> tuple[int, str]:
 
 
 def head(env: Env) -> str:
-    store = env.store()
-    with store.session():
-        seq, digest = store.log_head()
-    return format_head(seq, digest)
+    with env.store().reading() as reader:
+        return format_head(*reader.head())
 
 
-def _replay(state: dict[str, Any], entry: dict[str, Any]) -> None:
-    after = entry.get("after") or {}
-    if entry["action"] == "follow-up":
-        state["follow_up"] = True
-    elif entry["action"] == "follow-up-close":
-        state["follow_up"] = False
-    for name in ("status", "done_at"):
-        if name in after:
-            state[name] = after[name]
+def _fold(digest: str, entry_hash_value: str) -> str:
+    return hashlib.sha256((digest + entry_hash_value).encode()).hexdigest()
 
 
-def _appears_later(handle: Any, seq: int) -> bool:
-    """Whether an entry with this sequence number comes further down the log (then it moved)."""
-    import re
+@dataclass
+class _Chain:
+    """What pass 1 learns: per officer, a digest of their entries' hashes and how many there were."""
 
-    pattern = re.compile(rb'"seq":\s*%d\s*[,}]' % seq)
-    return any(pattern.search(line) for line in handle)
+    digests: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    templates: str | None = None  # the fingerprint the last 'templates' entry applied
+    last: int = 0
+    previous: str = GENESIS
+    broken: bool = False
 
 
-def verify(env: Env, expected_head: str | None = None) -> AuditResult:
-    from checklist.work import open_follow_up
+def _stamp(text: Any) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else None
 
+
+def _walk_chain(lines: Iterator[LogLine], chain: _Chain, result: AuditResult,
+                wanted: tuple[int, str] | None, expected_head: str | None) -> None:
+    recorded_before: tuple[int, datetime] | None = None
+    for line in lines:
+        where = line.where
+        expected = chain.last + 1
+        if line.entry is None:
+            result.problems.append(f"{where}: " + _("entry {seq} is damaged (not a whole entry); the log was altered "
+                                                    "here").format(seq=expected))
+            chain.broken = True
+            return
+        entry = line.entry
+        seq = entry.get("seq")
+        if isinstance(seq, int) and not isinstance(seq, bool) and seq != expected:
+            moved = seq < expected or any(
+                later.entry is not None and later.entry.get("seq") == expected for later in lines)
+            message = (_("entry {seq} where entry {expected} should be; entries were reordered here") if moved else
+                       _("entry {seq} where entry {expected} should be; entries were removed here"))
+            result.problems.append(f"{where}: " + message.format(seq=seq, expected=expected))
+            chain.broken = True
+            return
+        if entry.get("prev") != chain.previous:
+            result.problems.append(f"{where}: " + _("entry {seq} does not follow entry {before}: an entry before it "
+                                                    "was altered, removed or reordered").format(
+                seq=expected, before=expected - 1))
+            chain.broken = True
+            return
+        if not isinstance(entry.get("hash"), str) or entry_hash(entry) != entry["hash"]:
+            result.problems.append(f"{where}: " + _("entry {seq} was altered after it was written (its hash does not "
+                                                    "match its content)").format(seq=expected))
+            chain.broken = True
+            return
+        shape = shape_problem(entry)
+        if shape is not None:
+            result.problems.append(f"{where}: " + _("entry {seq} is not an entry checklist writes ({why})").format(
+                seq=expected, why=shape))
+            chain.broken = True
+            return
+        recorded = _stamp(entry.get("recorded")) if "recorded" in entry else None
+        if recorded is not None:
+            if recorded_before is not None and recorded < recorded_before[1] - CLOCK_SLACK:
+                result.problems.append(f"{where}: " + _(
+                    "entry {seq} was recorded at {time}, before entry {before} ({earlier}): the clock was set back, "
+                    "or the entry was back-dated").format(seq=expected, time=entry["recorded"], before=recorded_before[0],
+                                                          earlier=recorded_before[1].isoformat()))
+            recorded_before = (expected, recorded)
+        officer = entry.get("officer")
+        if officer is not None:
+            chain.digests[officer] = _fold(chain.digests.get(officer, ""), entry["hash"])
+            chain.counts[officer] = chain.counts.get(officer, 0) + 1
+        elif entry["action"] == "templates":
+            chain.templates = entry["after"].get("fingerprint")
+        if wanted is not None and expected == wanted[0] and not entry["hash"].startswith(wanted[1]):
+            result.problems.append(_("head {head}: entry {seq} now has hash {hash}…; the log up to it was rewritten "
+                                     "since that head was taken").format(head=expected_head, seq=expected,
+                                                                         hash=entry["hash"][:16]))
+        chain.last, chain.previous = expected, entry["hash"]
+
+
+def verify(env: Env, expected_head: str | None = None, from_head: str | None = None) -> AuditResult:
+    """Check the chain and replay it against every officer and item; see the module docstring."""
     wanted = parse_head(expected_head) if expected_head else None
-    store = env.store()
+    start = parse_head(from_head) if from_head else None
     result = AuditResult()
-    states: dict[str, dict[str, Any]] = {}
-    entries: dict[int, dict[str, Any]] = {}
-    with store.session() as session:
-        previous, expected_seq, broken = GENESIS, 1, False
-        try:
-            handle = open(store.log, "rb")
-        except FileNotFoundError:
-            handle = None
-        if handle is not None:
-            with handle:
-                for line_number, line in enumerate(handle, start=1):
-                    if broken:
-                        break
-                    where = f"{store.log}:{line_number}"
-                    try:
-                        entry = orjson.loads(line)
-                        if not isinstance(entry, dict) or any(k not in entry for k in FIELDS):
-                            raise ValueError
-                    except ValueError:
-                        result.problems.append(f"{where}: " + _("entry {seq} is damaged (not a whole entry); the log was "
-                                                                "altered here").format(seq=expected_seq))
-                        broken = True
-                        continue
-                    seq = entry["seq"]
-                    if seq != expected_seq:
-                        moved = not isinstance(seq, int) or seq < expected_seq or _appears_later(handle, expected_seq)
-                        message = (_("entry {seq} where entry {expected} should be; entries were reordered here")
-                                   if moved else
-                                   _("entry {seq} where entry {expected} should be; entries were removed here"))
-                        result.problems.append(f"{where}: " + message.format(seq=seq, expected=expected_seq))
-                        broken = True
-                        continue
-                    if entry["prev"] != previous:
-                        result.problems.append(f"{where}: " + _("entry {seq} does not follow entry {before}: an entry "
-                                                                "before it was altered, removed or reordered").format(
-                            seq=seq, before=seq - 1))
-                        broken = True
-                        continue
-                    if entry_hash(entry) != entry["hash"]:
-                        result.problems.append(f"{where}: " + _("entry {seq} was altered after it was written (its "
-                                                                "hash does not match its content)").format(seq=seq))
-                        broken = True
-                        continue
-                    state = states.setdefault(entry["item"], {"status": "open", "done_at": None,
-                                                              "follow_up": False, "officer": entry["officer"]})
-                    before = (entry.get("before") or {}).get("status")
-                    if before is not None and before != state["status"] and not broken:
-                        result.problems.append(f"{where}: " + _("entry {seq} says item {item} was '{before}' before, "
-                                                                "but the log up to it leaves it '{state}'").format(
-                            seq=seq, item=entry["item"][:6], before=before, state=state["status"]))
-                    _replay(state, entry)
-                    entries[seq] = entry
-                    previous, expected_seq = entry["hash"], seq + 1
-        result.entries = expected_seq - 1
-        result.head = format_head(result.entries, previous)
-
-        if wanted is not None:
-            seq, digest = wanted
-            entry = entries.get(seq)
-            if entry is None:
-                result.problems.append(_("head {head}: the log has no intact entry {seq}; it was cut back or "
-                                         "rewritten since that head was taken").format(head=expected_head, seq=seq))
-            elif not entry["hash"].startswith(digest):
-                result.problems.append(_("head {head}: entry {seq} now has hash {hash}…; the log up to it was "
-                                         "rewritten since that head was taken").format(
-                    head=expected_head, seq=seq, hash=entry["hash"][:16]))
-
-        if not broken:  # a broken chain explains nothing after it: item checks would only echo it
-            for doc in session.officers():
-                officer = doc["id"]
-                for item in session.items(officer):
-                    result.items += 1
-                    state = states.get(item["id"], {"status": "open", "done_at": None, "follow_up": False})
-                    found = {"status": item["status"], "done_at": item.get("done_at"),
-                             "follow_up": open_follow_up(item) is not None}
-                    expected = {k: state[k] for k in found}
-                    if found != expected:
-                        diffs = _(", ").join(_("{field} is {found} but the history says {expected}").format(
-                            field=k, found=repr(found[k]), expected=repr(expected[k]))
-                            for k in found if found[k] != expected[k])
-                        result.problems.append(_("item {id} ({officer} {title}, due {due}): {diffs}").format(
-                            id=item["id"], officer=officer, title=item["title"], due=item["due"], diffs=diffs))
-                copies = session.history(officer)
-                for copy in copies:
-                    original = entries.get(copy.get("seq"))
-                    if original != copy:
-                        result.problems.append(_("officer {officer}: the copy of entry {seq} in their history file "
-                                                 "does not match the log").format(officer=officer, seq=copy.get("seq")))
-                missing = sorted({s for s, e in entries.items() if e["officer"] == officer} -
-                                 {c.get("seq") for c in copies})
-                if missing:
-                    result.problems.append(_("officer {officer}: entries {seqs} are missing from their history "
-                                             "file").format(officer=officer, seqs=", ".join(map(str, missing[:10]))))
+    chain = _Chain()
+    with env.store().reading() as reader:
+        if start is not None:
+            _start_at(reader, start, from_head or "", chain, result)
+            if result.problems:
+                return result
+        _walk_chain(reader.log(chain.last), chain, result, wanted, expected_head)
+        result.entries = chain.last
+        result.head = format_head(chain.last, chain.previous)
+        result.checked_from = start[0] if start else 0
+        if wanted is not None and wanted[0] > chain.last and not chain.broken:
+            result.problems.append(_("head {head}: the log has no intact entry {seq}; it was cut back or rewritten "
+                                     "since that head was taken").format(head=expected_head, seq=wanted[0]))
+        if chain.broken:  # a broken chain explains nothing after it: item checks would only echo it
+            return result
+        if start is None:
+            _check_templates(reader, chain, result)
+        _check_officers(reader, chain, result, since=start[0] if start else 0)
     return result
+
+
+def _start_at(reader: Reader, start: tuple[int, str], text: str, chain: _Chain, result: AuditResult) -> None:
+    """Position the chain check just after the head ``start``, proving that entry still has that hash."""
+    seq, digest = start
+    if seq == 0:
+        return
+    first = next(iter(reader.log(seq - 1)), None)
+    entry = first.entry if first is not None else None
+    if entry is None or entry.get("seq") != seq:
+        result.problems.append(_("head {head}: the log has no intact entry {seq}; it was cut back or rewritten since "
+                                 "that head was taken").format(head=text, seq=seq))
+        return
+    if not str(entry.get("hash", "")).startswith(digest) or entry_hash(entry) != entry.get("hash"):
+        result.problems.append(_("head {head}: entry {seq} now has hash {hash}…; the log up to it was rewritten "
+                                 "since that head was taken").format(head=text, seq=seq,
+                                                                     hash=str(entry.get("hash", ""))[:16]))
+        return
+    chain.last, chain.previous = seq, entry["hash"]
+
+
+def _check_templates(reader: Reader, chain: _Chain, result: AuditResult) -> None:
+    from checklist.sync import bundle_fingerprint
+
+    stored = reader.meta().get("templates", {}).get("fingerprint")
+    files = reader.templates()
+    if files and bundle_fingerprint(files) != stored:
+        result.problems.append(_("the applied templates were changed without checklist templates apply (their "
+                                 "fingerprint is not the one recorded)"))
+    elif stored != chain.templates:
+        result.problems.append(_("the applied templates ({stored}) are not the ones the history last applied "
+                                 "({logged})").format(stored=stored, logged=chain.templates))
+
+
+def _replay_message(code: str, seq: int, details: dict[str, Any]) -> str:
+    texts = {
+        "roster-before": _("entry {seq}: the officer's record before this change is not what the history left it"),
+        "created-twice": _("entry {seq} creates item {item}, which already exists"),
+        "unknown-item": _("entry {seq} changes item {item}, which the history never created"),
+        "before": _("entry {seq} says item {item} had {field} '{said}' before, but the log up to it leaves it "
+                    "'{was}'"),
+        "moved-worked": _("entry {seq} moves the {field} of item {item}, which was already done or skipped"),
+        "transition": _("entry {seq}: '{action}' is not allowed on item {item} while it is {status}"),
+        "follow-up-twice": _("entry {seq} opens a second follow-up on item {item}"),
+        "follow-up-not-open": _("entry {seq} closes a follow-up on item {item} that was not open"),
+    }
+    details = {k: (str(v)[:6] if k == "item" else v) for k, v in details.items()}
+    return texts[code].format(seq=seq, **details)
+
+
+def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: int) -> None:
+    roster = {d["id"]: d for d in reader.officers()}
+    if since:
+        officers = sorted(chain.counts)
+    else:
+        officers = sorted(set(roster) | set(chain.counts))
+    uneven: list[str] = []
+    for officer in officers:
+        result.officers += 1
+        try:
+            copies = reader.history(officer)
+        except StoreError as err:
+            result.problems.append(_("officer {officer}: {problem}").format(officer=officer, problem=err.message))
+            continue
+        digest, count = "", 0
+        for copy in copies:
+            if not isinstance(copy.get("hash"), str) or entry_hash(copy) != copy["hash"]:
+                result.problems.append(_("officer {officer}: the copy of entry {seq} in their history file does not "
+                                         "match the log").format(officer=officer, seq=copy.get("seq")))
+            if int(copy.get("seq", 0) or 0) > since:
+                digest, count = _fold(digest, str(copy.get("hash"))), count + 1
+        if (digest, count) != (chain.digests.get(officer, ""), chain.counts.get(officer, 0)):
+            uneven.append(officer)
+        if any(shape_problem(c) is not None for c in copies):
+            continue  # named above: the copy is not the log's
+        state = replay(officer, copies)
+        for seq, code, details in state.problems:
+            result.problems.append(_("officer {officer}: {problem}").format(
+                officer=officer, problem=_replay_message(code, seq, details)))
+        stored_doc = roster.get(officer)
+        if stored_doc is None:
+            if state.record is not None:
+                result.problems.append(_("officer {officer} is in the history but not on the roster (removed "
+                                         "without a trace)").format(officer=officer))
+        elif state.record is None:
+            result.problems.append(_("officer {officer} is on the roster but the history never added them").format(
+                officer=officer))
+        elif roster_record(stored_doc) != state.record:
+            fields = [k for k, v in roster_record(stored_doc).items() if state.record.get(k) != v]
+            result.problems.append(_("officer {officer}: {fields} on the roster differ from the history").format(
+                officer=officer, fields=", ".join(fields)))
+        stored_items = {i["id"]: i for i in reader.items(officer)}
+        result.items += len(stored_items)
+        for iid, item in stored_items.items():
+            expected = state.items.get(iid)
+            title = item.get("title", "")
+            if expected is None:
+                result.problems.append(_("item {id} ({officer} {title}, due {due}) is not in the history: it was added "
+                                         "without a trace").format(id=iid, officer=officer, title=title,
+                                                                   due=item.get("due")))
+                continue
+            if item_id(officer, str(item.get("key")), str(item.get("period"))) != iid:
+                result.problems.append(_("item {id} ({officer} {title}): its id does not belong to its duty and "
+                                         "period").format(id=iid, officer=officer, title=title))
+            diffs = compare_item(expected, item)
+            if diffs:
+                words = _(", ").join(_("{field} is {found} but the history says {expected}").format(
+                    field="duty fields" if name == "plan" else name, found=repr(found), expected=repr(want))
+                    for name, found, want in diffs)
+                result.problems.append(_("item {id} ({officer} {title}, due {due}): {diffs}").format(
+                    id=iid, officer=officer, title=title, due=item.get("due"), diffs=words))
+        for iid, expected in state.items.items():
+            if iid not in stored_items:
+                result.problems.append(_("item {id} ({officer}, period {period}, due {due}) is in the history but "
+                                         "missing from the database").format(
+                    id=iid, officer=officer, period=expected["period"], due=expected["due"]))
+    if uneven:
+        _name_uneven_copies(reader, uneven, result, since)
+
+
+def _name_uneven_copies(reader: Reader, officers: list[str], result: AuditResult, since: int) -> None:
+    """Which entries an officer's copy lacks or has too many of (a second look, for those officers only)."""
+    wanted = set(officers)
+    logged: dict[str, dict[int, str]] = {o: {} for o in officers}
+    for line in reader.log(since):
+        entry = line.entry
+        if entry is not None and entry.get("officer") in wanted:
+            logged[entry["officer"]][entry["seq"]] = entry["hash"]
+    for officer in officers:
+        listed = [c.get("seq") for c in reader.history(officer) if int(c.get("seq", 0) or 0) > since]
+        if listed != sorted(listed, key=lambda s: s if isinstance(s, int) else 0):
+            result.problems.append(_("officer {officer}: their history file has entries out of order").format(
+                officer=officer))
+        copies = {c.get("seq"): c.get("hash") for c in reader.history(officer) if int(c.get("seq", 0) or 0) > since}
+        missing = sorted(set(logged[officer]) - set(copies))
+        extra = sorted(s for s in set(copies) - set(logged[officer]) if isinstance(s, int))
+        differing = sorted(s for s in set(copies) & set(logged[officer]) if copies[s] != logged[officer][s])
+        if missing:
+            result.problems.append(_("officer {officer}: entries {seqs} are missing from their history file").format(
+                officer=officer, seqs=", ".join(map(str, missing[:10]))))
+        if extra:
+            result.problems.append(_("officer {officer}: their history file has entries {seqs} that the log does "
+                                     "not").format(officer=officer, seqs=", ".join(map(str, extra[:10]))))
+        for seq in differing[:10]:
+            result.problems.append(_("officer {officer}: the copy of entry {seq} in their history file does not "
+                                     "match the log").format(officer=officer, seq=seq))
 
 
 # -- reading the log ---------------------------------------------------------------------------------------
@@ -190,31 +331,15 @@ def verify(env: Env, expected_head: str | None = None) -> AuditResult:
 def read_log(env: Env, typed: str | None = None, since: str | None = None,
              officer_id: str | None = None) -> list[dict[str, Any]]:
     """History entries, oldest first: one item's (any unique id prefix), or everyone's."""
-    from datetime import date
-
+    from checklist.core.history import project
     from checklist.work import resolve
 
-    if since is not None:
-        try:
-            date.fromisoformat(since)
-        except ValueError:
-            raise InputError(_("--since takes a date like 2026-11-01, not '{since}'").format(since=since)) from None
-    store = env.store()
-    with store.session() as session:
+    with env.store().reading() as reader:
         if typed:
-            item = resolve(session, typed, officer_id)
-            found = session.history(item["officer"], item["id"])
+            item = resolve(reader, typed, officer_id)
+            found = [p for p in (project(e, item["id"]) for e in reader.history(item["officer"])) if p is not None]
         else:
-            found = []
-            try:
-                with open(store.log, "rb") as handle:
-                    for line in handle:
-                        try:
-                            found.append(orjson.loads(line))
-                        except orjson.JSONDecodeError:
-                            continue  # `audit verify` names damaged lines; reading goes on
-            except FileNotFoundError:
-                pass
+            found = [line.entry for line in reader.log() if line.entry is not None]
     return [e for e in found if since is None or str(e.get("at", ""))[:10] >= since]
 
 
@@ -231,27 +356,32 @@ class Check:
 
 
 def doctor(env: Env) -> list[Check]:
-    """Look at the database, the history, the lock, the templates and the calendar; say what to do."""
-    from datetime import timedelta
-
-    from checklist.lock import FileLock, LockTimeout
-
+    """Look at the templates, the calendar, the database, its files and the history; say what to do."""
     from checklist.calendars import work_calendar
     from checklist.errors import ChecklistError
-    from checklist.loader import load_templates
+    from checklist.sync import applied
 
     checks: list[Check] = []
     store = env.store()
     templates = None
+    exists = store.exists()
     try:
-        templates = load_templates(env.templates)
+        if exists:
+            with store.reading() as reader:
+                templates = applied(reader)
+            where = _("applied to the database")
+        else:
+            from checklist.loader import load_templates
+
+            templates = load_templates(env.templates_folder())
+            where = str(env.templates_folder())
         checks.append(Check("templates", True, _("{folder}: {campaigns} campaigns, {duties} duties").format(
-            folder=env.templates, campaigns=len(templates.campaigns), duties=len(templates.duties))))
+            folder=where, campaigns=len(templates.campaigns), duties=len(templates.duties))))
     except ChecklistError as err:
         first = (err.problems or [err.message])[0]
         checks.append(Check("templates", False, _("{n} problem(s), first: {first}").format(
-            n=len(err.problems) or 1, first=first), _("run checklist templates validate {folder} and fix each line "
-                                                      "it lists").format(folder=env.templates)))
+            n=len(err.problems) or 1, first=first), _("check them with checklist templates validate DIR, then "
+                                                      "checklist templates apply DIR")))
 
     calendar = work_calendar(templates)
     years = sorted({env.today.year, (env.today + timedelta(days=365)).year})
@@ -261,38 +391,28 @@ def doctor(env: Env) -> list[Check]:
         checks.append(Check("calendar", not current, _("no holiday data for {years}; Monday to Friday would count "
                                                        "as working days").format(years=", ".join(map(str, missing))),
                             _("upgrade chinesecalendar once the State Council's notice is out (usually November): "
-                              "pip install -U chinesecalendar; or add a calendar: file to the templates folder "
-                              "(docs/templates.md)"), warning=not current))
+                              "pip install -U chinesecalendar, then checklist sync; or add a calendar: file to the "
+                              "templates (docs/templates.md)"), warning=not current))
     else:
         checks.append(Check("calendar", True, _("holiday data for {years}").format(years=", ".join(map(str, years)))))
 
-    if not store.exists():
-        checks.append(Check("database", False, _("no database at {path}").format(path=store.path),
+    if not exists:
+        checks.append(Check("database", False, _("no database at {path}").format(path=store.location),
                             _("import a roster to create it: checklist import roster FILE")))
         return checks
-
-    lock = FileLock(str(store.lock_path), timeout=0)
+    for finding in store.health():
+        checks.append(Check(finding.name, finding.ok, finding.detail, finding.advice))
     try:
-        lock.acquire()
-        lock.release()
-        checks.append(Check("lock", True, _("free")))
-    except LockTimeout:
-        checks.append(Check("lock", False, _("held by {holder}").format(holder=store._holder()),
-                            _("wait for that command to finish; if the process is gone, the lock frees itself")))
-    except OSError as err:
-        checks.append(Check("lock", False, _("cannot be taken: {reason}").format(reason=err.strerror or err),
-                            _("make {folder} writable for this account").format(folder=store.path.parent)))
-
-    try:
-        with store.session() as session:
-            officers = session.officers()
-            count = sum(len(session.items(o["id"])) for o in officers)
+        with store.reading() as reader:
+            officers = reader.officers()
+            count = sum(len(reader.items(o["id"])) for o in officers)
         checks.append(Check("database", True, _("{path}: {officers} officers, {items} items").format(
-            path=store.path, officers=len(officers), items=count)))
+            path=store.location, officers=len(officers), items=count)))
     except ChecklistError as err:
-        checks.append(Check("database", False, err.message, _("restore the named file from a backup")))
+        checks.append(Check("database", False, err.message, _(
+            "copy the whole database (the file, its .d folder and the lock) aside, then restore the named file — or "
+            "the whole database — from the last backup; never edit it by hand")))
         return checks
-
     try:
         result = verify(env)
     except ChecklistError as err:

@@ -153,7 +153,7 @@ def help_texts() -> list[tuple[str, str]]:
 
 
 COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "follow-up", "follow-ups", "import",
-                 "export", "roster", "sync", "templates", "log", "audit", "doctor", "path")
+                 "export", "roster", "sync", "templates", "log", "audit", "doctor", "db", "path")
 
 
 class _Root(TyperGroup):
@@ -205,11 +205,16 @@ class _Root(TyperGroup):
         try:
             return super().invoke(ctx)
         except ChecklistError as err:
+            from checklist.options import field_hint
             from checklist.render import lines_to, stderr_console
 
             console = stderr_console()
             lines_to(console, err.problems)
-            console.print(_("error: {message}").format(message=err.message), style="bold red", markup=False,
+            message = err.message
+            hint = field_hint(err.field) if err.field else ""
+            if hint:
+                message += _(" ({hint})").format(hint=hint)
+            console.print(_("error: {message}").format(message=message), style="bold red", markup=False,
                           highlight=False, soft_wrap=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
@@ -236,7 +241,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-templates_app = typer.Typer(help="Check and list the campaign templates.", no_args_is_help=True)
+templates_app = typer.Typer(help="Check, list and apply the campaign templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 import_app = typer.Typer(help="Load spreadsheets: the roster, status updates.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -247,15 +252,19 @@ class Settings:
     """Where this run reads and writes (set once by the root callback)."""
 
     db: Path
-    templates: Path
+    templates: Optional[Path]  # only when given (--templates or CHECKLIST_TEMPLATES)
     wait: float
 
     @property
     def today(self) -> date:
         return today_from_env()
 
-    def env(self):  # -> service.Env (imported lazily: --help should not pay for it)
-        from checklist.service import Env, default_actor
+    @property
+    def templates_folder(self) -> Path:
+        return self.templates if self.templates is not None else paths.shipped_templates()
+
+    def env(self):  # -> context.Env (imported lazily: --help should not pay for it)
+        from checklist.context import Env, default_actor
 
         return Env(db=self.db, templates=self.templates, today=self.today, actor=default_actor(), wait=self.wait)
 
@@ -288,7 +297,8 @@ def root(
         "--db", envvar="CHECKLIST_DB", help="Database file (default: in your user data folder).",
         show_default=False)] = None,
     templates: Annotated[Optional[Path], typer.Option(
-        "--templates", envvar="CHECKLIST_TEMPLATES", help="Templates folder (default: the shipped campaigns).",
+        "--templates", envvar="CHECKLIST_TEMPLATES",
+        help="Templates folder for a new database or templates apply (default: the shipped campaigns).",
         show_default=False)] = None,
     wait: Annotated[float, typer.Option(
         "--wait", envvar="CHECKLIST_WAIT", min=0, help="Seconds to wait for another checklist process.")] = 10.0,
@@ -298,7 +308,7 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
-    ctx.obj = Settings(db=paths.db_path(db), templates=paths.templates_dir(templates), wait=wait)
+    ctx.obj = Settings(db=paths.db_path(db), templates=templates, wait=wait)
 
 
 OfficerOption = Annotated[Optional[str], typer.Option(
@@ -330,7 +340,7 @@ def templates_validate(
     from checklist.render import lines_to, stderr_console, stdout_console
 
     settings = _settings(ctx)
-    report = service.validate_templates(folder or settings.templates, settings.today)
+    report = service.validate_templates(folder or settings.templates_folder, settings.today)
     lines_to(stderr_console(), report.warnings, style="yellow")
     stdout_console().print(report.summary, markup=False, highlight=False)
 
@@ -342,18 +352,58 @@ def templates_list(
 ) -> None:
     """List the campaigns (active, upcoming, ended) and the duty library.
 
+    Lists the templates applied to the database; without a database, the templates folder.
+
     Example: checklist templates list --json
     """
-    from checklist.loader import load_templates
     from checklist.render import emit_json, stdout_console
     from checklist.render.setup import templates_json, templates_view
 
     settings = _settings(ctx)
-    tset = load_templates(settings.templates)
+    tset = _templates_in_use(settings)
     if as_json:
         emit_json(templates_json(tset, settings.today))
     else:
         stdout_console().print(templates_view(tset, settings.today))
+
+
+def _templates_in_use(settings: Settings):
+    """The database's applied templates; the templates folder when there is no database yet."""
+    from checklist.loader import load_templates
+    from checklist.store import open_store
+    from checklist.sync import applied
+
+    store = open_store(settings.db, settings.wait)
+    if store.exists():
+        with store.reading() as reader:
+            if reader.templates():
+                return applied(reader)
+    return load_templates(settings.templates_folder)
+
+
+@templates_app.command("apply")
+def templates_apply(
+    ctx: typer.Context,
+    folder: Annotated[Optional[Path], typer.Argument(
+        help="Folder to apply (default: --templates, else the shipped campaigns).")] = None,
+) -> None:
+    """Make a templates folder the one this database runs on, and bring every list up to date.
+
+    The database keeps its own copy of the templates: every other command works from it, so
+    people with different --templates folders never re-sync each other's lists. Done and skipped
+    items keep the due date they were worked against.
+
+    Example: checklist templates apply templates/
+    """
+    from checklist.render import Progress, lines_to, say, stderr_console
+    from checklist.sync import apply_templates
+
+    settings = _settings(ctx)
+    with Progress(_("bringing lists up to date")) as progress:
+        result = apply_templates(settings.env(), folder or settings.templates_folder, progress)
+    say(result.summary())
+    if result.sync is not None:
+        lines_to(stderr_console(), result.sync.warnings, style="yellow")
 
 
 # -- plan ---------------------------------------------------------------------------------------------
@@ -379,7 +429,6 @@ def plan(
     """
     from checklist.core.merge import plan_for
     from checklist.core.models import Officer
-    from checklist.loader import load_templates
     from checklist.render import emit_json, stdout_console
     from checklist.render.setup import plan_json, plan_view
 
@@ -387,12 +436,14 @@ def plan(
     env = settings.env()
     if role:
         who = Officer(officer or "-", "", court, department, tuple(role))
+        tset = _templates_in_use(settings)
     else:
         from checklist.service import require_officer
+        from checklist.sync import applied
 
-        with env.store().session() as session:
-            who = require_officer(session, officer)
-    tset = load_templates(settings.templates)
+        with env.store().reading() as reader:
+            who = require_officer(reader, officer)
+            tset = applied(reader)
     result = plan_for(who, tset, today=None if include_ended else env.today)
     if as_json:
         emit_json(plan_json(who, result, tset, env.today))
@@ -409,10 +460,21 @@ def path(ctx: typer.Context) -> None:
 
     Example: checklist path
     """
+    from checklist.render import say
+    from checklist.store import open_store
+
     settings = _settings(ctx)
-    created = "" if settings.db.exists() else "  " + _("(not created yet)")
-    typer.echo(_("database   {path}").format(path=settings.db) + created)
-    typer.echo(_("templates  {path}").format(path=settings.templates))
+    store = open_store(settings.db, settings.wait)
+    if not store.exists():
+        say(_("database   {path}").format(path=store.location) + "  " + _("(not created yet)"))
+        say(_("templates  {path}").format(path=settings.templates_folder) + "  " + _("(applied by the first roster "
+                                                                                      "import)"))
+        return
+    say(_("database   {path}").format(path=store.location))
+    with store.reading() as reader:
+        applied = reader.meta().get("templates", {})
+    say(_("templates  applied from {folder} on {day} ({n} files)").format(
+        folder=applied.get("folder", "?"), day=str(applied.get("applied_at", ""))[:10], n=applied.get("files", "?")))
 
 
 @app.command("roster")
@@ -464,6 +526,7 @@ def import_roster(
 
     Columns (English or Chinese): id/工号, name/姓名, court/法院, department/部门, roles/角色,
     lead/上级, since/起始日期. Officers are matched by id; re-importing the same file changes nothing.
+    The first import creates the database and applies the templates (--templates, else the shipped).
 
     Example: checklist import roster 人员名单.xlsx --dry-run
     """
@@ -480,7 +543,9 @@ def import_roster(
 
         emit_json(result.as_json())
     else:
-        typer.echo(result.summary())
+        from checklist.render import say
+
+        say(result.summary())
     if result.sync is not None:
         lines_to(stderr_console(), result.sync.warnings, style="yellow")
 
@@ -513,14 +578,17 @@ def import_status(
     if as_json:
         emit_json(result.as_json())
     else:
-        typer.echo(result.summary())
+        from checklist.render import say
+
+        say(result.summary())
 
 
 export_app = typer.Typer(help="Get data out: items, the roster, a report.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")]
-OutOption = Annotated[Optional[Path], typer.Option("--out", help="Write to this file (required for xlsx).",
-                                                   show_default=False)]
+OutOption = Annotated[Optional[Path], typer.Option(
+    "--out", help="Write to this file (required for xlsx; a pipe or device is written as a stream).",
+    show_default=False)]
 ScopeOption = Annotated[Optional[str], typer.Option(
     "--officer", "-o", envvar="CHECKLIST_OFFICER", help="Only this lead's team (or this chief's court).",
     show_default=False)]
@@ -529,12 +597,24 @@ DepartmentOption = Annotated[Optional[str], typer.Option("--department", help="O
                                                          show_default=False)]
 
 
-def _export(data: bytes, out: Optional[Path], rows: int) -> None:
+def _export(rows: list, columns: tuple, fmt: str, out: Optional[Path], title: str) -> None:
+    from checklist.export import render
+    from checklist.outfile import write_output
+    from checklist.render import say
+
+    if fmt == "xlsx" and out is None:
+        raise UsageError(_("an XLSX export needs --out FILE"))
+    data = render(rows, columns, fmt, title)
+    if out is None and fmt != "xlsx" and sys.stdout.isatty():  # a person reads it: nothing may drive the terminal
+        from checklist.core.text import visible
+
+        data = visible(data.decode("utf-8")).encode("utf-8")
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        typer.echo(_("wrote {n} rows to {file}").format(n=rows, file=out), err=True)
+        write_output(out, data)
+        say(_("wrote {n} rows to {file}").format(n=len(rows), file=out), err=True)
 
 
 @export_app.command("items")
@@ -561,21 +641,15 @@ def export_items(
 
     Example: checklist export items --month 2026-11 --court 道里区人民法院 --format xlsx --out 11月.xlsx
     """
-    from checklist.export import ITEM_COLUMNS, ItemFilter, item_rows, write
+    from checklist.export import ITEM_COLUMNS, ItemFilter, item_rows
+    from checklist.options import item_range
     from checklist.render import Progress
-    from checklist.reporting import date_range
 
     env = _settings(ctx).env()
-    first = last = None
-    if week or month or start or end:
-        first, last = date_range(env.today, week, month, start, end)
-        if start and not end:  # an open end: everything from that day on
-            last = date.max
-        if end and not start:  # an open start: everything up to that day
-            first = date.min
+    first, last = item_range(env.today, week, month, start, end)
     with Progress(_("reading items")) as progress:
         rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status), progress)
-    _export(write(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items"), out, len(rows))
+    _export(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items")
 
 
 @export_app.command("roster")
@@ -592,10 +666,10 @@ def export_roster(
 
     Example: checklist export roster --format xlsx --out 人员名单.xlsx
     """
-    from checklist.export import ROSTER_COLUMNS, ItemFilter, roster_rows, write
+    from checklist.export import ROSTER_COLUMNS, ItemFilter, roster_rows
 
     rows = roster_rows(_settings(ctx).env(), ItemFilter(officer, court, department))
-    _export(write(rows, ROSTER_COLUMNS, "json" if as_json else fmt, out, "roster"), out, len(rows))
+    _export(rows, ROSTER_COLUMNS, "json" if as_json else fmt, out, "roster")
 
 
 @export_app.command("report")
@@ -615,14 +689,14 @@ def export_report(
 
     Example: checklist export report --by court --month 2026-11 --format xlsx --out 通报.xlsx
     """
-    from checklist.export import write
-    from checklist.reporting import CSV_COLUMNS, date_range, make_report, row_cells
+    from checklist.options import date_range, grouping
+    from checklist.reporting import CSV_COLUMNS, make_report, row_cells
 
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
-    result = make_report(env, by=by, viewer_id=officer, start=first, end=last)
+    result = make_report(env, by=grouping(by), viewer_id=officer, start=first, end=last)
     rows = [row_cells(r) for r in result.report.rows]
-    _export(write(rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report"), out, len(rows))
+    _export(rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report")
 
 
 @app.command()
@@ -630,21 +704,19 @@ def sync(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Recompute every item even if nothing changed.")] = False,
 ) -> None:
-    """Bring every officer's items up to date with the templates and the roster.
+    """Bring every officer's items up to date with the applied templates and the holiday data.
 
-    This also happens by itself whenever the templates change (and after a roster import); run
-    it to see what changed. Done and skipped items are never lost.
+    Run it after upgrading chinesecalendar or checklist (commands say when one is due); a roster
+    import and templates apply do it themselves. Done and skipped items are never changed.
 
     Example: checklist sync --force
     """
-    from checklist import service
-    from checklist.render import lines_to, stderr_console
-
-    from checklist.render import Progress
+    from checklist.render import Progress, lines_to, say, stderr_console
+    from checklist.sync import sync as run_sync
 
     with Progress(_("bringing lists up to date")) as progress:
-        result = service.sync(_settings(ctx).env(), force, progress)
-    typer.echo(result.summary())
+        result = run_sync(_settings(ctx).env(), force, progress)
+    say(result.summary())
     lines_to(stderr_console(), result.warnings, style="yellow")
 
 
@@ -676,17 +748,18 @@ def today(
         console.print(today_view(view, console.width, show_all))
 
 
-def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None) -> None:
-    from checklist.render import status_word
+def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None,
+          on: date | None = None) -> None:
+    from checklist.render import say, status_word
     from checklist.work import work
 
-    for change in work(_settings(ctx).env(), ids, action, officer_id=officer, note=note):
+    for change in work(_settings(ctx).env(), ids, action, officer_id=officer, note=note, on=on):
         item = change.item
         if change.changed:
-            typer.echo(_("{id}  {status}  {title}  (due {due})").format(
+            say(_("{id}  {status}  {title}  (due {due})").format(
                 id=item["id"][:6], status=status_word(item["status"]), title=item["title"], due=item["due"]))
         else:
-            typer.echo(change.message, err=True)
+            say(change.message, err=True)
 
 
 @app.command()
@@ -695,13 +768,21 @@ def done(
     ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Item ids (any unique prefix of 4 or more "
                                                                    "characters).", show_default=False)],
     note: Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with the item.")] = None,
+    on: Annotated[Optional[str], typer.Option(
+        "--on", help="The day the work was done, if not today (the history also records when you said so).",
+        show_default=False)] = None,
     officer: OfficerOption = None,
 ) -> None:
     """Mark items done (all or nothing). Marking a done item again changes nothing.
 
-    Example: checklist done 3fk2 8q1m --note 已报送
+    With --on, the work is claimed for an earlier day; the history keeps both that day and the
+    real time it was recorded, and `checklist report` lists claims recorded late.
+
+    Example: checklist done 3fk2 8q1m --note 已报送 --on 2026-11-27
     """
-    _work(ctx, ids, "done", officer, note)
+    from checklist.options import parse_day
+
+    _work(ctx, ids, "done", officer, note, parse_day(on, "--on") if on else None)
 
 
 @app.command()
@@ -759,19 +840,6 @@ def show(
 # -- the lead's view ------------------------------------------------------------------------------------
 
 
-def _write_out(out: Path, text: str, *, bom: bool = False) -> None:
-    """Write a file whole or not at all (temp file, then rename)."""
-    from checklist.errors import InputError
-
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
-        tmp.replace(out)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise InputError(_("cannot write {file}: {reason}").format(file=out, reason=err.strerror or err)) from None
-
-
 @app.command()
 def report(
     ctx: typer.Context,
@@ -790,6 +858,9 @@ def report(
     threshold: Annotated[float, typer.Option("--threshold", help="Flag completion below this share.")] = 0.8,
     late_days: Annotated[int, typer.Option("--late-days", min=0,
                                            help="Flag items overdue by more working days than this.")] = 5,
+    record_days: Annotated[int, typer.Option(
+        "--recorded-late-days", min=0,
+        help="List done items recorded more working days than this after the day they claim.")] = 3,
     as_json: JsonOption = False,
 ) -> None:
     """Progress as of today: due, done, on time, overdue and completion per group, and the 通报 list.
@@ -800,9 +871,10 @@ def report(
 
     Example: checklist report --by department --month 2026-11 --format csv --out 2026-11.csv
     """
-    from checklist.render import emit_json, stdout_console
+    from checklist.options import date_range, grouping
+    from checklist.render import emit_json, lines_to, say, stderr_console, stdout_console
     from checklist.render.lead import report_view
-    from checklist.reporting import date_range, make_report, report_csv, report_json, report_markdown
+    from checklist.reporting import make_report, report_csv, report_json, report_markdown
 
     if as_json:
         fmt = "json"
@@ -810,35 +882,42 @@ def report(
         raise UsageError(_("--format takes table, json, csv or md"))
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
-    result = make_report(env, by=by, viewer_id=None if everyone else officer, start=first, end=last,
-                         threshold=threshold, late_days=late_days)
+    result = make_report(env, by=grouping(by), viewer_id=None if everyone else officer, start=first, end=last,
+                         threshold=threshold, late_days=late_days, record_days=record_days)
+    lines_to(stderr_console(), result.notes, style="yellow")
     if fmt == "json":
-        if out:
-            import json
+        import json
 
-            _write_out(out, json.dumps(report_json(result), ensure_ascii=False, indent=2) + "\n")
-        else:
+        text = json.dumps(report_json(result), ensure_ascii=False, indent=2) + "\n"
+        if not out:
             emit_json(report_json(result))
     elif fmt == "csv":
         text = report_csv(result)
-        _write_out(out, text.lstrip("\ufeff"), bom=True) if out else sys.stdout.write(text)
     elif fmt == "md":
         text = report_markdown(result)
-        _write_out(out, text) if out else sys.stdout.write(text)
+    elif out:
+        import io
+
+        from checklist.render import SafeConsole
+
+        buffer = io.StringIO()
+        SafeConsole(file=buffer, width=120, no_color=True, highlight=False, markup=False).print(report_view(result, 120))
+        text = buffer.getvalue()
     else:
         console = stdout_console()
-        if out:
-            import io
-
-            from rich.console import Console
-
-            buffer = io.StringIO()
-            Console(file=buffer, width=120, no_color=True, highlight=False, markup=False).print(report_view(result, 120))
-            _write_out(out, buffer.getvalue())
-        else:
-            console.print(report_view(result, console.width))
+        console.print(report_view(result, console.width))
+        return
     if out:
-        typer.echo(_("wrote {file}").format(file=out), err=True)
+        from checklist.outfile import write_output
+
+        write_output(out, text.encode("utf-8"))  # CSV keeps its BOM: Excel reads Chinese by it
+        say(_("wrote {file}").format(file=out), err=True)
+    elif fmt != "json":
+        if sys.stdout.isatty():
+            from checklist.core.text import visible
+
+            text = visible(text)
+        sys.stdout.write(text)
 
 
 @app.command("follow-up")
@@ -857,6 +936,7 @@ def follow_up(
 
     Example: checklist follow-up 3fk2 --note 请说明逾期原因并于三日内整改 ; checklist follow-up close 3fk2
     """
+    from checklist.render import say
     from checklist.work import close_follow_up, open_follow_up, open_follow_up_on
 
     env = _settings(ctx).env()
@@ -864,13 +944,13 @@ def follow_up(
         if len(args) != 2:
             raise UsageError(_("follow-up close takes one item id"))
         item = close_follow_up(env, args[1], note, officer)
-        typer.echo(_("{id}  follow-up closed  {title}").format(id=item["id"][:6], title=item["title"]))
+        say(_("{id}  follow-up closed  {title}").format(id=item["id"][:6], title=item["title"]))
         return
     if len(args) != 1:
         raise UsageError(_("follow-up takes one item id (or 'close ID')"))
     item = open_follow_up_on(env, args[0], note or "", days, officer)
     current = open_follow_up(item) or {}
-    typer.echo(_("{id}  follow-up opened  {title}  (reply by {day})").format(
+    say(_("{id}  follow-up opened  {title}  (reply by {day})").format(
         id=item["id"][:6], title=item["title"], day=current.get("reply_due")))
 
 
@@ -909,34 +989,44 @@ def audit_verify(
     ctx: typer.Context,
     head: Annotated[Optional[str], typer.Option("--head", help="A head printed earlier by `audit head`.",
                                                 show_default=False)] = None,
+    since_head: Annotated[Optional[str], typer.Option(
+        "--from", help="Check only what follows this head (a quick nightly check).", show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Re-link the history's hash chain and replay it against every item.
+    """Re-link the history's hash chain and replay it against every officer and item.
 
-    Names the first altered, removed or reordered entry, and every item whose state the history
-    does not explain; exit 1 if there is any. With --head, also proves the history up to that
-    head was not rewritten since it was taken.
+    Names the first altered, removed or reordered entry, every item or officer whose stored state
+    the history does not explain (or that was deleted), and recorded times that go backwards;
+    exit 1 if there is any. With --head, also proves the history up to that head was not
+    rewritten since it was taken. With --from, checks only the entries after that head and the
+    officers they touch.
 
     Example: checklist audit verify --head 1234-3f9a0c…
     """
     from checklist.audit import verify
     from checklist.errors import ChecklistError
+    from checklist.render import say
 
-    result = verify(_settings(ctx).env(), head)
+    result = verify(_settings(ctx).env(), head, since_head)
     if as_json:
         from checklist.render import emit_json
 
-        emit_json({"ok": result.ok, "entries": result.entries, "items": result.items, "head": result.head,
-                   "problems": result.problems})
+        emit_json({"ok": result.ok, "entries": result.entries, "items": result.items, "officers": result.officers,
+                   "from": result.checked_from, "head": result.head, "problems": result.problems})
         if not result.ok:
             raise typer.Exit(1)
         return
     if not result.ok:
         raise ChecklistError(_("the history does not check out: {n} problem(s)").format(n=len(result.problems)),
                              result.problems)
-    typer.echo(_("ok: {entries} entries, chain intact; {items} items, each explained by its history").format(
-        entries=result.entries, items=result.items))
-    typer.echo(_("head {head}").format(head=result.head))
+    if result.checked_from:
+        say(_("ok: entries {first}–{last}, chain intact; {officers} officers they touch, {items} items, each "
+              "explained by its history").format(first=result.checked_from + 1, last=result.entries,
+                                                 officers=result.officers, items=result.items))
+    else:
+        say(_("ok: {entries} entries, chain intact; {items} items, each explained by its history").format(
+            entries=result.entries, items=result.items))
+    say(_("head {head}").format(head=result.head))
 
 
 @audit_app.command("head")
@@ -946,8 +1036,9 @@ def audit_head(ctx: typer.Context) -> None:
     Example: checklist audit head
     """
     from checklist.audit import head
+    from checklist.render import say
 
-    typer.echo(head(_settings(ctx).env()))
+    say(head(_settings(ctx).env()))
 
 
 @app.command("log")
@@ -968,6 +1059,10 @@ def log(
     from checklist.render import emit_json, stdout_console
     from checklist.render.day import log_view
 
+    from checklist.options import parse_day
+
+    if since is not None:
+        since = parse_day(since, "--since").isoformat()
     entries = read_log(_settings(ctx).env(), item_id, since, officer)
     if as_json:
         emit_json({"entries": entries})
@@ -1007,11 +1102,6 @@ def _quiet_stdout() -> None:
 
 
 def main() -> None:
-    # A command lives for a moment and builds many small objects (a report reads every item):
-    # the cycle collector would only slow it down, and a short-lived process frees all on exit.
-    import gc
-
-    gc.disable()
     try:
         app(prog_name="checklist")
     except BrokenPipeError:  # `checklist … | head`

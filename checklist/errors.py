@@ -17,10 +17,13 @@ class ChecklistError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, problems: list[str] | None = None):
+    def __init__(self, message: str, problems: list[str] | None = None, *, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.problems = list(problems or [])
+        # the value the problem is about ("days", "reason", "officer"): the command line names the
+        # option that gives it; the library itself does not speak in flags
+        self.field = field
 
 
 class TemplateError(ChecklistError):

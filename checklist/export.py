@@ -14,13 +14,13 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Iterable
 
-from checklist.errors import InputError, UsageError
+from checklist.context import Env
+from checklist.errors import InputError
 from checklist.i18n import _
 from checklist.reporting import safe_cell
-from checklist.service import Env, require_officer, up_to_date
+from checklist.service import require_officer
 
 ITEM_COLUMNS = ("id", "officer", "name", "court", "department", "key", "title", "period", "due", "status",
                 "done_at", "note", "priority", "campaigns", "overdue_days")
@@ -63,11 +63,10 @@ def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dic
     from checklist.roster import officer_from_doc
 
     if selection.status and selection.status not in STATUSES:
-        raise UsageError(_("--status takes one of {values}").format(values=", ".join(STATUSES)))
+        raise InputError(_("a status is one of {values}").format(values=", ".join(STATUSES)), field="status")
     today = env.today.isoformat()
     rows = []
-    with env.store().session(write=True) as session:
-        up_to_date(session, env)  # what the templates say now, not at the last sync
+    with env.store().reading() as session:
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, selection.officer) if selection.officer else None
         members, _label = scope(officers, viewer)
@@ -102,7 +101,7 @@ def roster_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
     from checklist.core.report import scope
     from checklist.roster import officer_from_doc
 
-    with env.store().session() as session:
+    with env.store().reading() as session:
         officers = [officer_from_doc(d) for d in session.officers()]
         viewer = require_officer(session, selection.officer) if selection.officer else None
     members, _label = scope(officers, viewer)
@@ -156,24 +155,12 @@ def to_xlsx(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], title: str
     return out.getvalue()
 
 
-def write(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, out: Path | None, title: str) -> bytes:
-    """The export's bytes in ``fmt``; written to ``out`` (whole or not at all) if given."""
+def render(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, title: str) -> bytes:
+    """The export's bytes in ``fmt`` (csv, json or xlsx)."""
     if fmt not in FORMATS:
-        raise UsageError(_("--format takes one of {values}").format(values=", ".join(FORMATS)))
-    if fmt == "xlsx" and out is None:
-        raise UsageError(_("an XLSX export needs --out FILE"))
+        raise InputError(_("an export is one of {values}").format(values=", ".join(FORMATS)), field="format")
     if fmt == "csv":
-        data = to_csv(rows, columns).encode("utf-8")
-    elif fmt == "json":
-        data = (json.dumps({title: rows}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    else:
-        data = to_xlsx(rows, columns, title)
-    if out is not None:
-        tmp = out.with_name(out.name + ".tmp")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(out)
-        except OSError as err:
-            tmp.unlink(missing_ok=True)
-            raise InputError(_("cannot write {file}: {reason}").format(file=out, reason=err.strerror or err)) from None
-    return data
+        return to_csv(rows, columns).encode("utf-8")
+    if fmt == "json":
+        return (json.dumps({title: rows}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return to_xlsx(rows, columns, title)

@@ -9,50 +9,27 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from checklist.context import Env
 from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report, scope
-from checklist.errors import UsageError
+from checklist.errors import InputError
 from checklist.i18n import _
-from checklist.service import Env, require_officer
+from checklist.service import require_officer
 
 
-def date_range(today: date, week: str | None, month: str | None, start: str | None,
-               end: str | None) -> tuple[date, date]:
-    """The report's range: a week, a month, or from/to; by default the month of ``today``."""
-    from checklist.core.periods import parse_period, period_of
+@dataclass(frozen=True)
+class LateRecord:
+    """Work claimed for one day but recorded (by the clock) some working days later."""
 
-    chosen = [name for name, value in (("--week", week), ("--month", month), ("--from/--to", start or end))
-              if value]
-    if len(chosen) > 1:
-        raise UsageError(_("give one of --week, --month or --from/--to, not {both}").format(both=" & ".join(chosen)))
-    try:
-        if week:
-            period = parse_period(week)
-            if period.every != "week":
-                raise ValueError
-            return period.start, period.end
-        if month:
-            period = parse_period(month)
-            if period.every != "month":
-                raise ValueError
-            return period.start, period.end
-    except ValueError:
-        what = _("--week takes a week like 2026-W48") if week else _("--month takes a month like 2026-11")
-        raise UsageError(what) from None
-    if start or end:
-        try:
-            first = date.fromisoformat(start) if start else date(today.year, today.month, 1)
-            last = date.fromisoformat(end) if end else today
-        except ValueError:
-            raise UsageError(_("--from and --to take dates like 2026-11-01")) from None
-        if first > last:
-            raise UsageError(_("--from {first} is after --to {last}").format(first=first, last=last))
-        return first, last
-    month_period = period_of("month", today)
-    return month_period.start, month_period.end
+    id: str
+    officer: str
+    title: str
+    claimed: date
+    recorded: date
+    workdays: int
 
 
 @dataclass
@@ -61,43 +38,56 @@ class ReportResult:
     scope: dict[str, str]
     campaigns: dict[str, str]
     names: dict[str, str]  # officer id → name, for the 通报 list
+    recorded_late: list[LateRecord] = field(default_factory=list)
+    record_days: int = 3
+    notes: list[str] = field(default_factory=list)
 
 
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
-                threshold: float = 0.8, late_days: int = 5) -> ReportResult:
+                threshold: float = 0.8, late_days: int = 5, record_days: int = 3) -> ReportResult:
+    """The report for ``start`` … ``end`` as of today, in the viewer's scope (a read: it never writes)."""
     from checklist.calendars import stored_calendar
     from checklist.roster import officer_from_doc
-    from checklist.service import up_to_date
+    from checklist.sync import templates_notes
     from checklist.work import open_follow_up
 
     if by not in GROUPINGS:
-        raise UsageError(_("--by takes one of {values}").format(values=", ".join(GROUPINGS)))
+        raise InputError(_("a report groups by one of {values}").format(values=", ".join(GROUPINGS)), field="by")
     if not 0 <= threshold <= 1:
-        raise UsageError(_("--threshold is a share between 0 and 1, like 0.8"))
-    with env.store().session(write=True) as session:
-        up_to_date(session, env)  # a report on items the templates no longer describe would mislead
-        calendar = stored_calendar(session.meta().get("calendar"))
-        officers = [officer_from_doc(d) for d in session.officers()]
-        viewer = require_officer(session, viewer_id) if viewer_id else None
+        raise InputError(_("the completion threshold is a share between 0 and 1, like 0.8"), field="threshold")
+    with env.store().reading() as reader:
+        notes = templates_notes(reader, env)
+        calendar = stored_calendar(reader.meta().get("calendar"))
+        officers = [officer_from_doc(d) for d in reader.officers()]
+        viewer = require_officer(reader, viewer_id) if viewer_id else None
         members, label = scope(officers, viewer)
         items: list[ReportItem] = []
+        late_records: list[LateRecord] = []
         for officer in members:
-            for doc in session.items(officer.id, start.isoformat(), end.isoformat()):
+            for doc in reader.items(officer.id, start.isoformat(), end.isoformat()):
                 due = date.fromisoformat(doc["due"])
                 done_at = doc.get("done_at")
+                done_on = date.fromisoformat(done_at[:10]) if done_at else None
                 items.append(ReportItem(
                     id=doc["id"], officer=officer.id, key=doc["key"], title=doc["title"], due=due,
-                    status=doc["status"], done_on=date.fromisoformat(done_at[:10]) if done_at else None,
-                    campaigns=tuple(doc["campaigns"]), follow_up_open=open_follow_up(doc) is not None,
+                    status=doc["status"], done_on=done_on, campaigns=tuple(doc["campaigns"]),
+                    follow_up_open=open_follow_up(doc) is not None,
                 ))
-        meta = session.meta().get("campaigns", {})
+                recorded_at = doc.get("recorded_at")
+                if doc["status"] == "done" and done_on is not None and recorded_at:
+                    recorded_on = date.fromisoformat(recorded_at[:10])
+                    gap = calendar.workdays_between(done_on, recorded_on) if recorded_on > done_on else 0
+                    if gap > record_days:
+                        late_records.append(LateRecord(doc["id"], officer.id, doc["title"], done_on, recorded_on, gap))
+        meta = reader.meta().get("campaigns", {})
     campaigns = {
         key: c.get("short") or c.get("name") or key for key, c in meta.items()
         if date.fromisoformat(c["start"]) <= end and date.fromisoformat(c["end"]) >= start
     }
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
                           threshold=threshold, late_days=late_days, campaigns=campaigns)
-    return ReportResult(report, label, campaigns, {o.id: o.name for o in members})
+    late_records.sort(key=lambda r: (-r.workdays, r.officer, r.claimed))
+    return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes)
 
 
 # -- output formats --------------------------------------------------------------------------------------
@@ -130,6 +120,12 @@ def report_json(result: ReportResult) -> dict[str, Any]:
         ],
         "trend": [{"week": p.week, "due": p.due, "done": p.done,
                    "completion": None if p.completion is None else round(p.completion, 4)} for p in report.trend],
+        "recorded_late": [
+            {"id": r.id, "officer": r.officer, "officer_name": result.names.get(r.officer, ""), "title": r.title,
+             "claimed": r.claimed.isoformat(), "recorded": r.recorded.isoformat(), "workdays": r.workdays}
+            for r in result.recorded_late
+        ],
+        "recorded_late_days": result.record_days,
     }
 
 
@@ -164,7 +160,9 @@ def report_csv(result: ReportResult) -> str:
 
 
 def _md(text: Any) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    from checklist.core.text import visible
+
+    return visible(str(text)).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def report_markdown(result: ReportResult) -> str:

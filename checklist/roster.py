@@ -65,6 +65,7 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
 
     Leads are checked by the caller, who also knows the officers already in the database.
     """
+    from checklist.core.text import control_character
     from checklist.spreadsheets import date_of, text_of
 
     problems: list[str] = []
@@ -80,6 +81,12 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
             bad = True
             problems.append(f"{where}: {column}: {reason}")
 
+        for column in ("id", "name", "court", "department", "roles", "lead"):
+            bad_char = control_character(text_of(values.get(column)))
+            if bad_char is not None:
+                problem(column, _("holds a control character ({char}); remove it").format(char=bad_char))
+        if bad:
+            continue
         oid = text_of(values.get("id"))
         if not oid:
             problem("id", _("empty"))

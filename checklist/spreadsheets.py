@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -30,6 +31,7 @@ from typing import Any
 from checklist.errors import InputError, by_place
 from checklist.i18n import _, ngettext
 
+MAX_FILE_BYTES = 100_000_000  # refused before a byte is read: a roster or status file is a few MB
 MAX_CSV_ROWS = 1_000_000
 MAX_XLSX_ROWS = 150_000
 MAX_XLSX_BYTES = 200_000_000  # uncompressed, all parts together
@@ -97,20 +99,43 @@ def read_sheet(
     can add its own and report them together.
     """
     shown = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{shown}: " + _("no such file")) from None
-    except OSError as err:
-        raise InputError(f"{shown}: " + _("cannot be read: {reason}").format(reason=err.strerror or err)) from None
+    data = _read_file(path, shown)
     kind = _sniff(data, path)
     if kind == "xlsx":
         records = _xlsx_records(path, shown, data, sheet)
     else:
         if sheet:
-            raise InputError(f"{shown}: " + _("--sheet applies to .xlsx files; this is a CSV file"))
+            raise InputError(f"{shown}: " + _("a sheet can only be chosen in an .xlsx file; this is a CSV file"),
+                             field="sheet")
         records = _csv_records(shown, data, encoding)
     return _map_rows(shown, records, aliases, required, mapping or {})
+
+
+def _read_file(path: Path, shown: str) -> bytes:
+    """The file's bytes — only a regular file, and only up to MAX_FILE_BYTES (checked before reading)."""
+    import stat
+
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(f"{shown}: " + _("not a regular file (a device, pipe or folder); give a saved "
+                                                  "spreadsheet"))
+            if info.st_size > MAX_FILE_BYTES:
+                raise InputError(f"{shown}: " + _("{n} MB, more than {limit} MB; split the file").format(
+                    n=info.st_size // 1_000_000, limit=MAX_FILE_BYTES // 1_000_000))
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{shown}: " + _("no such file")) from None
+    except IsADirectoryError:
+        raise InputError(f"{shown}: " + _("not a regular file (a device, pipe or folder); give a saved "
+                                          "spreadsheet")) from None
+    except OSError as err:
+        raise InputError(f"{shown}: " + _("cannot be read: {reason}").format(reason=err.strerror or err)) from None
+    if len(data) > MAX_FILE_BYTES:  # it grew while we read it
+        raise InputError(f"{shown}: " + _("more than {limit} MB; split the file").format(
+            limit=MAX_FILE_BYTES // 1_000_000))
+    return data
 
 
 def _sniff(data: bytes, path: Path) -> str:
@@ -140,7 +165,8 @@ def _decode(shown: str, data: bytes, encoding: str | None) -> str:
                 name=encoding)) from None
         except UnicodeDecodeError as err:
             raise InputError(f"{shown}:{_line_at(data, err.start)}: " + _(
-                "not valid {name} text (byte {n}); check --encoding").format(name=encoding, n=err.start)) from None
+                "not valid {name} text (byte {n}); is that the file's encoding?").format(name=encoding, n=err.start),
+                field="encoding") from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -155,14 +181,30 @@ def _decode(shown: str, data: bytes, encoding: str | None) -> str:
             raise InputError(f"{shown}: " + _("marked as UTF-16 but not valid UTF-16 text")) from None
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        _refuse_mixed(shown, data, err.start)
     try:
         return data.decode("gb18030")  # Excel's "CSV (逗号分隔)" on Chinese Windows: GBK, a subset
     except UnicodeDecodeError as err:
         raise InputError(f"{shown}:{_line_at(data, err.start)}: " + _(
-            "neither UTF-8 nor GB18030 text (byte {n}); save it as CSV UTF-8, or name the encoding with "
-            "--encoding").format(n=err.start)) from None
+            "neither UTF-8 nor GB18030 text (byte {n}); save it as CSV UTF-8").format(
+            n=err.start), field="encoding") from None
+
+
+def _refuse_mixed(shown: str, data: bytes, bad_at: int) -> None:
+    """A file that is UTF-8 Chinese in places and something else elsewhere is refused, not guessed at.
+
+    Decoding such a file whole as GB18030 would turn every UTF-8 name into mojibake without a word.
+    """
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any("\u4e00" <= c <= "\u9fff" for c in text):
+            raise InputError(f"{shown}:{_line_at(data, bad_at)}: " + _(
+                "this line is not UTF-8, but line {line} is: the file mixes two encodings; save it again as CSV "
+                "UTF-8 (or fix that line)").format(line=number))
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -329,8 +371,9 @@ def _map_rows(
     lookup = {_header_key(a): name for name, names in aliases.items() for a in (name, *names)}
     for header, name in mapping.items():
         if name not in aliases:
-            raise InputError(f"--map {header}={name}: " + _("'{name}' is not a column this import reads (it reads "
-                                                            "{columns})").format(name=name, columns=", ".join(aliases)))
+            raise InputError(f"{header}={name}: " + _("'{name}' is not a column this import reads (it reads "
+                                                      "{columns})").format(name=name, columns=", ".join(aliases)),
+                             field="map")
         lookup[_header_key(header)] = name
 
     header_at = None
@@ -342,8 +385,7 @@ def _map_rows(
     if header_at is None:
         wanted = ", ".join(f"{f}/{aliases[f][0]}" if aliases[f] else f for f in required)
         raise InputError(f"{shown}: " + _("no header row found in the first {n} rows; expected columns such as "
-                                          "{columns} (or name yours with --map 表头=column)").format(
-            n=HEADER_SEARCH, columns=wanted))
+                                          "{columns}").format(n=HEADER_SEARCH, columns=wanted), field="map")
 
     header_number, header_cells = records[header_at]
     columns: dict[str, int] = {}

@@ -17,14 +17,16 @@ row whose item is already in that state changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from checklist.context import Env
 from checklist.errors import InputError
 from checklist.i18n import _
-from checklist.service import Env, up_to_date
+from checklist.store import Change
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("事项ID", "事项id", "item", "item_id"),
@@ -43,6 +45,7 @@ STATUS_WORDS = {
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_NOTE = 2000
+ACTION = {"done": "done", "skipped": "skip", "open": "undo"}  # the status a row asks for → the lifecycle action
 
 
 def _undefuse(text: str) -> str:
@@ -84,6 +87,11 @@ class StatusImport:
                 "dry_run": self.dry_run}
 
 
+EARLIEST = date(2000, 1, 1)
+_TIME = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日?)\s*[ T]?(\d{1,2})[:：](\d{2})"
+                   r"(?:[:：](\d{2}))?")
+
+
 def _when(value: Any, today: date) -> datetime | str | None:
     """A done time from a cell: a date, a date and time, or an Excel serial; or why not."""
     from checklist.spreadsheets import clean, date_of
@@ -95,11 +103,20 @@ def _when(value: Any, today: date) -> datetime | str | None:
     else:
         text = clean(str(value)) if isinstance(value, str) else None
         stamp = None
-        if text and len(text) > 10:
-            try:
-                stamp = datetime.fromisoformat(text.replace("/", "-"))
+        match = _TIME.fullmatch(text) if text else None
+        if text and match is None and len(text) > 10 and (" " in text or "T" in text):
+            try:  # ISO 8601, as checklist's own exports write it (2026-11-28T09:14:03+08:00)
+                stamp = datetime.fromisoformat(text)
             except ValueError:
-                stamp = None
+                return _("'{value}' is not a date and time (write 2026-11-20 14:30)").format(value=text)
+        elif match is not None:
+            day = date_of(match[1])
+            if isinstance(day, str) or day is None:
+                return day
+            hour, minute, second = int(match[2]), int(match[3]), int(match[4] or 0)
+            if hour > 23 or minute > 59 or second > 59:
+                return _("'{value}' is not a real time of day").format(value=text)
+            stamp = datetime(day.year, day.month, day.day, hour, minute, second)
         if stamp is None:
             day = date_of(value)
             if isinstance(day, str) or day is None:
@@ -108,6 +125,9 @@ def _when(value: Any, today: date) -> datetime | str | None:
     if stamp.date() > today:
         return _("'{day}' is after today ({today}); a done time cannot be in the future").format(
             day=stamp.date(), today=today)
+    if stamp.date() < EARLIEST:
+        return _("'{day}' is before {earliest}; that cannot be when this work was done").format(
+            day=stamp.date(), earliest=EARLIEST)
     return stamp
 
 
@@ -129,9 +149,14 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 "missing {columns}").format(columns=", ".join(missing)))
     result = StatusImport(table.path, len(table.rows), dry_run=dry_run)
     problems: list[str] = []
+    from checklist.core import lifecycle
+    from checklist.core.text import control_character
+    from checklist.work import refusal_text
+
     store = env.store()
-    with store.session(write=True) as session:
-        up_to_date(session, env)  # rows for a duty added to the templates find their items
+    # a dry run only reads: it neither waits for a writer nor can change anything
+    with (store.reading() if dry_run else store.writing()) as session:
+        at, recorded = env.at(), env.recorded()
         items_of: dict[str, dict[str, dict[str, Any]]] = {}  # officer → id → item
         by_name: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}  # officer → (key, period|due)
 
@@ -169,6 +194,9 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             if note is not None and len(note) > MAX_NOTE:
                 bad.append("note: " + _("a note may be at most {n} characters (this one has {length})").format(
                     n=MAX_NOTE, length=len(note)))
+            if note is not None and control_character(note) is not None:
+                bad.append("note: " + _("holds a control character ({char}); remove it").format(
+                    char=control_character(note)))
 
             item = None
             if has_id and text_of(values.get("id")):
@@ -214,16 +242,21 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                                 n=len(found), key=key, day=day))
                 elif not key:
                     bad.append("key: " + _("empty"))
-            if item is not None and item["status"] == "withdrawn":
-                bad.append("id: " + _("item {id} was withdrawn: no campaign asks for it any more").format(id=item["id"][:6]))
+            step = None
+            if item is not None and status is not None and not bad:
+                stamp = done_at.isoformat(timespec="seconds") if isinstance(done_at, datetime) else None
+                try:
+                    step = lifecycle.step(item, ACTION[status], at=at, recorded=recorded, note=note, done_at=stamp)
+                except lifecycle.Refused as err:
+                    bad.append("status: " + refusal_text(item, err.why))
             if bad:
                 problems += [f"{where}: {b}" for b in bad]
                 continue
             assert item is not None and status is not None
-            change = {"status": status, "done_at": done_at, "note": note}
+            change = {"status": status, "done_at": done_at, "note": note, "step": step}
             if item["id"] in wanted:
                 first_row, first, _owner = wanted[item["id"]]
-                if first != change:  # both rows are wrong: name each, pointing at the other
+                if {**first, "step": None} != {**change, "step": None}:  # both rows are wrong: name each, pointing at the other
                     problems.append(f"{where}: status: " + _("the same item is on row {row} with a different "
                                                              "status, time or note").format(row=first_row))
                     first_where = f"{table.path}:{first_row}: status: " + _(
@@ -236,52 +269,28 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             wanted[item["id"]] = (row.number, change, item["officer"])
         refuse(table, problems)
 
-        now = env.now()
-        by_officer: dict[str, list[dict[str, Any]]] = {}
-        for item_id, (row_number, change, owner) in wanted.items():
+        change = Change()
+        for item_id, (row_number, wanted_change, owner) in wanted.items():
             item = items_of[owner][item_id]
-            after = _after(item, change, now)
-            if after is None:
+            step = wanted_change["step"]
+            if step is None:
                 result.unchanged += 1
                 continue
-            if change["status"] == "done":
+            if wanted_change["status"] == "done":
                 result.done += 1
-            elif change["status"] == "skipped":
+            elif wanted_change["status"] == "skipped":
                 result.skipped += 1
             else:
                 result.reopened += 1
             result.officers.add(owner)
-            before = {k: item.get(k) for k in after}
-            item.update(after)
-            by_officer.setdefault(owner, []).append({
-                "at": now, "actor": env.actor, "action": "import", "item": item_id, "before": before,
-                "after": after, "note": f"{table.path}:{row_number}"})
-        if dry_run:
-            return result
-        for owner, history in by_officer.items():
-            session.put_items(owner, sorted(items_of[owner].values(), key=lambda i: (i["due"], i["key"], i["period"])))
-            session.append_history(owner, history)
+            item.update(step.after)
+            change.put_items(owner, [item])
+            change.entries.append({
+                "at": at, "recorded": recorded, "actor": env.actor, "action": "import", "officer": owner,
+                "item": item_id, "before": step.before, "after": step.after, "note": f"{table.path}:{row_number}"})
+        if not dry_run and not change.empty:
+            session.commit(change)  # type: ignore[attr-defined]
     return result
-
-
-def _after(item: dict[str, Any], change: dict[str, Any], now: str) -> dict[str, Any] | None:
-    """The fields to set, or None when the item is already in that state."""
-    status = change["status"]
-    stamp = change["done_at"].isoformat(timespec="seconds") if change["done_at"] else None
-    if status == "done":
-        if item["status"] == "done" and (stamp is None or (item.get("done_at") or "")[:19] == stamp[:19]) \
-                and (change["note"] is None or change["note"] == item.get("note")):
-            return None
-        return {"status": "done", "done_at": stamp or (item.get("done_at") if item["status"] == "done" else now),
-                "skipped_at": None, "note": change["note"] if change["note"] is not None else item.get("note"),
-                "reason": None}
-    if status == "skipped":
-        if item["status"] == "skipped" and item.get("reason") == change["note"]:
-            return None
-        return {"status": "skipped", "done_at": None, "skipped_at": now, "reason": change["note"]}
-    if item["status"] == "open":
-        return None
-    return {"status": "open", "done_at": None, "skipped_at": None, "reason": None}
 
 
 def _period_or_day(text: str, cell: Any) -> tuple[str, Any]:

@@ -8,22 +8,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checklist.core.ids import ALPHABET, MIN_PREFIX, normalise_prefix, short_ids
 from checklist.core.models import Officer
 from checklist.errors import InputError
 from checklist.i18n import _, ngettext
-from checklist.service import Env, require_officer, up_to_date
-from checklist.store import Session
+from checklist.context import Env
+from checklist.core.history import open_follow_up
+from checklist.service import require_officer
+from checklist.store import Change
+
+if TYPE_CHECKING:
+    from checklist.store import Reader
 
 MAX_NOTE = 2000  # characters: a note or reason is a sentence or two, not a document
 
 
 def check_note(note: str | None) -> None:
-    if note is not None and len(note) > MAX_NOTE:
+    from checklist.core.text import control_character
+
+    if note is None:
+        return
+    if len(note) > MAX_NOTE:
         raise InputError(_("a note may be at most {n} characters (this one has {length})").format(
             n=MAX_NOTE, length=len(note)))
+    bad = control_character(note)
+    if bad is not None:
+        raise InputError(_("the note holds a control character ({char}); type it as plain text").format(char=bad))
 
 
 @dataclass
@@ -58,16 +70,16 @@ def overdue_days(item: dict[str, Any], today: date) -> int:
 
 
 def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
-    """The officer's overdue, due-today and coming items; syncs first if the templates changed."""
+    """The officer's overdue, due-today and coming items (a read: it never writes or waits)."""
+    from checklist.sync import templates_notes
+
     if not 0 <= days <= 366:
-        raise InputError(_("--days is a number of days from 0 to 366"))
-    store = env.store()
-    warnings: list[str] = []
-    with store.session(write=True) as session:
-        officer = require_officer(session, officer_id)
-        warnings = up_to_date(session, env)
-        items = session.items(officer.id)
-        campaigns = session.meta().get("campaigns", {})
+        raise InputError(_("the number of days ahead must be from 0 to 366"), field="days")
+    with env.store().reading() as reader:
+        officer = require_officer(reader, officer_id)
+        warnings = templates_notes(reader, env)
+        items = reader.items(officer.id)
+        campaigns = reader.meta().get("campaigns", {})
     today = env.today
     horizon = today + timedelta(days=days)
     monday = today - timedelta(days=today.weekday())
@@ -115,12 +127,6 @@ def item_json(item: dict[str, Any], today: date, short: str | None = None) -> di
     }
 
 
-def open_follow_up(item: dict[str, Any]) -> dict[str, Any] | None:
-    """The item's open follow-up (督办), if a lead has opened one and not closed it."""
-    follow_ups = item.get("follow_ups") or []
-    return follow_ups[-1] if follow_ups and not follow_ups[-1].get("closed_at") else None
-
-
 def day_list_json(view: DayList) -> dict[str, Any]:
     rows = []
     sections = (("follow_up", view.follow_ups), ("overdue", view.overdue), ("today", view.due_today),
@@ -147,7 +153,7 @@ def day_list_json(view: DayList) -> dict[str, Any]:
 # -- finding an item ---------------------------------------------------------------------------------------
 
 
-def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict[str, Any]:
+def resolve(reader: Reader, typed: str, officer_id: str | None = None) -> dict[str, Any]:
     """The one item whose id starts with what the user typed (at least 4 characters)."""
     prefix = normalise_prefix(typed)
     if len(prefix) < MIN_PREFIX:
@@ -155,14 +161,14 @@ def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict
     if any(c not in ALPHABET for c in prefix):
         raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=typed))
     matches: list[dict[str, Any]] = []
-    if officer_id and session.officer(officer_id) is not None:
-        matches = [i for i in session.items(officer_id) if i["id"].startswith(prefix)]
+    if officer_id and reader.officer(officer_id) is not None:
+        matches = [i for i in reader.items(officer_id) if i["id"].startswith(prefix)]
     if not matches:
         owners: dict[str, list[str]] = {}
-        for iid, owner in session.find_ids(prefix):
+        for iid, owner in reader.find_ids(prefix):
             owners.setdefault(owner, []).append(iid)
         for owner, ids in owners.items():
-            matches += [i for i in session.items(owner) if i["id"] in ids]
+            matches += [i for i in reader.items(owner) if i["id"] in ids]
     if not matches:
         raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=typed))
     if len(matches) > 1:
@@ -172,83 +178,84 @@ def resolve(session: Session, typed: str, officer_id: str | None = None) -> dict
     return matches[0]
 
 
+def item_name(item: dict[str, Any]) -> str:
+    return _("{id} ({title}, due {due})").format(id=item["id"][:6], title=item["title"], due=item["due"])
+
+
+def refusal_text(item: dict[str, Any], why: str) -> str:
+    """A lifecycle refusal in words, naming the item."""
+    name = item_name(item)
+    if why == "withdrawn":
+        return _("{item} was withdrawn: no campaign asks for it any more").format(item=name)
+    return _("{item} is done; undo it first to skip it").format(item=name)
+
+
 # -- working items -----------------------------------------------------------------------------------------
 
 
 @dataclass
-class Change:
+class Worked:
     item: dict[str, Any]
     action: str
     changed: bool
     message: str
 
 
-_TARGET = {"done": "done", "skip": "skipped", "undo": "open"}  # action → the status it leads to
-
-
-def _refusal(item: dict[str, Any], action: str) -> str | None:
-    status = item["status"]
-    name = _("{id} ({title}, due {due})").format(id=item["id"][:6], title=item["title"], due=item["due"])
-    if status == "withdrawn":
-        return _("{item} was withdrawn: no campaign asks for it any more").format(item=name)
-    if action == "skip" and status == "done":
-        return _("{item} is already done; undo it first to skip it").format(item=name)
-    if action == "done" and status == "skipped":
-        return _("{item} was skipped; undo it first to mark it done").format(item=name)
-    if action == "undo" and status == "open":
-        return _("{item} is open: there is nothing to undo").format(item=name)
-    return None
-
 
 def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None = None,
-         note: str | None = None) -> list[Change]:
-    """Mark items done, skipped (``note`` is the reason) or open again; all or nothing."""
-    target = _TARGET[action]
+         note: str | None = None, on: date | None = None) -> list[Worked]:
+    """Mark items done, skipped (``note`` is the reason) or open again; all or nothing.
+
+    ``on`` claims the work for an earlier day (``done --on``); the history records both that
+    day and when it was really recorded.
+    """
+    from checklist.core import lifecycle
+
     if action == "skip" and not (note and note.strip()):
-        raise InputError(_("say why with --reason (it is kept in the item's history)"))
+        raise InputError(_("say why the item does not apply (the reason is kept in its history)"), field="reason")
     check_note(note)
-    with env.store().session(write=True) as session:
+    if on is not None and on > env.today:
+        raise InputError(_("work cannot be claimed for {day}, after today ({today})").format(day=on, today=env.today))
+    with env.store().writing() as writer:
         items, problems, seen = [], [], set()
         for typed in typed_ids:
             try:
-                item = resolve(session, typed, officer_id)
+                item = resolve(writer, typed, officer_id)
             except InputError as err:
                 problems.append(err.message)
                 continue
             if item["id"] not in seen:  # the same item named twice (09ghc5 09GHC) is worked once
                 seen.add(item["id"])
                 items.append(item)
+        at, recorded = env.at(on), env.recorded()
+        steps = []
         for item in items:
-            refusal = _refusal(item, action)
-            if refusal:
-                problems.append(refusal)
+            try:
+                steps.append((item, lifecycle.step(item, action, at=at, recorded=recorded, note=note,
+                                                   done_at=at if on is not None else None)))
+            except lifecycle.Refused as err:
+                problems.append(refusal_text(item, err.why))
         if problems:
             count = len(problems)
             raise InputError(ngettext("{n} problem; nothing was changed", "{n} problems; nothing was changed",
                                       count).format(n=count), problems)
-        now = env.now()
-        changes = []
-        by_officer: dict[str, list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]] = {}
-        for item in items:
-            if item["status"] == target:  # done twice: nothing to do, and say so
-                already = {"done": _("{id} was already done"), "skipped": _("{id} was already skipped"),
-                           "open": _("{id} was already open")}[target]
-                changes.append(Change(item, action, False, already.format(id=item["id"][:6])))
+        change = Change()
+        results = []
+        for item, done in steps:
+            if done is None:  # done twice: nothing to do, and say so
+                already = {"done": _("{id} was already done"), "skip": _("{id} was already skipped"),
+                           "undo": _("{id} was already open")}[action]
+                results.append(Worked(item, action, False, already.format(id=item["id"][:6])))
                 continue
-            before = {k: item.get(k) for k in ("status", "done_at", "skipped_at", "note", "reason")}
-            after = {"status": target, "done_at": now if target == "done" else None,
-                     "skipped_at": now if target == "skipped" else None,
-                     "note": note if action == "done" else None, "reason": note if action == "skip" else None}
-            by_officer.setdefault(item["officer"], []).append((item, before, after))
-            changes.append(Change({**item, **after}, action, True, ""))
-        for owner, entries in by_officer.items():
-            history = []
-            for item, before, after in entries:
-                session.update_item(owner, item["id"], after)
-                history.append({"at": now, "actor": env.actor, "action": action, "item": item["id"],
-                                "before": before, "after": after, "note": note})
-            session.append_history(owner, history)
-        return changes
+            worked = {**item, **done.after}
+            change.put_items(item["officer"], [worked])
+            change.entries.append({"at": at, "recorded": recorded, "actor": env.actor, "action": action,
+                                   "officer": item["officer"], "item": item["id"], "before": done.before,
+                                   "after": done.after, "note": note})
+            results.append(Worked(worked, action, True, ""))
+        if not change.empty:
+            writer.commit(change)
+        return results
 
 
 @dataclass
@@ -261,13 +268,14 @@ class ItemDetail:
 
 
 def show(env: Env, typed: str, officer_id: str | None = None) -> ItemDetail:
+    from checklist.core.history import project
     from checklist.roster import officer_from_doc
 
-    with env.store().session() as session:
-        item = resolve(session, typed, officer_id)
-        officer = officer_from_doc(session.officer(item["officer"]) or {"id": item["officer"]})
-        return ItemDetail(item, officer, session.history(item["officer"], item["id"]),
-                          session.meta().get("campaigns", {}), env.today)
+    with env.store().reading() as reader:
+        item = resolve(reader, typed, officer_id)
+        officer = officer_from_doc(reader.officer(item["officer"]) or {"id": item["officer"]})
+        history = [p for p in (project(e, item["id"]) for e in reader.history(item["officer"])) if p is not None]
+        return ItemDetail(item, officer, history, reader.meta().get("campaigns", {}), env.today)
 
 
 def show_json(detail: ItemDetail) -> dict[str, Any]:
@@ -277,9 +285,10 @@ def show_json(detail: ItemDetail) -> dict[str, Any]:
         "officer_name": detail.officer.name,
         "sources": item.get("sources", []),
         "basis": item.get("basis") or None,
+        "recorded_at": item.get("recorded_at"),
         "history": [
-            {"at": h["at"], "actor": h["actor"], "action": h["action"], "before": h.get("before"),
-             "after": h.get("after"), "note": h.get("note")}
+            {"seq": h.get("seq"), "at": h["at"], "recorded": h.get("recorded"), "actor": h["actor"],
+             "action": h["action"], "before": h.get("before"), "after": h.get("after"), "note": h.get("note")}
             for h in detail.history
         ],
     }
@@ -293,14 +302,13 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
     from checklist.calendars import stored_calendar
 
     if not note.strip():
-        raise InputError(_("say what you want done with --note (the officer sees it)"))
+        raise InputError(_("say what you want done (the officer sees it)"), field="note")
     check_note(note)
     if not 1 <= days <= 250:
-        raise InputError(_("--days is a number of working days from 1 to 250"))
-    with env.store().session(write=True) as session:
-        up_to_date(session, env)
-        calendar = stored_calendar(session.meta().get("calendar"))
-        item = resolve(session, typed, officer_id)
+        raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
+    with env.store().writing() as writer:
+        calendar = stored_calendar(writer.meta().get("calendar"))
+        item = resolve(writer, typed, officer_id)
         name = f"{item['id'][:6]} ({item['title']})"
         if item["status"] == "withdrawn":
             raise InputError(_("{item} was withdrawn: no campaign asks for it any more").format(item=name))
@@ -308,22 +316,25 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
         if current is not None:
             raise InputError(_("{item} already has an open follow-up from {by} (since {since}); close it first").format(
                 item=name, by=current["by"], since=current["opened_at"][:10]))
-        now = env.now()
-        follow_up = {"opened_at": now, "by": env.actor, "note": note.strip(),
+        at, recorded = env.at(), env.recorded()
+        follow_up = {"opened_at": at, "recorded": recorded, "by": env.actor, "note": note.strip(),
                      "reply_due": calendar.add_workdays(env.today, days).isoformat(), "closed_at": None}
         follow_ups = [*(item.get("follow_ups") or []), follow_up]
-        session.update_item(item["officer"], item["id"], {"follow_ups": follow_ups})
-        session.append_history(item["officer"], [{
-            "at": now, "actor": env.actor, "action": "follow-up", "item": item["id"],
-            "before": {"follow_up": None}, "after": {"follow_up": "open", "reply_due": follow_up["reply_due"]},
-            "note": follow_up["note"]}])
+        change = Change()
+        change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
+        change.entries.append({
+            "at": at, "recorded": recorded, "actor": env.actor, "action": "follow-up", "officer": item["officer"],
+            "item": item["id"], "before": {"follow_up": None},
+            "after": {"follow_up": "open", "reply_due": follow_up["reply_due"]}, "note": follow_up["note"]})
+        writer.commit(change)
         return {**item, "follow_ups": follow_ups}
 
 
 def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: str | None = None) -> dict[str, Any]:
     """The lead has checked the reply: the follow-up is closed and leaves the officer's list."""
-    with env.store().session(write=True) as session:
-        item = resolve(session, typed, officer_id)
+    check_note(note)
+    with env.store().writing() as writer:
+        item = resolve(writer, typed, officer_id)
         current = open_follow_up(item)
         if current is None:
             closed = [f for f in item.get("follow_ups") or [] if f.get("closed_at")]
@@ -332,13 +343,16 @@ def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: s
                 raise InputError(_("{item} has no open follow-up (the last one was closed on {day})").format(
                     item=name, day=closed[-1]["closed_at"][:10]))
             raise InputError(_("{item} has no open follow-up").format(item=name))
-        now = env.now()
-        current = {**current, "closed_at": now, "closed_by": env.actor, "close_note": note}
+        at, recorded = env.at(), env.recorded()
+        current = {**current, "closed_at": at, "closed_by": env.actor, "close_note": note}
         follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
-        session.update_item(item["officer"], item["id"], {"follow_ups": follow_ups})
-        session.append_history(item["officer"], [{
-            "at": now, "actor": env.actor, "action": "follow-up-close", "item": item["id"],
-            "before": {"follow_up": "open"}, "after": {"follow_up": "closed"}, "note": note}])
+        change = Change()
+        change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
+        change.entries.append({
+            "at": at, "recorded": recorded, "actor": env.actor, "action": "follow-up-close",
+            "officer": item["officer"], "item": item["id"], "before": {"follow_up": "open"},
+            "after": {"follow_up": "closed"}, "note": note})
+        writer.commit(change)
         return {**item, "follow_ups": follow_ups}
 
 
@@ -354,13 +368,13 @@ def list_follow_ups(env: Env, viewer_id: str | None = None) -> FollowUpList:
     from checklist.core.report import scope
     from checklist.roster import officer_from_doc
 
-    with env.store().session() as session:
-        officers = [officer_from_doc(d) for d in session.officers()]
-        viewer = require_officer(session, viewer_id) if viewer_id else None
+    with env.store().reading() as reader:
+        officers = [officer_from_doc(d) for d in reader.officers()]
+        viewer = require_officer(reader, viewer_id) if viewer_id else None
         members, label = scope(officers, viewer)
         rows = []
         for officer in members:
-            for item in session.items(officer.id):
+            for item in reader.items(officer.id):
                 current = open_follow_up(item)
                 if current is not None:
                     rows.append((officer, item, current))

@@ -8,7 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from unittest.mock import patch
 
 from typer.testing import CliRunner
 
@@ -31,7 +33,15 @@ class Checklist:
         self.runner = CliRunner()
 
     def run(self, *args: str, **env: str):
-        return self.runner.invoke(app, list(args), env={**self.env, **env})
+        """In-process; the clock reads 09:00 (Beijing) on the test's day, so history is the same every run.
+
+        (A process started with ``spawn``/``call`` records the real clock, as users' do.)
+        """
+        merged = {**self.env, **env}
+        day = date.fromisoformat(merged.get("CHECKLIST_TODAY") or "2026-12-02")
+        clock = datetime.combine(day, time(9, 0), tzinfo=timezone(timedelta(hours=8)))
+        with patch("checklist.context.real_clock", lambda: clock):
+            return self.runner.invoke(app, list(args), env=merged)
 
     def json(self, *args: str, **env: str):
         result = self.run(*args, "--json", **env)

@@ -67,7 +67,7 @@ def test_today_table_at_80_columns_with_chinese_text(loaded):
     text = result.stdout
     assert text.index("Overdue · ") < text.index("Due today · ") < text.index("Next 7 days · ")
     assert "9d late" in text and "专 = 专项整治  提 = 提质增效  雷 = 雷霆2026" in text
-    assert "\x1b[" not in text  # no colour codes when NO_COLOR is set or output is not a terminal
+    assert "\x1b[" not in text  # not a terminal: no codes at all
     assert "week 0/9 done" in lines[-1]
 
 
@@ -92,10 +92,10 @@ def test_done_undo_skip_and_show_keep_the_history(loaded):
 
     shown = loaded.json("show", ledger["id"][:6])
     assert shown["status"] == "skipped" and shown["reason"] == "本周无攻坚案件"
-    assert [h["action"] for h in shown["history"]] == ["done", "undo", "skip"]
+    assert [h["action"] for h in shown["history"]] == ["created", "done", "undo", "skip"]
     assert all(h["actor"] == "测试员" for h in shown["history"])
-    assert shown["history"][0]["note"] == "已报送"
-    assert shown["history"][0]["before"]["status"] == "open" and shown["history"][0]["after"]["status"] == "done"
+    assert shown["history"][1]["note"] == "已报送"
+    assert shown["history"][1]["before"]["status"] == "open" and shown["history"][1]["after"]["status"] == "done"
     assert {s["title"] for s in shown["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账",
                                                       "每周一报攻坚案件执结情况"}
     table = loaded.run("show", ledger["id"][:6])
@@ -114,7 +114,9 @@ def test_unknown_or_ambiguous_ids_change_nothing(loaded):
         "error: 2 problems; nothing was changed",
     ]
     assert snapshot(loaded.db) == before
-    assert loaded.run("undo", good).exit_code == 1  # open: nothing to undo
+    undone = loaded.run("undo", good)  # open already: nothing to undo, and it says so
+    assert undone.exit_code == 0 and "was already open" in undone.stderr
+    assert snapshot(loaded.db) == before
 
 
 def test_reimporting_the_same_roster_changes_nothing(loaded, tmp_path):
@@ -205,7 +207,7 @@ def test_demo_roster_imports_and_shows_a_list(cl):
     assert doc["summary"]["overdue"] > 0 and doc["items"]
 
 
-def test_templates_change_syncs_by_itself_and_keeps_done_work(tmp_path):
+def test_the_database_runs_on_its_applied_templates_and_keeps_done_work(tmp_path):
     import shutil
 
     from clitools import TEMPLATES
@@ -218,13 +220,51 @@ def test_templates_change_syncs_by_itself_and_keeps_done_work(tmp_path):
     selfcheck = next(i for i in items if i["key"] == "passive-selfcheck")
     ledger = next(i for i in items if i["key"] == "weekly-ledger")
     assert cl.run("done", ledger["id"]).exit_code == 0
-    # the 专项整治 campaign is withdrawn: its open items go, done work stays
+    # the 专项整治 campaign is dropped from the folder: nothing changes until it is applied …
     (folder / "passive-enforcement-2026.yaml").unlink()
+    before = snapshot(cl.db)
+    today = cl.run("today", "--officer", "DL001", "--json")
+    assert today.exit_code == 0 and selfcheck["id"] in today.stdout
+    assert "the ones in" in today.stderr and "templates apply" in today.stderr  # said, not applied
+    assert snapshot(cl.db) == before  # a reading command never writes
+    # … then its open items go, and done work stays exactly as it was worked
+    applied = cl.run("templates", "apply", str(folder))
+    assert applied.exit_code == 0 and "withdrawn" in applied.stdout
     after = {i["id"]: i for i in cl.json("today", "--officer", "DL001")["items"]}
     assert selfcheck["id"] not in after
     assert cl.json("show", ledger["id"])["status"] == "done"
     assert cl.json("show", selfcheck["id"])["status"] == "withdrawn"
-    assert cl.json("show", ledger["id"])["campaigns"] == ["quality-year-2026", "thunder-2026"]
+    assert cl.json("show", ledger["id"])["campaigns"] == ledger["campaigns"]  # credited as when it was done
     assert cl.run("done", selfcheck["id"]).exit_code == 1  # withdrawn: a clean refusal
+    assert "already applied" in cl.run("templates", "apply", str(folder)).stdout
     sync = cl.run("sync")
     assert sync.exit_code == 0 and "every item is up to date" in sync.stdout
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_two_people_with_different_template_folders_do_not_resync_each_other(tmp_path):
+    import shutil
+
+    from clitools import TEMPLATES
+
+    other = tmp_path / "other"
+    shutil.copytree(TEMPLATES, other)
+    (other / "thunder-2026.yaml").unlink()
+    cl = Checklist(tmp_path / "db.json")
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    head = cl.run("audit", "head").stdout
+    for folder in (other, TEMPLATES, other, TEMPLATES):
+        result = cl.run("today", "--officer", "DL001", CHECKLIST_TEMPLATES=str(folder))
+        assert result.exit_code == 0
+    assert cl.run("audit", "head").stdout == head  # nobody re-synced anything
+
+
+def test_no_color_turns_colour_off_on_a_terminal(loaded):
+    import re
+
+    colour = re.compile(r"\x1b\[[0-9;]*(?:3[0-8]|9[0-7])[;m]")  # a foreground colour, not bold or dim
+    on_a_terminal = loaded.run("today", "--officer", "DL001", FORCE_COLOR="1", NO_COLOR=None, TERM="xterm-256color")
+    assert colour.search(on_a_terminal.stdout)  # the overdue section is red …
+    plain = loaded.run("today", "--officer", "DL001", FORCE_COLOR="1", NO_COLOR="1", TERM="xterm-256color")
+    assert plain.exit_code == 0 and "Overdue" in plain.stdout
+    assert not colour.search(plain.stdout)  # … and NO_COLOR takes the colour away, whatever the terminal

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from checklist.store import Store
+from checklist.store import Change, open_store
 from clitools import DEMO_ROSTER, TEMPLATES, Checklist, copy_world
 
 
@@ -27,7 +27,7 @@ def test_naming_one_item_twice_works_it_once(cl):
     item = first_open(cl)
     result = cl.run("done", item[:6], item[:6].upper(), item)
     assert result.exit_code == 0 and result.stdout.count(" done ") == 1
-    assert [h["action"] for h in cl.json("show", item)["history"]] == ["done"]
+    assert [h["action"] for h in cl.json("show", item)["history"]] == ["created", "done"]
     assert cl.run("audit", "verify").exit_code == 0
 
 
@@ -35,10 +35,14 @@ def test_a_very_long_note_is_refused_and_a_long_log_line_does_not_stop_writes(cl
     item, other = first_open(cl, n=2)
     refused = cl.run("done", item, "--note", "长" * 3000)
     assert refused.exit_code == 1 and "at most 2000 characters" in refused.stderr
-    with Store(cl.db).session(write=True) as session:  # a line longer than any read-back window
-        session.append_history("DL001", [{"at": "2026-11-28T09:00:00+08:00", "actor": "x", "action": "note",
-                                          "item": other, "before": {}, "after": {}, "note": "记" * 70_000}])
-    assert cl.run("done", other).exit_code == 0
+    with open_store(cl.db).writing() as writer:  # an entry longer than any read-back window (an older version)
+        stored = next(i for i in writer.items("DL001") if i["id"] == other)
+        now = "2026-11-28T09:00:00+08:00"  # the clock the in-process runs read (clitools)
+        after = {"status": "done", "done_at": "2026-11-28T09:00:00+08:00", "recorded_at": now}
+        writer.commit(Change(items={"DL001": [{**stored, **after}]}, entries=[{
+            "at": after["done_at"], "recorded": now, "actor": "x", "action": "done", "officer": "DL001",
+            "item": other, "before": {"status": "open"}, "after": after, "note": "记" * 70_000}]))
+    assert cl.run("undo", other).exit_code == 0
     assert cl.run("audit", "verify").exit_code == 0
 
 
@@ -50,9 +54,13 @@ def test_notes_with_brackets_are_shown_as_typed(cl):
     assert cl.run("log", CHECKLIST_USER="[/x]").exit_code == 0
 
 
-def test_control_characters_in_a_note_do_not_break_an_xlsx_export(cl, tmp_path):
+def test_control_characters_in_a_note_are_refused_and_do_not_break_an_xlsx_export(cl, tmp_path):
     item = first_open(cl)
-    assert cl.run("done", item, "--note", "第一行\x0b第二行").exit_code == 0
+    refused = cl.run("done", item, "--note", "第一行\x0b第二行")
+    assert refused.exit_code == 1 and "control character (\\x0b)" in refused.stderr
+    with open_store(cl.db).writing() as writer:  # one that came in some other way (an older version)
+        stored = next(i for i in writer.items("DL001") if i["id"] == item)
+        writer.commit(Change(items={"DL001": [{**stored, "note": "第一行\x0b第二行"}]}))
     out = tmp_path / "x.xlsx"
     assert cl.run("export", "items", "--officer", "DL001", "--format", "xlsx", "--out", str(out)).exit_code == 0
 
@@ -83,36 +91,51 @@ def test_a_relative_database_path_recovers_from_any_folder(tmp_path):
     assert run(a, "--db", "db.json", "import", "roster", str(DEMO_ROSTER)).returncode == 0
     assert run(a, "--db", "db.json", "import", "roster", str(DEMO_ROSTER.with_name("nope.csv"))).returncode == 1
     items = json.loads(run(a, "--db", "db.json", "today", "--officer", "DL001", "--json").stdout)["items"]
-    crashed = run(a, "--db", "db.json", "done", items[0]["id"], CHECKLIST_FAULT="replaced:1")
-    assert crashed.returncode == 86
+    crashed = run(a, "--db", "db.json", "done", items[0]["id"], CHECKLIST_FAULT="manifest-written")
+    assert crashed.returncode == 86  # died just before its commit point: the old state stands
     verify = run(b, "--db", "../a/db.json", "audit", "verify")
     assert verify.returncode == 0, verify.stderr
     shown = json.loads(run(b, "--db", "../a/db.json", "show", items[0]["id"], "--json").stdout)
-    assert shown["status"] == "done"
+    assert shown["status"] == "open"
+    assert run(b, "--db", "../a/db.json", "done", items[0]["id"]).returncode == 0  # the next writer tidies up
+    assert not list((a / "db.json.d").rglob("*.tmp")) and not (a / "db.json.d" / "pending").exists()
+    assert json.loads(run(b, "--db", "../a/db.json", "show", items[0]["id"], "--json").stdout)["status"] == "done"
 
 
-def test_a_crash_in_the_very_first_import_is_finished_by_the_next_command(tmp_path):
+@pytest.mark.parametrize("fault, created", [("manifest-written", False), ("committed", True)])
+def test_a_crash_in_the_very_first_import_leaves_no_database_or_a_whole_one(tmp_path, fault, created):
     cl = Checklist(tmp_path / "db.json", today="2026-11-28")
-    assert cl.call("import", "roster", str(DEMO_ROSTER), CHECKLIST_FAULT="journal-written").returncode == 86
-    listed = cl.json("roster")["officers"]
-    assert len(listed) == 13
+    assert cl.call("import", "roster", str(DEMO_ROSTER), CHECKLIST_FAULT=fault).returncode == 86
+    if created:
+        assert len(cl.json("roster")["officers"]) == 13
+    else:
+        assert "import a roster first" in cl.run("roster").stderr
+        assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    assert cl.run("audit", "verify").exit_code == 0
 
 
-def test_a_disk_that_fills_after_the_commit_point_is_exit_3_and_finished_later(cl, monkeypatch):
-    import checklist.store as store
+def test_a_failure_at_the_commit_point_itself_is_exit_3_and_changes_nothing(cl, monkeypatch):
+    import checklist.store.files as files
 
-    original = store.Store._apply
-
-    def full_disk(self, journal):
-        raise OSError(errno.ENOSPC, "No space left on device")
+    from clitools import snapshot
 
     item = first_open(cl)
-    monkeypatch.setattr(store.Store, "_apply", full_disk)
+    before = snapshot(cl.db)
+    real_replace = os.replace
+
+    def full_disk(source, target):
+        if str(target) == str(cl.db):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", full_disk)
     result = cl.run("done", item)
-    assert result.exit_code == 3 and "the change is recorded and will be completed" in result.stderr
-    monkeypatch.setattr(store.Store, "_apply", original)
-    assert cl.json("show", item)["status"] == "done"  # the next command finished it
+    assert result.exit_code == 3 and "the disk is full" in result.stderr and "nothing was changed" in result.stderr
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    assert cl.json("show", item)["status"] == "open"
+    assert cl.run("done", item).exit_code == 0
     assert cl.run("audit", "verify").exit_code == 0
+    assert {k: v for k, v in before.items() if "/" not in k} != snapshot(cl.db)  # and then it did change
 
 
 def test_a_roster_without_optional_columns_keeps_what_the_database_knows(cl, tmp_path):
@@ -124,13 +147,16 @@ def test_a_roster_without_optional_columns_keeps_what_the_database_knows(cl, tmp
     assert (officer["court"], officer["department"], officer["lead"]) == ("道里区人民法院", "执行一庭", "DL010")
 
 
-def test_exports_and_imports_see_a_duty_just_added_to_the_templates(tmp_path):
+def test_exports_and_imports_see_a_duty_once_it_is_applied(tmp_path):
     folder = tmp_path / "templates"
     shutil.copytree(TEMPLATES, folder)
     cl = Checklist(tmp_path / "db.json", today="2026-11-28", templates=folder)
     assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
     with open(folder / "quality-year-2026.yaml", "a", encoding="utf-8") as handle:
         handle.write("  - {key: new-duty, title: 新增任务, role: officer, every: month, due: last}\n")
+    exported = cl.json("export", "items", "--officer", "DL001")["items"]
+    assert not any(i["key"] == "new-duty" for i in exported)  # not until the database applies it
+    assert cl.run("templates", "apply", str(folder)).exit_code == 0
     exported = cl.json("export", "items", "--officer", "DL001")["items"]
     assert any(i["key"] == "new-duty" for i in exported)
     status = tmp_path / "s.csv"

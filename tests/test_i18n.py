@@ -134,7 +134,7 @@ def test_help_is_translated_with_its_examples(world):
     assert "checklist today --officer DL001 --days 14" in result.stdout  # the example stays as typed
     assert "逾期" in result.stdout
     top = world.run("--help", "--lang", "zh").stdout
-    assert "用法" in top and "今日" in top or "今天" in top
+    assert "用法" in top and ("今日" in top or "今天" in top)
 
 
 def test_dates_and_relative_words_per_language():

@@ -261,7 +261,7 @@ def test_follow_up_loop_end_to_end(world, tmp_path):
     assert unknown.exit_code == 1 and "no item 'zzzz'" in unknown.stderr
     assert cl.run("follow-up", world.a1_w47).exit_code == 1  # no --note
     history = [h["action"] for h in cl.json("show", world.a1_w47)["history"]]
-    assert history == ["follow-up", "done", "follow-up-close"]
+    assert history == ["created", "follow-up", "done", "follow-up-close"]
 
 
 def test_a_second_follow_up_on_an_open_one_is_refused(world):

@@ -49,7 +49,7 @@ def test_bad_quotes(cl):
 def test_wrong_encoding_is_refused_not_guessed(cl):
     path = CORPUS / "wrong-encoding.csv"
     assert refused(cl, path) == [f"error: {path}:2: neither UTF-8 nor GB18030 text (byte 68); save it as CSV "
-                                 "UTF-8, or name the encoding with --encoding"]
+                                 "UTF-8 (or name its encoding with --encoding)"]
 
 
 def test_nul_bytes(cl):

@@ -1,36 +1,28 @@
-"""The store under stress: concurrent writers, crashes at every step of a write, locks, damage."""
+"""The file database under stress and under attack: concurrent writers, crashes at every step,
+a deleted lock, planted and damaged files, devices and links where files should be."""
 
+import json
+import os
+import subprocess
 import time
 
 import pytest
-from checklist.lock import FileLock
 
-from checklist.store import Store
+from checklist.store import open_store
+from checklist.store.lock import FileLock
 from clitools import DEMO_ROSTER, Checklist, copy_world, snapshot
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A database with the demo roster imported, copied fresh for each test that needs one."""
-    folder = tmp_path_factory.mktemp("seed")
-    cl = Checklist(folder / "db.json")
-    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
-    return folder
-
-
 @pytest.fixture
-def cl(seeded, tmp_path):
-    return copy_world(seeded, tmp_path)
+def cl(demo_seed, tmp_path):
+    return copy_world(demo_seed, tmp_path, today="2026-11-28")
 
 
 def state(db):
     """Officers, and each officer's item statuses and history length, read through the store."""
-    with Store(db).session() as session:
-        officers = sorted(o["id"] for o in session.officers())
-        return {
-            o: ({i["id"]: i["status"] for i in session.items(o)}, len(session.history(o)))
-            for o in officers
-        }
+    with open_store(db).reading() as reader:
+        return {o["id"]: ({i["id"]: i["status"] for i in reader.items(o["id"])}, len(reader.history(o["id"])))
+                for o in reader.officers()}
 
 
 def open_ids(cl, officer, n):
@@ -38,8 +30,18 @@ def open_ids(cl, officer, n):
     return [i["id"] for i in items if i["status"] == "open"][:n]
 
 
+def folder(cl):
+    return cl.db.with_name(cl.db.name + ".d")
+
+
+def no_leftovers(cl):
+    checks = {c["name"]: c for c in cl.json("doctor")["checks"]}
+    return checks["files"]["detail"] == "only files checklist made"
+
+
 def test_eight_processes_marking_items_done_at_once_lose_nothing(cl):
     ids = open_ids(cl, "DL001", 4) + open_ids(cl, "DL002", 2) + open_ids(cl, "NG001", 2)
+    before = state(cl.db)
     procs = [cl.spawn("done", item, "--note", f"并发{n}") for n, item in enumerate(ids)]
     results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
     assert [r[2] for r in results] == [0] * 8, results
@@ -47,12 +49,13 @@ def test_eight_processes_marking_items_done_at_once_lose_nothing(cl):
     for item in ids:
         owner = next(o for o, (items, _) in final.items() if item in items)
         assert final[owner][0][item] == "done"
-    assert final["DL001"][1] == 4  # four history entries, none lost
-    history = cl.json("show", ids[0])["history"]
-    assert [h["note"] for h in history] == ["并发0"]
+    assert final["DL001"][1] == before["DL001"][1] + 4  # four history entries, none lost
+    assert [h["note"] for h in cl.json("show", ids[0])["history"] if h["action"] == "done"] == ["并发0"]
+    assert cl.run("audit", "verify").exit_code == 0
 
 
-CHECKPOINTS = ["temp-written:1", "temp-written:2", "journal-written", "replaced:1", "replaced:2", "committed"]
+CHECKPOINTS = ["commit-started", "file-written:1", "file-written:2", "log-partial", "log-written", "copies-written",
+               "manifest-written", "committed"]
 
 
 @pytest.mark.parametrize("fault", CHECKPOINTS)
@@ -61,20 +64,21 @@ def test_a_crash_at_any_step_of_a_write_leaves_the_old_or_the_new_state(cl, faul
     old = state(cl.db)
     crashed = cl.call("done", first, second, CHECKLIST_FAULT=fault)
     assert crashed.returncode == 86  # the process died at the checkpoint
-    after = state(cl.db)  # opening the store completes or discards the interrupted change
+    after = state(cl.db)  # readers see a whole state, before anyone tidies up
     statuses = (after["DL001"][0][first], after["NG001"][0][second])
-    if fault in ("temp-written:1", "temp-written:2"):
-        assert after == old
-    else:
+    if fault == "committed":
         assert statuses == ("done", "done")
         assert after["DL001"][1] == old["DL001"][1] + 1 and after["NG001"][1] == old["NG001"][1] + 1
-    leftovers = [p for p in cl.db.parent.rglob("*") if p.name.endswith((".tmp", ".journal"))]
-    assert leftovers == []
+    else:
+        assert after == old
+    assert cl.run("audit", "verify").exit_code == 0
     assert cl.run("done", first, second).exit_code == 0  # and the database works on
+    assert no_leftovers(cl) and not (folder(cl) / "pending").exists()
+    assert cl.run("audit", "verify").exit_code == 0
 
 
-@pytest.mark.parametrize("fault", ["temp-written:1", "temp-written:9", "journal-written", "replaced:1",
-                                   "replaced:9", "committed"])
+@pytest.mark.parametrize("fault", ["file-written:1", "file-written:9", "log-written", "copies-written",
+                                   "manifest-written", "committed"])
 def test_a_crash_in_the_middle_of_a_roster_import_is_all_or_nothing(cl, tmp_path, fault):
     roster = tmp_path / "more.csv"
     roster.write_text(DEMO_ROSTER.read_text(encoding="utf-8") +
@@ -83,13 +87,15 @@ def test_a_crash_in_the_middle_of_a_roster_import_is_all_or_nothing(cl, tmp_path
     old = state(cl.db)
     assert cl.call("import", "roster", str(roster), CHECKLIST_FAULT=fault).returncode == 86
     after = state(cl.db)
-    if fault.startswith("temp-written"):
-        assert after == old
-    else:
+    if fault == "committed":
         assert set(after) == set(old) | {"DL006", "NG004"}
         assert after["DL006"][0] and after["NG004"][0]  # their items came with them
         assert {k: v for k, v in after.items() if k in old} == old
-    assert cl.run("today", "--officer", "DL006").exit_code == (1 if fault.startswith("temp") else 0)
+    else:
+        assert after == old
+    assert cl.run("today", "--officer", "DL006").exit_code == (0 if fault == "committed" else 1)
+    assert cl.run("import", "roster", str(roster)).exit_code == 0
+    assert cl.run("audit", "verify").exit_code == 0 and no_leftovers(cl)
 
 
 def test_a_lock_held_too_long_is_exit_3_naming_the_holder(cl):
@@ -98,29 +104,179 @@ def test_a_lock_held_too_long_is_exit_3_naming_the_holder(cl):
         (cl.db.parent / "db.json.lock.info").write_text(f"4242\t{time.time():.0f}\tchecklist import status x.csv",
                                                          encoding="utf-8")
         result = cl.run("--wait", "0.3", "done", "abcd")
+        reading = cl.run("today", "--officer", "DL001")  # readers never wait for a writer
     assert result.exit_code == 3
     assert "the database is busy: 'checklist import status x.csv' (process 4242" in result.stderr
+    assert reading.exit_code == 0
     assert snapshot(cl.db) == before
 
 
-def test_a_damaged_database_is_refused_not_replaced(cl):
+def test_deleting_the_lock_file_while_a_writer_holds_it_loses_nothing(cl):
+    """The second writer gets in, but the first finds out before its commit point and stops."""
+    from checklist.errors import StoreError
+    from checklist.store import Change
+
+    mine, theirs = open_ids(cl, "DL001", 2)
+    store = open_store(cl.db)
+    with pytest.raises(StoreError, match="was removed while this command held it"):
+        with store.writing() as writer:
+            item = next(i for i in writer.items("DL001") if i["id"] == mine)
+            os.unlink(str(cl.db) + ".lock")  # someone tidies the folder
+            other = cl.call("done", theirs)  # … and another writer takes a new lock file
+            assert other.returncode == 0, other.stderr
+            writer.commit(Change(items={"DL001": [{**item, "status": "done"}]}, entries=[{
+                "at": "2026-11-28T09:00:00+08:00", "recorded": "2026-11-28T09:00:00+08:00", "actor": "x",
+                "action": "done", "officer": "DL001", "item": mine, "before": {"status": "open"},
+                "after": {"status": "done"}}]))
+    statuses = state(cl.db)["DL001"][0]
+    assert statuses[theirs] == "done" and statuses[mine] == "open"  # the acknowledged one kept, the other refused
+    assert cl.run("audit", "verify").exit_code == 0  # one chain, not two
+
+
+def test_a_damaged_or_emptied_database_is_refused_not_replaced(cl):
     main = cl.db.read_bytes()
     cl.db.write_bytes(main[: len(main) // 2])
     before = snapshot(cl.db)
     result = cl.run("today", "--officer", "DL001")
     assert result.exit_code == 3
-    assert f"the database file {cl.db} is damaged" in result.stderr
+    assert f"the database file {cl.db} is damaged" in result.stderr and "restore it from a backup" in result.stderr
+    cl.db.write_bytes(b"")  # a 0-byte main file is not a new database
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 3
+    assert "it is empty" in cl.run("today", "--officer", "DL001").stderr
+    assert snapshot(cl.db) == {**before, "db.json": snapshot(cl.db)["db.json"]}
+
+
+@pytest.mark.parametrize("damage", ["empty", "missing", "shorter"])
+def test_a_file_the_database_names_that_cannot_be_read_is_exit_3(cl, damage):
+    (path,) = [p for p in (folder(cl) / "items").iterdir() if p.name.startswith("dl001-")]
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:-10])
+    before = snapshot(cl.db)
+    for args in (("today", "--officer", "DL001"), ("audit", "verify"), ("report", "--all")):
+        result = cl.run(*args)
+        assert result.exit_code == 3, (args, result.output)
+        assert str(path) in result.stderr
+    doctor = cl.run("doctor")
+    assert doctor.exit_code == 1 and "restore" in doctor.stdout
     assert snapshot(cl.db) == before
 
 
-def test_leftover_temp_files_are_cleaned_up_by_the_next_write(cl):
-    stale = cl.db.parent / "db.json.d" / "officers" / "dl001-0000.json.tmp"
+def test_a_missing_or_cut_log_is_exit_3_never_a_new_chain(cl):
+    log = folder(cl) / "log.jsonl"
+    item = open_ids(cl, "DL002", 1)[0]
+    data = log.read_bytes()
+    log.unlink()
+    before = snapshot(cl.db)
+    assert cl.run("done", item).exit_code == 3
+    assert cl.run("audit", "verify").exit_code == 3
+    log.write_bytes(data[: len(data) // 2])
+    assert cl.run("done", item).exit_code == 3
+    assert snapshot(cl.db) == {**before, "db.json.d/log.jsonl": snapshot(cl.db)["db.json.d/log.jsonl"]}
+
+
+def test_a_planted_journal_is_never_obeyed_and_doctor_names_it(cl, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("important\n", encoding="utf-8")
+    planted = {"moves": [[str(victim), str(tmp_path / "moved.txt")]], "log": [str(victim), str(victim), 0]}
+    (cl.db.parent / "db.json.journal").write_text(json.dumps(planted), encoding="utf-8")
+    (folder(cl) / "items" / "notes.txt").write_text("x", encoding="utf-8")
+    assert cl.run("today", "--officer", "DL001").exit_code == 0
+    assert cl.run("done", open_ids(cl, "DL001", 1)[0]).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "important\n" and not (tmp_path / "moved.txt").exists()
+    doctor = cl.run("doctor")
+    assert doctor.exit_code == 1
+    assert "db.json.journal" in doctor.stdout and "notes.txt" in doctor.stdout
+    assert (folder(cl) / "items" / "notes.txt").exists()  # left for a person to look at
+
+
+def test_a_manifest_naming_a_file_outside_the_database_is_refused(cl, tmp_path):
+    doc = json.loads(cl.db.read_text(encoding="utf-8"))
+    first = next(iter(doc["files"].values()))
+    first["items"] = "../../../etc/passwd"
+    cl.db.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    before = snapshot(cl.db)
+    for args in (("today", "--officer", "DL001"), ("done", "abcd")):
+        result = cl.run(*args)
+        assert result.exit_code == 3 and "names a file checklist does not make" in result.stderr
+    assert snapshot(cl.db) == before
+
+
+def test_a_copy_of_a_database_with_leftovers_never_writes_into_the_original(cl, tmp_path):
+    import shutil
+
+    crashed = cl.call("done", open_ids(cl, "DL001", 1)[0], CHECKLIST_FAULT="log-written")
+    assert crashed.returncode == 86
+    original = snapshot(cl.db)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in cl.db.parent.iterdir():
+        if path.name.startswith("db.json"):
+            shutil.copytree(path, copy / path.name) if path.is_dir() else shutil.copy2(path, copy / path.name)
+    other = Checklist(copy / "db.json", today="2026-11-28")
+    assert other.run("done", open_ids(other, "NG001", 1)[0]).exit_code == 0
+    assert snapshot(cl.db) == original
+
+
+def test_a_symlinked_database_is_followed_and_a_device_is_refused(cl, tmp_path):
+    link = tmp_path / "link.json"
+    link.symlink_to(cl.db)
+    via_link = Checklist(link, today="2026-11-28")
+    item = open_ids(via_link, "DL001", 1)[0]
+    assert via_link.run("done", item).exit_code == 0
+    assert link.is_symlink() and cl.json("show", item)["status"] == "done"
+    for where, words in (("/dev/null", "not a regular file"), (str(tmp_path), "is a folder"),
+                         (str(tmp_path / ("x" * 300) / "db.json"), "too long")):
+        result = Checklist(where, today="2026-11-28").run("today", "--officer", "DL001")
+        assert result.exit_code == 3 and words in result.stderr, (where, result.output)
+        assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "symlink"])
+def test_export_out_onto_a_device_a_pipe_or_a_link_is_written_through_not_replaced(cl, tmp_path, kind):
+    target = tmp_path / "target.csv"
+    out = tmp_path / "out"
+    if kind == "device":
+        out = tmp_path / "null"
+        subprocess.run(["mknod", str(out), "c", "1", "3"], check=True)
+    elif kind == "fifo":
+        os.mkfifo(out)
+        reader = subprocess.Popen(["cat", str(out)], stdout=subprocess.PIPE)
+    else:
+        out.symlink_to(target)
+    result = cl.run("export", "items", "--format", "csv", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    if kind == "device":
+        assert out.is_char_device()
+    elif kind == "fifo":
+        assert reader.communicate(timeout=30)[0].startswith(b"\xef\xbb\xbfid,officer")
+        assert out.is_fifo()
+    else:
+        assert out.is_symlink() and target.read_bytes().startswith(b"\xef\xbb\xbfid,officer")
+
+
+def test_leftovers_of_a_crashed_write_are_removed_by_the_next_write(cl):
+    stale = folder(cl) / "items" / "dl001-00000000.999.json"
     stale.write_text("half a write", encoding="utf-8")
-    item = open_ids(cl, "DL001", 1)[0]
-    assert cl.run("done", item).exit_code == 0
-    assert not stale.exists()
+    (folder(cl) / "pending").write_text("", encoding="utf-8")
+    assert "interrupted write" in cl.run("doctor").stdout
+    assert cl.run("done", open_ids(cl, "DL001", 1)[0]).exit_code == 0
+    assert not stale.exists() and no_leftovers(cl)
 
 
 def test_chinese_is_stored_as_text_not_escapes(cl):
-    raw = next((cl.db.parent / "db.json.d" / "officers").glob("dl001-*.json")).read_text(encoding="utf-8")
+    raw = next((folder(cl) / "items").glob("dl001-*.json")).read_text(encoding="utf-8")
     assert "更新未结案件进展台账" in raw and "\\u" not in raw
+
+
+def test_the_files_are_tinydb_databases(cl):
+    from tinydb import Query, TinyDB
+
+    with TinyDB(cl.db, access_mode="r") as db:
+        assert db.table("officers").get(Query().id == "DL001")["name"] == "周敏"
+    path = next((folder(cl) / "items").glob("dl001-*.json"))
+    with TinyDB(path, access_mode="r") as db:
+        assert len(db.table("items")) > 10 and db.table("plans").all()

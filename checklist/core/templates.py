@@ -25,6 +25,7 @@ import yaml
 
 from checklist.core.models import PRIORITIES, Campaign, Duty, Scope, TemplateSet
 from checklist.core.periods import EVERY, month_length
+from checklist.core.text import control_character
 from checklist.errors import TemplateError, by_place
 from checklist.i18n import _, ngettext
 
@@ -41,6 +42,11 @@ WEEKDAYS = {
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DUE = {"week": "fri", "halfmonth": "last", "month": "last", "quarter": "last", "year": "12-31"}
 MAX_TEMPLATE_BYTES = 1_000_000
+MAX_DUTIES = 500  # in all campaigns and the library together: real 实施方案 list a few dozen
+MAX_DEPTH = 20  # nesting of YAML collections: a template is a few levels deep
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # dates a template may name
+MAX_CAMPAIGN_DAYS = 366 * 5  # a campaign runs for months, a few years at most
+MAX_RANGE_DAYS = 366  # one line of a calendar file
 
 CAMPAIGN_FIELDS = {"key", "name", "short", "start", "end", "scope", "description"}
 SCOPE_FIELDS = {"courts", "departments"}
@@ -73,6 +79,27 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _too_deep(text: str) -> int:
+    """The line where YAML collections nest deeper than MAX_DEPTH (0 if they never do).
+
+    Counted from the token stream before anything is composed: the composer recurses once per
+    level, so a file nested 200,000 deep would otherwise exhaust the interpreter's stack.
+    """
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+                                  yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return token.start_mark.line + 1
+            elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+                depth -= 1
+    except yaml.YAMLError:
+        return 0  # the composer reports syntax errors with their place
+    return 0
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -98,6 +125,11 @@ class _Reader:
         if len(text.encode("utf-8", "surrogatepass")) > MAX_TEMPLATE_BYTES:
             self.problem(1, _("file is larger than {n} MB; a template is a short list").format(
                 n=MAX_TEMPLATE_BYTES // 1_000_000))
+            return None
+        deep = _too_deep(text)
+        if deep:
+            self.problem(deep, _("nested more than {n} levels deep; a template is a few levels of lists and "
+                                 "fields").format(n=MAX_DEPTH))
             return None
         try:
             self.loader = _StrictLoader(text)
@@ -158,6 +190,10 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.problem(line, _("{what} must be non-empty text").format(what=what))
             return None
+        bad = control_character(value)
+        if bad is not None:
+            self.problem(line, _("{what} holds a control character ({char}); remove it").format(what=what, char=bad))
+            return None
         return value.strip()
 
     def key(self, entry: tuple[yaml.Node, int], what: str) -> str | None:
@@ -192,13 +228,17 @@ class _Reader:
         if isinstance(value, datetime):
             self.problem(line, _("{what} must be a date like 2026-01-31, without a time").format(what=what))
             return None
-        if isinstance(value, date):
-            return value
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip())
+                value = date.fromisoformat(value.strip())
             except ValueError:
                 pass
+        if isinstance(value, date):
+            if not FIRST_DAY <= value <= LAST_DAY:
+                self.problem(line, _("{what} {value} is outside the years {first}–{last}").format(
+                    what=what, value=value, first=FIRST_DAY.year, last=LAST_DAY.year))
+                return None
+            return value
         self.problem(line, _("{what} must be a date like 2026-01-31, not {value}").format(what=what, value=_show(value)))
         return None
 
@@ -258,6 +298,10 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
                 value = None
         else:  # due: checked against 'every' once the library is merged in
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else entry[0]
+            if value is None or value == "":
+                reader.problem(line, _("{label}: due is empty; give the day, or leave the line out for the "
+                                       "schedule's default").format(label=label))
+                value = None
         if value is None:
             ok = False
             continue
@@ -422,6 +466,10 @@ def _read_campaign(reader: _Reader, entry: tuple[yaml.Node, int]) -> Campaign | 
     if start and end and start > end:
         reader.problem(fields["end"][1], _("campaign end {end} is before its start {start}").format(end=end, start=start))
         ok = False
+    elif start and end and (end - start).days > MAX_CAMPAIGN_DAYS:
+        reader.problem(fields["end"][1], _("campaign runs from {start} to {end}, more than five years; split it "
+                                           "into campaigns by year").format(start=start, end=end))
+        ok = False
     if not (ok and key and name and start and end and short is not None):
         return None
     return Campaign(key, name, start, end, short=short, scope=scope, where=f"{reader.path}:{_line(entry[0])}")
@@ -446,6 +494,11 @@ def _date_list(reader: _Reader, entry: tuple[yaml.Node, int], what: str) -> set[
                 reader.problem(_line(item), _("calendar {what}: '{value}' is not a range like 2027-02-06..2027-02-12").format(
                     what=what, value=value))
                 continue
+            if not (FIRST_DAY <= a and b <= LAST_DAY) or (b - a).days >= MAX_RANGE_DAYS:
+                reader.problem(_line(item), _("calendar {what}: '{value}' must lie in {first}–{last} and span at most "
+                                              "a year").format(what=what, value=value, first=FIRST_DAY.year,
+                                                               last=LAST_DAY.year))
+                continue
             days.update(date.fromordinal(n) for n in range(a.toordinal(), b.toordinal() + 1))
         else:
             day = reader.day((item, _line(item)), _("calendar {what} entry").format(what=what))
@@ -462,7 +515,7 @@ def _read_calendar(reader: _Reader, entry: tuple[yaml.Node, int]) -> tuple[set[d
     if "years" in fields:
         node, line = fields["years"]
         values = [reader.scalar(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else None
-        if values is None or not all(isinstance(v, int) and 1900 < v < 2200 for v in values):
+        if values is None or not all(isinstance(v, int) and FIRST_DAY.year <= v <= LAST_DAY.year for v in values):
             reader.problem(line, _("calendar years must be a list of years like [2027]"))
         else:
             years = set(values)
@@ -477,6 +530,7 @@ def _read_calendar(reader: _Reader, entry: tuple[yaml.Node, int]) -> tuple[set[d
 
 def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
     """Validate every ``(path, text)`` and return the resolved set; TemplateError lists all problems."""
+    files = sorted(files)
     problems: list[str] = []
     campaign_files: list[tuple[_Reader, Campaign | None, list[dict[str, _Field]]]] = []
     library_files: list[tuple[_Reader, list[dict[str, _Field]]]] = []
@@ -484,7 +538,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
     working_days: set[date] = set()
     years: set[int] = set()
 
-    for path, text in sorted(files):
+    for path, text in files:
         reader = _Reader(path, problems)
         root = reader.compose(text)
         if root is None:
@@ -541,6 +595,11 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         if campaign is not None:
             campaigns[campaign.key] = campaign
 
+    count_duties = len(duties) + len(library)
+    if count_duties > MAX_DUTIES:
+        problems.append(f"{files[0][0] if files else '?'}:1: " + _(
+            "the templates hold {n} duties, more than {limit}; a templates folder is a few campaigns").format(
+            n=count_duties, limit=MAX_DUTIES))
     if problems:
         count = len(problems)
         raise TemplateError(ngettext("{n} problem in the templates; nothing was loaded",

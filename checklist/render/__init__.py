@@ -26,18 +26,53 @@ if TYPE_CHECKING:
     from checklist.core.models import Duty, Officer
 
 
+class SafeConsole(Console):
+    """A console that shows control characters in text as escapes instead of sending them.
+
+    Names, titles and notes come from spreadsheets and templates; an escape sequence in one could
+    recolour, move or hide what the terminal shows. Rich's own styling travels in control
+    segments and styles, not in the text, so it is untouched.
+    """
+
+    def render(self, renderable: Any, options: Any = None) -> Any:
+        from rich.segment import Segment
+
+        from checklist.core.text import CONTROL, visible
+
+        for segment in super().render(renderable, options):
+            if segment.control is None and CONTROL.search(segment.text):
+                segment = Segment(visible(segment.text), segment.style)
+            yield segment
+
+
 def stdout_console() -> Console:
     # markup=False: notes, names and titles are shown as typed, even with [brackets] in them
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return SafeConsole(highlight=False, soft_wrap=False, markup=False)
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, markup=False)
+    return SafeConsole(stderr=True, highlight=False, markup=False)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """One plain line on stdout (or stderr), control characters shown harmlessly."""
+    from checklist.core.text import visible
+
+    stream = sys.stderr if err else sys.stdout
+    stream.write(visible(text) + "\n")
+    stream.flush()
 
 
 def emit_json(document: Any) -> None:
-    """One JSON document on stdout (Chinese as text, dates as ISO strings)."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    """One JSON document on stdout (Chinese as text, dates as ISO strings).
+
+    JSON escapes the C0 control characters itself; the C1 ones (U+0080–U+009F, an 8-bit escape
+    among them) are escaped here too, so the document is safe to look at on a terminal.
+    """
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=_json_default)
+    if any("\x80" <= c <= "\x9f" for c in text):
+        text = "".join(f"\\u{ord(c):04x}" if "\x80" <= c <= "\x9f" else c for c in text)
+    sys.stdout.write(text + "\n")
 
 
 def _json_default(value: Any) -> Any:

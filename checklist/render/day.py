@@ -173,6 +173,9 @@ def show_view(detail: Any) -> RenderableType:
         status.append(" · " + relative(due, detail.today), style="bold red")
     if item.get("done_at"):
         status.append(f" · {item['done_at'][:16].replace('T', ' ')}", style="dim")
+        recorded = item.get("recorded_at") or ""
+        if recorded and recorded[:10] != item["done_at"][:10]:
+            status.append(" · " + _("recorded {when}").format(when=recorded[:16].replace("T", " ")), style="yellow")
     grid.add_row(_("status"), status)
     grid.add_row(_("priority"), priority_word(item["priority"]))
     sources = Text()
@@ -206,8 +209,26 @@ def action_word(action: str) -> str:
     return {
         "done": _("done"), "undo": _("undo"), "skip": _("skip"), "import": _("import"),
         "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"), "withdrawn": _("withdrawn"),
-        "restored": _("restored"), "rescheduled": _("rescheduled"),
+        "restored": _("restored"), "rescheduled": _("rescheduled"), "created": _("created"),
+        "updated": _("duty updated"), "sync": _("sync"), "roster": _("roster"), "templates": _("templates applied"),
     }.get(action, action)
+
+
+def _when(entry: dict[str, Any]) -> Text:
+    """When the work is claimed for, and — if on another day — when it was really recorded."""
+    at = str(entry.get("at", ""))[:16].replace("T", " ")
+    text = Text(at)
+    recorded = str(entry.get("recorded") or "")
+    if recorded and recorded[:10] != at[:10]:
+        text.append("\n" + _("recorded {when}").format(when=recorded[:16].replace("T", " ")), style="yellow")
+    return text
+
+
+def _sync_summary(entry: dict[str, Any]) -> str:
+    parts = entry.get("items") or {}
+    counts = [(len(parts.get("new", {})), _("{n} new")), (len(parts.get("due", {})), _("{n} rescheduled")),
+              (len(parts.get("withdrawn", [])), _("{n} withdrawn")), (len(parts.get("restored", [])), _("{n} restored"))]
+    return _(", ").join(what.format(n=n) for n, what in counts if n)
 
 
 def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
@@ -221,17 +242,20 @@ def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
     for entry in entries:
         what = Text(action_word(entry.get("action", "")), style="bold")
         before, after = entry.get("before") or {}, entry.get("after") or {}
-        if "status" in after and before.get("status") != after.get("status"):
+        if entry.get("action") == "created":
+            what.append(" " + _("due {day}").format(day=after.get("due")), style="dim")
+        elif "status" in after and before.get("status") != after.get("status"):
             what.append(f" {status_word(str(before.get('status')))} → {status_word(str(after.get('status')))}",
                         style="dim")
-        if "due" in after and before.get("due") != after.get("due"):
+        if "due" in after and "due" in before and before.get("due") != after.get("due"):
             what.append(f" {before.get('due')} → {after.get('due')}", style="dim")
+        if entry.get("action") == "sync":
+            what.append(" " + _sync_summary(entry), style="dim")
         if entry.get("note"):
             what.append(f" “{entry['note']}”")
-        row = [str(entry.get("seq", "")), str(entry.get("at", ""))[:16].replace("T", " "),
-               str(entry.get("actor", "")), what]
+        row = [str(entry.get("seq", "")), _when(entry), str(entry.get("actor", "")), what]
         if with_item:
-            row.append(f"{str(entry.get('item', ''))[:6]} {entry.get('officer', '')}")
+            row.append(f"{str(entry.get('item') or '')[:6]} {entry.get('officer') or ''}".strip())
         table.add_row(*row)
     return table
 

@@ -91,6 +91,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     laggards = report.laggards
     if not laggards:
         parts.append(Text(_("Nobody is flagged."), style="green"))
+        parts += _recorded_late(result)
         return Group(*parts)
     parts.append(Text(ngettext("通报 · {n} flagged, worst first", "通报 · {n} flagged, worst first",
                                len(laggards)).format(n=len(laggards)), style="bold red"))
@@ -109,7 +110,27 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
             parts.append(late)
         if len(row.late) > 3:
             parts.append(Text("   " + _("… and {n} more late").format(n=len(row.late) - 3), style="dim"))
+    parts += _recorded_late(result)
     return Group(*parts)
+
+
+def _recorded_late(result: Any) -> list[RenderableType]:
+    """Work claimed for a day but recorded (by the clock) more working days later than allowed."""
+    records = result.recorded_late
+    if not records:
+        return []
+    parts: list[RenderableType] = [Text(_("Recorded late · {n} done items entered more than {days} working days "
+                                          "after the day they claim").format(n=len(records), days=result.record_days),
+                                        style="bold yellow")]
+    for record in records[:10]:
+        line = Text(f"   {record.title}")
+        line.append("  " + _("{owner} · done {claimed} · recorded {recorded} ({n} working days later)").format(
+            owner=result.names.get(record.officer, record.officer), claimed=short_date(record.claimed),
+            recorded=short_date(record.recorded), n=record.workdays), style="dim")
+        parts.append(line)
+    if len(records) > 10:
+        parts.append(Text("   " + _("… and {n} more (--json lists them all)").format(n=len(records) - 10), style="dim"))
+    return parts
 
 
 def follow_ups_view(listing: Any) -> RenderableType:

@@ -1,0 +1,27 @@
+"""Text from outside — spreadsheets, notes, templates — checked for characters that do harm.
+
+Control characters (the escape that starts a terminal sequence, a bell, a backspace …) have no
+place in a name, a title or a note: on a terminal they can recolour, move or hide what is shown.
+Input is refused when it holds one; what is shown is made harmless anyway (``visible``), for data
+that came in some other way.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, and C1 controls (U+0080–U+009F: 8-bit CSI among them)
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text``, written as an escape (``\\x1b``), or None."""
+    match = CONTROL.search(text)
+    return None if match is None else f"\\x{ord(match.group()):02x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written out as an escape, so it shows but does nothing."""
+    if not CONTROL.search(text):
+        return text
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

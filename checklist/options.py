@@ -1,0 +1,92 @@
+"""What the command line gives, turned into values the library takes (and refused in its words).
+
+The library works with dates, numbers and names; only the command line knows that a week came
+from ``--week`` or a reason from ``--reason``. So parsing options, and the messages that name
+them, live here; ``FIELD_HINTS`` maps a library error's ``field`` to the option that sets it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from checklist.errors import UsageError
+from checklist.i18n import _
+
+
+def field_hint(field: str) -> str:
+    """How to give the value a library error is about, on the command line."""
+    return {
+        "officer": _("give --officer ID or set CHECKLIST_OFFICER"),
+        "days": _("see --days"),
+        "reason": _("give it with --reason"),
+        "note": _("give it with --note"),
+        "by": _("see --by"),
+        "threshold": _("see --threshold"),
+        "status": _("see --status"),
+        "format": _("see --format"),
+        "sheet": _("see --sheet"),
+        "encoding": _("or name its encoding with --encoding"),
+        "map": _("name your headers with --map 表头=column"),
+    }.get(field, "")
+
+
+def grouping(by: str) -> str:
+    from checklist.core.report import GROUPINGS
+
+    if by not in GROUPINGS:
+        raise UsageError(_("--by takes one of {values}").format(values=", ".join(GROUPINGS)))
+    return by
+
+
+def date_range(today: date, week: str | None, month: str | None, start: str | None,
+               end: str | None) -> tuple[date, date]:
+    """A report's range: a week, a month, or from/to; by default the month of ``today``."""
+    from checklist.core.periods import parse_period, period_of
+
+    chosen = [name for name, value in (("--week", week), ("--month", month), ("--from/--to", start or end))
+              if value]
+    if len(chosen) > 1:
+        raise UsageError(_("give one of --week, --month or --from/--to, not {both}").format(both=" & ".join(chosen)))
+    try:
+        if week:
+            period = parse_period(week)
+            if period.every != "week":
+                raise ValueError
+            return period.start, period.end
+        if month:
+            period = parse_period(month)
+            if period.every != "month":
+                raise ValueError
+            return period.start, period.end
+    except ValueError:
+        what = _("--week takes a week like 2026-W48") if week else _("--month takes a month like 2026-11")
+        raise UsageError(what) from None
+    if start or end:
+        first = parse_day(start, "--from") if start else date(today.year, today.month, 1)
+        last = parse_day(end, "--to") if end else today
+        if first > last:
+            raise UsageError(_("--from {first} is after --to {last}").format(first=first, last=last))
+        return first, last
+    month_period = period_of("month", today)
+    return month_period.start, month_period.end
+
+
+def item_range(today: date, week: str | None, month: str | None, start: str | None,
+               end: str | None) -> tuple[date | None, date | None]:
+    """An export's due-date range; an open end stays open (everything from ``--from`` on)."""
+    if not (week or month or start or end):
+        return None, None
+    first, last = date_range(today, week, month, start, end)
+    if start and not end:
+        last = date.max
+    if end and not start:
+        first = date.min
+    return first, last
+
+
+def parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(_("{option} takes a date like 2026-11-01, not '{text}'").format(
+            option=option, text=text)) from None

@@ -1,0 +1,310 @@
+"""The templates a database runs on, and sync: turning templates + roster into stored items.
+
+The database owns its templates (SPEC.md → Storage). ``templates apply DIR`` reads and validates
+the folder, stores every file's text in the database and re-syncs; the first roster import
+applies ``--templates`` (else the shipped ones). Every other command works from the applied
+copy, so two people whose ``--templates`` differ never re-sync each other's lists.
+
+Sync never loses work. A done or skipped item keeps everything it was worked against — due date,
+title, campaigns — whatever the templates say later. An open item follows the templates; one
+whose duty left them is withdrawn (its history kept) and comes back if the duty does. What a sync
+did to an officer's items is one ``sync`` history entry (see ``checklist.core.history``).
+
+Sync runs on ``templates apply``, after a roster import (for the officers it touched) and on
+``checklist sync``; reading commands never sync — they say when one is due (the holiday data or
+the merge rules changed since).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from checklist.core.history import plan_digest
+from checklist.core.ids import item_id
+from checklist.i18n import _
+from checklist.store import Change
+
+if TYPE_CHECKING:
+    from checklist.context import Env
+    from checklist.core.calendar import WorkCalendar
+    from checklist.core.models import Officer, PlannedItem, TemplateSet
+    from checklist.store import Reader
+
+SYNC_VERSION = 4  # bump when the merge rules or what a sync stores change: every database re-syncs once
+
+
+# -- the templates bundle ------------------------------------------------------------------------------
+
+
+def bundle_fingerprint(files: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for path, text in sorted(files):
+        digest.update(path.encode("utf-8") + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def read_bundle(folder: Path) -> list[tuple[str, str]]:
+    """A templates folder's files as (path relative to the folder, text), checked and validated."""
+    from checklist.loader import load_files
+
+    from checklist.loader import parse_files
+
+    files = load_files(folder)
+    parse_files(files, folder)  # refuse what does not validate before anything is stored
+    return files
+
+
+def parse_bundle(files: list[tuple[str, str]]) -> TemplateSet:
+    from checklist.loader import parse_files
+
+    return parse_files(files)
+
+
+def holidays_fingerprint() -> str:
+    """Changes when the installed holiday data (chinesecalendar) changes."""
+    spec = find_spec("chinese_calendar")
+    if spec is None or not spec.origin:
+        return ""
+    constants = Path(spec.origin).with_name("constants.py")
+    try:
+        info = constants.stat()
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def needs_sync(meta: dict[str, Any]) -> bool:
+    """Whether the items were computed by other merge rules or other holiday data than now."""
+    return meta.get("sync_version") != SYNC_VERSION or meta.get("holidays") != holidays_fingerprint()
+
+
+def applied(reader: Reader) -> TemplateSet:
+    """The templates the database runs on."""
+    from checklist.errors import InputError
+
+    files = reader.templates()
+    if not files:
+        raise InputError(_("no templates are applied to this database yet; apply some: checklist templates apply DIR"))
+    return parse_bundle(files)
+
+
+def templates_notes(reader: Reader, env: Env) -> list[str]:
+    """What a command should say about the templates and the sync before it shows anything."""
+    notes = []
+    meta = reader.meta()
+    if env.templates is not None and reader.templates():
+        try:
+            given = bundle_fingerprint(_quiet_files(env.templates))
+        except Exception:  # a folder that cannot be read is not this command's business
+            given = ""
+        if given and given != meta.get("templates", {}).get("fingerprint"):
+            notes.append(_("note: this database runs on the templates applied on {day}; the ones in {folder} differ "
+                           "and are not used (apply them with checklist templates apply {folder})").format(
+                day=str(meta.get("templates", {}).get("applied_at", ""))[:10], folder=env.templates))
+    if meta and needs_sync(meta):
+        notes.append(_("note: the holiday data or checklist itself changed since the last sync; due dates may move — "
+                       "run checklist sync"))
+    return notes
+
+
+def _quiet_files(folder: Path) -> list[tuple[str, str]]:
+    from checklist.loader import load_files
+
+    return load_files(folder)
+
+
+# -- sync -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    officers: int = 0
+    created: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    restored: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.withdrawn or self.restored)
+
+    def changes(self) -> str:
+        """'359 new, 2 withdrawn' — what happened to items."""
+        return _(", ").join(what.format(n=n) for n, what in (
+            (self.created, _("{n} new")), (self.updated, _("{n} updated")), (self.withdrawn, _("{n} withdrawn")),
+            (self.restored, _("{n} restored"))) if n)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return _("{n} officers: every item is up to date").format(n=self.officers)
+        return _("{n} officers: {changes} items").format(n=self.officers, changes=self.changes())
+
+
+def _plan_fields(p: PlannedItem) -> dict[str, Any]:
+    return {
+        "key": p.key, "period": p.period, "every": p.every, "due": p.due.isoformat(), "title": p.title,
+        "priority": p.priority, "campaigns": list(p.campaigns), "tags": list(p.tags),
+        "sources": [{"campaign": s.campaign, "title": s.title, "every": s.every, "absorbed": s.absorbed}
+                    for s in p.sources],
+        "basis": p.basis,
+    }
+
+
+def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[PlannedItem],
+              result: SyncResult) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do)."""
+    by_id = {i["id"]: i for i in stored}
+    changed: list[dict[str, Any]] = []
+    parts: dict[str, Any] = {}
+    planned_ids = set()
+    for p in planned:
+        iid = item_id(officer.id, p.key, p.period)
+        planned_ids.add(iid)
+        fields = _plan_fields(p)
+        old = by_id.get(iid)
+        if old is None:
+            item = {"id": iid, "officer": officer.id, **fields, "status": "open"}
+            changed.append(item)
+            parts.setdefault("new", {})[iid] = [item["period"], item["due"], plan_digest(item)]
+            result.created += 1
+            continue
+        if old["status"] in ("done", "skipped"):
+            continue  # worked against what it was then: a template change does not re-date work done
+        item = {**old, **fields}
+        updated = False
+        if item["due"] != old["due"]:
+            parts.setdefault("due", {})[iid] = [old["due"], item["due"]]
+            updated = True
+        if plan_digest(item) != plan_digest(old):
+            parts.setdefault("plan", {})[iid] = [plan_digest(old), plan_digest(item)]
+            updated = True
+        if old["status"] == "withdrawn":
+            item["status"] = "open"
+            parts.setdefault("restored", []).append(iid)
+            result.restored += 1
+        elif updated:
+            result.updated += 1
+        if updated or old["status"] == "withdrawn":
+            changed.append(item)
+    for old in stored:
+        if old["id"] not in planned_ids and old["status"] == "open":
+            changed.append({**old, "status": "withdrawn"})
+            parts.setdefault("withdrawn", []).append(old["id"])
+            result.withdrawn += 1
+    return changed, parts
+
+
+def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, env: Env, change: Change,
+              officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does."""
+    from checklist.core.merge import merge_sources
+    from checklist.roster import officer_from_doc
+
+    result = SyncResult()
+    shared: dict[tuple[Any, ...], list[PlannedItem]] = {}
+    at, recorded = env.at(), env.recorded()
+    for n, doc in enumerate(officers):
+        if progress is not None:
+            progress(n, len(officers))
+        officer = officer_from_doc(doc)
+        profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
+        if profile not in shared:  # officers in the same court, department and roles share one merge
+            shared[profile] = merge_sources(templates.duties_for(officer), templates, calendar)
+        planned = [p for p in shared[profile] if officer.since is None or p.due >= officer.since]
+        items, parts = reconcile(reader.items(officer.id), officer, planned, result)
+        if parts:
+            change.put_items(officer.id, items)
+            change.entries.append({"at": at, "recorded": recorded, "actor": env.actor, "action": "sync",
+                                   "officer": officer.id, "items": parts})
+        result.officers += 1
+    return result
+
+
+def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:
+    from checklist.calendars import calendar_extras
+
+    return {
+        "sync_version": SYNC_VERSION, "holidays": holidays_fingerprint(), "synced_at": env.recorded(),
+        "campaigns": {c.key: {"name": c.name, "short": c.label, "start": c.start.isoformat(), "end": c.end.isoformat()}
+                      for c in templates.campaigns.values()},
+        "calendar": calendar_extras(templates),
+    }
+
+
+def sync_all(reader: Reader, templates: TemplateSet, env: Env, change: Change,
+             officers: list[dict[str, Any]] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Sync ``officers`` (default: everyone) into ``change``, with the metadata a sync records."""
+    from checklist.calendars import work_calendar
+    from checklist.context import uncovered_warnings
+
+    calendar = work_calendar(templates)
+    result = plan_sync(reader, templates, calendar, env, change,
+                       reader.officers() if officers is None else officers, progress)
+    change.meta.update(sync_meta(templates, env))
+    result.warnings = uncovered_warnings(calendar)
+    return result
+
+
+def sync(env: Env, force: bool = False, progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Bring every officer's items up to date with the applied templates (if anything changed, or ``force``)."""
+    with env.store().writing() as writer:
+        meta = writer.meta()
+        if not force and not needs_sync(meta):
+            return SyncResult(officers=len(writer.officers()))
+        change = Change()
+        result = sync_all(writer, applied(writer), env, change, progress=progress)
+        writer.commit(change)
+        return result
+
+
+# -- applying templates --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplyResult:
+    folder: str
+    fingerprint: str
+    campaigns: int
+    changed: bool
+    sync: SyncResult | None = None
+
+    def summary(self) -> str:
+        if not self.changed:
+            return _("{folder}: these templates are already applied; nothing changed").format(folder=self.folder)
+        text = _("{folder}: applied ({campaigns} campaigns)").format(folder=self.folder, campaigns=self.campaigns)
+        if self.sync is not None:
+            text += "; " + self.sync.summary()
+        return text
+
+
+def templates_change(files: list[tuple[str, str]], folder: Path, env: Env, change: Change) -> str:
+    """Put a templates bundle and its history entry into ``change``; returns its fingerprint."""
+    fingerprint = bundle_fingerprint(files)
+    change.templates = files
+    change.meta["templates"] = {"fingerprint": fingerprint, "applied_at": env.recorded(), "applied_by": env.actor,
+                                "folder": str(folder), "files": len(files)}
+    change.entries.insert(0, {"at": env.at(), "recorded": env.recorded(), "actor": env.actor, "action": "templates",
+                              "officer": None, "after": {"fingerprint": fingerprint, "files": len(files)}})
+    return fingerprint
+
+
+def apply_templates(env: Env, folder: Path, progress: Callable[[int, int], None] | None = None) -> ApplyResult:
+    """Make ``folder`` the templates this database runs on, and re-sync everyone."""
+    files = read_bundle(folder)
+    templates = parse_bundle(files)
+    with env.store().writing() as writer:
+        meta = writer.meta()
+        fingerprint = bundle_fingerprint(files)
+        if meta.get("templates", {}).get("fingerprint") == fingerprint and not needs_sync(meta):
+            return ApplyResult(str(folder), fingerprint, len(templates.campaigns), False)
+        change = Change()
+        templates_change(files, folder, env, change)
+        result = sync_all(writer, templates, env, change, progress=progress)
+        writer.commit(change)
+        return ApplyResult(str(folder), fingerprint, len(templates.campaigns), True, result)
