@@ -11,6 +11,7 @@ run as a separate process several times:
     done             checklist done <an item>          (undone again between runs, untimed)
     report           checklist report --by court --month 2026-11
     sync, unchanged  checklist sync                    (templates and roster as they were)
+    audit verify     the whole history; and --from a head taken 10 entries earlier (a nightly check)
     full sync        checklist import roster into an empty database: every item for the year
     import roster    the same roster with 1 in 20 officers moved to another department
     import status    a 100,000-row status CSV (city and province)
@@ -49,10 +50,14 @@ def env(db: Path) -> dict[str, str]:
     return base
 
 
-def run(db: Path, *args: str) -> tuple[float, int]:
-    """Seconds and peak memory (KB) of one `checklist …` process."""
+GC_OFF = "import gc, sys; gc.disable(); sys.argv[0] = 'checklist'; from checklist.cli import main; main()"
+
+
+def run(db: Path, *args: str, gc_off: bool = False) -> tuple[float, int]:
+    """Seconds and peak memory (KB) of one `checklist …` process (``gc_off``: with the cycle collector off)."""
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "checklist", *args], env=env(db),
+    program = ["-c", GC_OFF] if gc_off else ["-m", "checklist"]
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, *program, *args], env=env(db),
                           capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
@@ -83,7 +88,8 @@ def pick(db: Path) -> tuple[str, str]:
     return items[0]["officer"], items[0]["id"]
 
 
-def bench_scale(name: str, officers: int, work: Path, runs: int) -> list[tuple[str, float, int | None]]:
+def bench_scale(name: str, officers: int, work: Path, runs: int,
+                gc_compare: bool = False) -> list[tuple[str, float, int | None]]:
     results: list[tuple[str, float, int | None]] = []
     folder = work / name
     start = time.perf_counter()
@@ -102,14 +108,30 @@ def bench_scale(name: str, officers: int, work: Path, runs: int) -> list[tuple[s
 
     results.append(("report --by court --month", median_of([run(db, "report", "--by", "court", "--month",
                                                                   "2026-11")[0] for _ in range(runs)]), None))
+    if gc_compare:  # the same report with the cycle collector off for the whole process
+        results.append(("report --by court --month, gc off", median_of([run(db, "report", "--by", "court", "--month",
+                                                                            "2026-11", gc_off=True)[0]
+                                                                        for _ in range(runs)]), None))
     results.append(("sync, nothing changed", median_of([run(db, "sync")[0] for _ in range(runs)]), None))
 
-    full = []
-    for n in range(max(1, runs // 2)):
-        empty = folder / f"empty{n}" / "checklist.json"
-        full.append(run(empty, "import", "roster", str(folder / "roster.csv"))[0])
-        shutil.rmtree(empty.parent)
-    results.append(("full sync (a year, empty database)", median_of(full), None))
+    verify = [run(db, "audit", "verify") for _ in range(max(1, runs // 3))]
+    results.append(("audit verify (whole history)", median_of([v[0] for v in verify]), max(v[1] for v in verify)))
+    head = subprocess.run([sys.executable, "-m", "checklist", "audit", "head"], env=env(db), capture_output=True,
+                          text=True, check=True).stdout.strip()
+    for _ in range(5):  # a day's work after the head was written down
+        run(db, "done", item)
+        run(db, "undo", item)
+    nightly = [run(db, "audit", "verify", "--from", head) for _ in range(runs)]
+    results.append(("audit verify --from HEAD (10 entries later)", median_of([v[0] for v in nightly]),
+                    max(v[1] for v in nightly)))
+
+    for gc_off in (False, True) if gc_compare else (False,):
+        full = []
+        for n in range(max(1, runs // 2)):
+            empty = folder / f"empty{n}" / "checklist.json"
+            full.append(run(empty, "import", "roster", str(folder / "roster.csv"), gc_off=gc_off)[0])
+            shutil.rmtree(empty.parent)
+        results.append(("full sync (a year, empty database)" + (", gc off" if gc_off else ""), median_of(full), None))
 
     moved = folder / "roster-moved.csv"
     rows = list(csv.DictReader(open(folder / "roster.csv", encoding="utf-8")))
@@ -146,6 +168,8 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", default=["court", "city"], choices=list(SCALES))
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the worlds here and keep them")
+    parser.add_argument("--gc-compare", action="store_true",
+                        help="also run report and full sync with the cycle collector off")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="checklist-bench-"))
     base = baseline(args.runs)
@@ -155,7 +179,7 @@ def main() -> None:
     print("| scale | command | median | × import rich.console | peak memory |")
     print("| --- | --- | ---: | ---: | ---: |")
     for scale in args.scales:
-        for command, seconds, memory in bench_scale(scale, SCALES[scale], work, args.runs):
+        for command, seconds, memory in bench_scale(scale, SCALES[scale], work, args.runs, args.gc_compare):
             shown = f"{seconds * 1000:.0f} ms" if seconds < 2 else f"{seconds:.1f} s"
             mem = f"{memory / 1024:.0f} MB" if memory else ""
             print(f"| {scale} ({SCALES[scale]:,}) | {command} | {shown} | {seconds / base:.1f} | {mem} |", flush=True)

@@ -23,7 +23,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from checklist.core.history import plan_digest
+from checklist.core.history import PLAN_FIELDS, plan_digest
 from checklist.core.ids import item_id
 from checklist.i18n import _
 from checklist.store import Change
@@ -155,7 +155,26 @@ def _plan_fields(p: PlannedItem) -> dict[str, Any]:
     }
 
 
-def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[PlannedItem],
+@dataclass(frozen=True)
+class Planned:
+    """A merged line ready to store: its fields and the digest of its duty fields (computed once per merge)."""
+
+    key: str
+    period: str
+    due: str
+    fields: dict[str, Any]
+    digest: str
+
+
+def prepare(planned: list[PlannedItem]) -> list[Planned]:
+    prepared = []
+    for p in planned:
+        fields = _plan_fields(p)
+        prepared.append(Planned(p.key, p.period, fields["due"], fields, plan_digest(fields)))
+    return prepared
+
+
+def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Planned],
               result: SyncResult) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do)."""
     by_id = {i["id"]: i for i in stored}
@@ -165,32 +184,28 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
     for p in planned:
         iid = item_id(officer.id, p.key, p.period)
         planned_ids.add(iid)
-        fields = _plan_fields(p)
         old = by_id.get(iid)
         if old is None:
-            item = {"id": iid, "officer": officer.id, **fields, "status": "open"}
-            changed.append(item)
-            parts.setdefault("new", {})[iid] = [item["period"], item["due"], plan_digest(item)]
+            changed.append({"id": iid, "officer": officer.id, **p.fields, "status": "open"})
+            parts.setdefault("new", {})[iid] = [p.period, p.due, p.digest]
             result.created += 1
             continue
         if old["status"] in ("done", "skipped"):
             continue  # worked against what it was then: a template change does not re-date work done
-        item = {**old, **fields}
         updated = False
-        if item["due"] != old["due"]:
-            parts.setdefault("due", {})[iid] = [old["due"], item["due"]]
+        if p.due != old["due"]:
+            parts.setdefault("due", {})[iid] = [old["due"], p.due]
             updated = True
-        if plan_digest(item) != plan_digest(old):
-            parts.setdefault("plan", {})[iid] = [plan_digest(old), plan_digest(item)]
+        if any(old.get(name) != p.fields[name] for name in PLAN_FIELDS):
+            parts.setdefault("plan", {})[iid] = [plan_digest(old), p.digest]
             updated = True
         if old["status"] == "withdrawn":
-            item["status"] = "open"
             parts.setdefault("restored", []).append(iid)
             result.restored += 1
         elif updated:
             result.updated += 1
         if updated or old["status"] == "withdrawn":
-            changed.append(item)
+            changed.append({**old, **p.fields, "status": "open"})
     for old in stored:
         if old["id"] not in planned_ids and old["status"] == "open":
             changed.append({**old, "status": "withdrawn"})
@@ -206,7 +221,7 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
     from checklist.roster import officer_from_doc
 
     result = SyncResult()
-    shared: dict[tuple[Any, ...], list[PlannedItem]] = {}
+    shared: dict[tuple[Any, ...], list[Planned]] = {}
     at, recorded = env.at(), env.recorded()
     for n, doc in enumerate(officers):
         if progress is not None:
@@ -214,8 +229,9 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         officer = officer_from_doc(doc)
         profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
         if profile not in shared:  # officers in the same court, department and roles share one merge
-            shared[profile] = merge_sources(templates.duties_for(officer), templates, calendar)
-        planned = [p for p in shared[profile] if officer.since is None or p.due >= officer.since]
+            shared[profile] = prepare(merge_sources(templates.duties_for(officer), templates, calendar))
+        since = officer.since.isoformat() if officer.since else ""
+        planned = [p for p in shared[profile] if p.due >= since]
         items, parts = reconcile(reader.items(officer.id), officer, planned, result)
         if parts:
             change.put_items(officer.id, items)

@@ -43,6 +43,7 @@ disk or a read-only file system.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import re
@@ -245,9 +246,10 @@ def _undo(created: list[Path], appended: list[tuple[Path, int]], marker: Path) -
             pass
 
 
-def _table(doc: dict[str, Any], name: str, path: Path) -> list[dict[str, Any]]:
+def _table(doc: dict[str, Any], name: str, path: Path, *, checked: bool = True) -> list[dict[str, Any]]:
+    """A TinyDB table's records; ``checked=False`` leaves checking each record to the caller (bulk reads)."""
     table = doc.get(name, {})
-    if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
+    if not isinstance(table, dict) or (checked and not all(isinstance(v, dict) for v in table.values())):
         raise _damaged(path, _("table '{name}' is not a table of records").format(name=name))
     return list(table.values())
 
@@ -365,7 +367,7 @@ class FileReader:
         self._db = db
         self._manifest = manifest
         self.location = str(db.path)
-        self._items_cache: dict[str, list[dict[str, Any]]] = {}
+        self._items_cache: dict[str, tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]]] = {}
 
     # -- reading the files the manifest names ---------------------------------------------------------
 
@@ -396,7 +398,7 @@ class FileReader:
         raw = self._read(folder, name, size)
         path = self._db.folder / folder / name
         try:
-            doc = orjson.loads(raw)
+            doc = _loads_without_collecting(raw)
         except orjson.JSONDecodeError as err:
             raise _damaged(path, f"{err.msg} @ {err.pos}") from None
         if not isinstance(doc, dict):
@@ -415,34 +417,50 @@ class FileReader:
         found = self._manifest.officers.get(officer_id)
         return dict(found) if found is not None else None
 
-    def _all_items(self, officer_id: str) -> list[dict[str, Any]]:
-        if officer_id in self._items_cache:
-            return self._items_cache[officer_id]
-        ref = self._manifest.files.get(officer_id)
-        if ref is None or ref.get("items") is None:
-            return []
-        path = self._db.folder / "items" / ref["items"]
-        doc = self._json("items", ref["items"], ref["size"])
+    def _officer_file(self, officer_id: str) -> tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]]:
+        """(path, plans by id, stored item records) of an officer's items file, parsed once per session.
+
+        Only the last few are kept: a report or an audit reads every officer once, and memory
+        must not grow with the number of officers.
+        """
+        cached = self._items_cache.pop(officer_id, None)
+        if cached is None:
+            ref = self._manifest.files.get(officer_id)
+            if ref is None or ref.get("items") is None:
+                return self._db.folder, {}, []
+            path = self._db.folder / "items" / ref["items"]
+            doc = self._json("items", ref["items"], ref["size"])
+            try:
+                plans = {p["id"]: p for p in _table(doc, "plans", path)}
+            except (KeyError, TypeError):
+                raise _damaged(path, _("an item is incomplete")) from None
+            cached = (path, plans, _table(doc, "items", path, checked=False))
+            while len(self._items_cache) >= 32:
+                self._items_cache.pop(next(iter(self._items_cache)))
+        self._items_cache[officer_id] = cached
+        return cached
+
+    def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
+        path, plans, stored = self._officer_file(officer_id)
+        items = []
         try:
-            plans = {p["id"]: p for p in _table(doc, "plans", path)}
-            items = []
-            for stored in _table(doc, "items", path):
-                plan = plans[stored["plan"]]
-                item = {"officer": officer_id, **stored}
+            for record in stored:
+                due = record["due"]
+                if not (isinstance(due, str) and due_from <= due <= due_to):
+                    if not isinstance(due, str):
+                        raise TypeError
+                    continue
+                item = {"officer": officer_id, **record}
+                plan = plans[item.pop("plan")]
                 for name in PLAN_FIELDS:
                     item[name] = plan.get(name)
-                del item["plan"]
-                if not (isinstance(item["id"], str) and isinstance(item["due"], str)
-                        and isinstance(item["period"], str) and isinstance(item["status"], str)):
+                if not (isinstance(item["id"], str) and isinstance(item["period"], str)
+                        and isinstance(item["status"], str)):
                     raise TypeError
                 items.append(item)
         except (KeyError, TypeError, AttributeError):
             raise _damaged(path, _("an item is incomplete")) from None
-        self._items_cache[officer_id] = items
         return items
-
-    def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
-        return [dict(i) for i in self._all_items(officer_id) if item_in_range(i, due_from, due_to)]
 
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
         ref = self._manifest.buckets.get(prefix[:2])
@@ -483,10 +501,12 @@ class FileReader:
         if not size:
             return
         try:
-            handle = open(path, "rb")
+            handle = os.fdopen(os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC), "rb")
         except FileNotFoundError:
             raise _damaged(path, _("the file is missing")) from None
         except OSError as err:
+            if err.errno == errno.ELOOP:
+                raise _damaged(path, _("not a regular file")) from None
             raise StoreError(_("cannot read {file}: {reason}").format(file=path, reason=err.strerror or err)) from None
         with handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
@@ -524,6 +544,22 @@ class FileReader:
                     _table(self._json("templates", ref["file"], ref["size"]), "templates", path)]
         except KeyError:
             raise _damaged(path, _("a template file record is incomplete")) from None
+
+
+def _loads_without_collecting(raw: bytes) -> Any:
+    """Parse JSON with the cycle collector paused.
+
+    Parsing an officer's file makes thousands of dicts and lists at once, and each burst set off
+    collections that walk everything already loaded — a tenth of a city-scale report
+    (bench/run.py --gc-compare). Parsed JSON holds no reference cycles, so pausing loses nothing.
+    """
+    if not gc.isenabled():
+        return orjson.loads(raw)
+    gc.disable()
+    try:
+        return orjson.loads(raw)
+    finally:
+        gc.enable()
 
 
 def _seek_after(handle: Any, size: int, after: int) -> tuple[int, int]:
@@ -599,7 +635,7 @@ class FileWriter(FileReader):
                 new.officers[doc["id"]] = dict(doc)
             new_ids: dict[str, dict[str, str]] = {}
             for officer, changed in change.items.items():
-                stored = self._all_items(officer)
+                stored = self.items(officer)
                 known = {i["id"] for i in stored}
                 merged = merge_items(stored, changed)
                 name = f"{file_stem(officer)}.{generation}.json"
@@ -710,11 +746,15 @@ def _create_marker(path: Path) -> None:
 def _items_file(items: list[dict[str, Any]]) -> bytes:
     """One officer's items, compact: what items share with their duty is stored once per plan."""
     plans: dict[str, dict[str, Any]] = {}
+    ids: dict[bytes, str] = {}
     docs = []
     for item in items:
         plan = {name: item.get(name) for name in PLAN_FIELDS}
-        plan_id = hashlib.sha1(orjson.dumps(plan, option=orjson.OPT_SORT_KEYS)).hexdigest()[:10]
-        plans.setdefault(plan_id, {"id": plan_id, **plan})
+        text = orjson.dumps(plan, option=orjson.OPT_SORT_KEYS)
+        plan_id = ids.get(text)
+        if plan_id is None:
+            plan_id = ids[text] = hashlib.sha1(text).hexdigest()[:10]
+            plans[plan_id] = {"id": plan_id, **plan}
         doc = {k: v for k, v in item.items() if k not in PLAN_FIELDS and k != "officer" and v is not None}
         doc["plan"] = plan_id
         docs.append(doc)
