@@ -222,6 +222,8 @@ def _replay_message(code: str, seq: int, details: dict[str, Any]) -> str:
         "transition": _("entry {seq}: '{action}' is not allowed on item {item} while it is {status}"),
         "follow-up-twice": _("entry {seq} opens a second follow-up on item {item}"),
         "follow-up-not-open": _("entry {seq} closes a follow-up on item {item} that was not open"),
+        "legacy-after-upgrade": _("entry {seq} changes item {item} the way only checklist 0.1 did, after the "
+                                  "upgrade"),
     }
     details = {k: (str(v)[:6] if k == "item" else v) for k, v in details.items()}
     return texts[code].format(seq=seq, **details)

@@ -1092,6 +1092,37 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
+db_app = typer.Typer(help="Look after the database itself.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Convert a database written by checklist 0.1 to the current layout, in place.
+
+    Every 0.1 history entry is kept (heads written down before still check out); the 0.1 files
+    are kept in DB.v1-backup. Then every list is brought up to date with the current rules.
+
+    Example: checklist --db 执行局.json db upgrade
+    """
+    from checklist.render import lines_to, say, stderr_console
+    from checklist.store.upgrade import upgrade
+    from checklist.sync import sync as run_sync
+
+    env = _settings(ctx).env()
+    result = upgrade(env)
+    if result is None:
+        say(_("{path} is already in the current layout; nothing to do").format(path=env.store().location))
+        return
+    say(_("{path}: upgraded from checklist 0.1 — {officers} officers, {items} items, {entries} history entries "
+          "added; the 0.1 files are in {backup}").format(path=result.path, officers=result.officers,
+                                                          items=result.items, entries=result.entries,
+                                                          backup=result.backup))
+    synced = run_sync(env)
+    say(synced.summary())
+    lines_to(stderr_console(), synced.warnings, style="yellow")
+
+
 def _quiet_stdout() -> None:
     """After a broken pipe, send whatever Python still flushes at exit nowhere, silently."""
     try:

@@ -192,19 +192,17 @@ def test_one_commit_per_write_session(store):
 
 
 def test_a_file_database_that_cannot_be_written_changes_nothing(tmp_path, monkeypatch):
-    import checklist.store.files as files
-
     store = FileStore(tmp_path / "checklist.json")
     seed(store)
     with store.reading() as reader:
         before = (reader.items("DL001"), reader.head())
-    monkeypatch.setattr(files, "_FAULT", "enospc:3")  # the third file written fails
+    monkeypatch.setenv("CHECKLIST_FAULT", "enospc:3")  # the third file this process writes fails
     with pytest.raises(StoreError, match="the disk is full"):
         with store.writing() as writer:
             changed = [{**i, "status": "done"} for i in writer.items("DL001")]
             writer.commit(Change(items={"DL001": changed, "DL002": writer.items("DL002")},
                                  entries=[entry("DL001", changed[0]["id"])]))
-    monkeypatch.setattr(files, "_FAULT", "")
+    monkeypatch.delenv("CHECKLIST_FAULT")
     with store.reading() as reader:
         assert (reader.items("DL001"), reader.head()) == before
     assert all(f.ok for f in store.health())

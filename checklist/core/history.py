@@ -15,7 +15,11 @@ was really recorded (``recorded``: the clock), who did it (``actor``), and what 
 * ``sync`` — what a sync did to one officer's items, in ``items``: ``new`` (id → [period, due,
   plan]), ``due`` and ``plan`` (id → [old, new]), ``withdrawn`` and ``restored`` (ids);
 * ``roster`` — an officer added or changed (``before``/``after`` are roster records);
-* ``templates`` — templates applied to the database (``after``: their fingerprint).
+* ``templates`` — templates applied to the database (``after``: their fingerprint);
+* ``upgrade`` — a database from checklist 0.1 taken over: the officer's record (``after``) and
+  every item as found (``items``: id → [period, due, plan, status, done_at, follow-up open]).
+  0.1 logged no item's creation, so the replay starts from here; the 0.1 entries before it stay
+  in the chain (and are checked as such) but are not replayed.
 
 ``plan`` is a digest of what an item shares with its duty (title, campaigns, priority, …): the
 replay compares digests rather than copying every title into the log.
@@ -39,7 +43,8 @@ GENESIS = "0" * 64
 PLAN_FIELDS = ("key", "title", "priority", "campaigns", "tags", "sources", "basis", "every")
 ROSTER_FIELDS = ("id", "name", "court", "department", "roles", "lead", "since")
 ITEM_ACTIONS = ("done", "skip", "undo", "import", "follow-up", "follow-up-close")
-OFFICER_ACTIONS = (*ITEM_ACTIONS, "sync", "roster")
+LEGACY_ACTIONS = ("withdrawn", "restored", "rescheduled")  # one item's sync change, as checklist 0.1 wrote it
+OFFICER_ACTIONS = (*ITEM_ACTIONS, *LEGACY_ACTIONS, "sync", "roster", "upgrade")
 GLOBAL_ACTIONS = ("templates",)
 # what the replay compares with each stored item: everything a report counts
 COMPARED = ("period", "due", "plan", "status", "done_at", "recorded_at", "follow_up")
@@ -110,7 +115,7 @@ def shape_problem(entry: Any) -> str | None:
         return f"unknown action '{action}'"
     if not _is_str(officer):
         return "'officer' is missing or not text"
-    if action in ITEM_ACTIONS:
+    if action in ITEM_ACTIONS or action in LEGACY_ACTIONS:
         if not _is_str(entry.get("item")):
             return "'item' is missing or not text"
         for name in ("before", "after"):
@@ -121,6 +126,12 @@ def shape_problem(entry: Any) -> str | None:
         if not isinstance(entry.get("after"), dict) or not (entry.get("before") is None or
                                                              isinstance(entry.get("before"), dict)):
             return "'before'/'after' are not officer records"
+        return None
+    if action == "upgrade":
+        items = entry.get("items")
+        if not isinstance(entry.get("after"), dict) or not isinstance(items, dict) or not all(
+                isinstance(v, list) and len(v) == 6 for v in items.values()):
+            return "'after'/'items' are not what an upgrade records"
         return None
     return _sync_shape(entry.get("items"))
 
@@ -170,9 +181,17 @@ def _new_item(period: str, due: str, plan: str) -> dict[str, Any]:
 def replay(officer: str, entries: Iterable[dict[str, Any]]) -> Replay:
     """Run ``officer``'s entries (in order, shapes already checked) and collect what breaks the rules."""
     state = Replay(officer)
-    for entry in entries:
+    entries = list(entries)
+    starts = [n for n, e in enumerate(entries) if e["action"] == "upgrade"]
+    for entry in entries[starts[-1]:] if starts else entries:
         action = entry["action"]
-        if action == "roster":
+        if action == "upgrade":
+            state.record = roster_record(entry["after"])
+            state.items = {iid: {"period": v[0], "due": v[1], "plan": v[2], "status": v[3], "done_at": v[4],
+                                 "recorded_at": None, "follow_up": bool(v[5])} for iid, v in entry["items"].items()}
+        elif action in LEGACY_ACTIONS:
+            state.problem(entry, "legacy-after-upgrade", item=entry["item"])
+        elif action == "roster":
             if (entry.get("before") or None) != state.record:
                 state.problem(entry, "roster-before")
             state.record = roster_record(entry["after"])
@@ -268,6 +287,10 @@ def project(entry: dict[str, Any], item_id: str) -> dict[str, Any] | None:
     """One item's part of an entry, shaped like a one-item entry (for ``show`` and ``log ID``)."""
     if entry.get("item") == item_id:
         return entry
+    if entry.get("action") == "upgrade" and isinstance(entry.get("items"), dict) and item_id in entry["items"]:
+        state = entry["items"][item_id]
+        return {**{k: v for k, v in entry.items() if k != "items"}, "item": item_id, "before": {},
+                "after": {"status": state[3], "due": state[1]}}
     parts = entry.get("items") if entry.get("action") == "sync" else None
     if not isinstance(parts, dict):
         return None

@@ -211,6 +211,7 @@ def action_word(action: str) -> str:
         "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"), "withdrawn": _("withdrawn"),
         "restored": _("restored"), "rescheduled": _("rescheduled"), "created": _("created"),
         "updated": _("duty updated"), "sync": _("sync"), "roster": _("roster"), "templates": _("templates applied"),
+        "upgrade": _("taken over from checklist 0.1"),
     }.get(action, action)
 
 

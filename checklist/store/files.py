@@ -77,14 +77,18 @@ NAMES = {  # every file name this module generates, by folder
 }
 TABLES = ("store", "meta", "officers", "files", "buckets", "garbage")
 
-_FAULT = os.environ.get("CHECKLIST_FAULT", "")
 _fault_counts: dict[str, int] = {}
 
 
+def _fault() -> str:
+    return os.environ.get("CHECKLIST_FAULT", "")
+
+
 def _checkpoint(name: str) -> None:
-    if not _FAULT:
+    fault = _fault()
+    if not fault:
         return
-    wanted, _colon, nth = _FAULT.partition(":")
+    wanted, _colon, nth = fault.partition(":")
     if wanted == "slow":
         time.sleep(int(nth or 50) / 1000)
     elif wanted == name:
@@ -95,7 +99,7 @@ def _checkpoint(name: str) -> None:
 
 def _injected(path: Path) -> None:
     """``CHECKLIST_FAULT=enospc[:n]`` / ``erofs[:n]``: the n-th write (default the first) fails."""
-    kind, _colon, nth = _FAULT.partition(":")
+    kind, _colon, nth = _fault().partition(":")
     if kind in ("enospc", "erofs"):
         _fault_counts[kind] = _fault_counts.get(kind, 0) + 1
         if _fault_counts[kind] >= int(nth or 1):
@@ -679,7 +683,7 @@ class FileWriter(FileReader):
                 lines = b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in linked)
                 size = old.store["log"]["size"]
                 appended.append((db.log, size))
-                _append(db.log, size, lines, half_then_die=_FAULT.startswith("log-partial"))
+                _append(db.log, size, lines, half_then_die=_fault().startswith("log-partial"))
                 _checkpoint("log-written")
                 new.store["log"] = {"size": size + len(lines), "seq": linked[-1]["seq"], "hash": linked[-1]["hash"]}
                 by_officer: dict[str, list[bytes]] = {}

@@ -1,0 +1,287 @@
+"""``checklist db upgrade``: turn a checklist 0.1 file database into the current layout, in place.
+
+0.1 kept the roster and metadata in ``PATH``, each officer's items in ``PATH.d/officers/``, copies of
+their history in ``PATH.d/history/<o>.json`` and an id index in ``PATH.d/ids/<xx>.json``, beside the
+same hash-chained ``log.jsonl``. The upgrade, holding the lock:
+
+1. finishes an interrupted 0.1 change if its journal is whole and names only that database's own
+   files (anything else is refused and left for a person);
+2. checks the 0.1 log's chain — a history that does not check out is not carried forward;
+3. writes the new files, keeps every 0.1 log entry as it was (so heads written down before still
+   check out), and appends a ``templates`` entry and, per officer, an ``upgrade`` entry recording
+   their roster record and every item as found — the point from which ``audit verify`` replays;
+4. copies the 0.1 manifest to ``PATH.v1-backup/``, moves the 0.1 folder there, moves the new folder
+   into place and renames the new manifest over ``PATH`` — the commit point.
+
+A crash before the 0.1 folder is moved leaves the 0.1 database as it was; a crash after it is
+finished by the next ``db upgrade`` (``resume``). Every other command refuses a 0.1 database with
+"run checklist db upgrade".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from checklist.core.history import GENESIS, entry_hash, plan_digest, roster_record
+from checklist.errors import StoreError
+from checklist.i18n import _
+from checklist.store.files import (
+    SCHEMA, FileStore, Manifest, _checkpoint, _create, _fsync_dir, _items_file, describe, file_stem,
+)
+
+if TYPE_CHECKING:
+    from checklist.context import Env
+
+
+@dataclass
+class UpgradeResult:
+    path: str
+    officers: int
+    items: int
+    entries: int
+    backup: str
+
+
+def is_v1(store: FileStore) -> bool:
+    try:
+        doc = orjson.loads(store.path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    meta = doc.get("meta") if isinstance(doc, dict) else None
+    return isinstance(meta, dict) and "store" not in doc and any(
+        isinstance(m, dict) and m.get("schema") == 1 for m in meta.values())
+
+
+def _inside(path: str, store: FileStore) -> bool:
+    try:
+        resolved = Path(path).resolve()
+    except OSError:
+        return False
+    return resolved == store.path.with_name(store.path.name + ".tmp").resolve() or resolved.is_relative_to(
+        store.folder.resolve()) or resolved == store.path.resolve()
+
+
+def _finish_v1_journal(store: FileStore) -> None:
+    journal = store.path.with_name(store.path.name + ".journal")
+    if not journal.exists():
+        return
+    raw = journal.read_bytes()
+    digest, _newline, body = raw.partition(b"\n")
+    try:
+        if hashlib.sha256(body).hexdigest().encode() != digest:
+            raise ValueError
+        plan = orjson.loads(body)
+        moves = plan.get("moves", [])
+        log = plan.get("log")
+        names = [p for pair in moves for p in pair] + (list(log[:2]) if log else [])
+        if not all(isinstance(p, str) and _inside(p, store) for p in names):
+            raise ValueError
+        if any(not str(tmp).endswith(".tmp") or str(tmp)[:-4] != str(target) for tmp, target in moves):
+            raise ValueError
+    except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
+        raise StoreError(_("{file} is not a journal checklist 0.1 wrote for this database; nothing was changed — "
+                           "look at it, and move it away if it is not yours").format(file=journal)) from None
+    for tmp, target in moves:
+        if os.path.exists(tmp):
+            os.replace(tmp, target)
+    if log and os.path.exists(log[0]):
+        lines = Path(log[0]).read_bytes()
+        with open(log[1], "ab") as handle:
+            handle.truncate(int(log[2]))
+            handle.seek(int(log[2]))
+            handle.write(lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.unlink(log[0])
+    journal.unlink()
+
+
+def _v1_log(store: FileStore) -> tuple[bytes, list[dict[str, Any]]]:
+    """The 0.1 log's bytes and entries, its chain checked."""
+    try:
+        raw = store.log.read_bytes()
+    except FileNotFoundError:
+        return b"", []
+    entries, previous = [], GENESIS
+    for number, line in enumerate(raw.splitlines(), start=1):
+        try:
+            entry = orjson.loads(line)
+            ok = (isinstance(entry, dict) and entry.get("seq") == number and entry.get("prev") == previous
+                  and entry_hash(entry) == entry.get("hash"))
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise StoreError(_("{file}:{line}: the 0.1 history does not check out here; nothing was changed — "
+                               "restore the database from a backup before upgrading").format(file=store.log,
+                                                                                            line=number))
+        entries.append(entry)
+        previous = entry["hash"]
+    if raw and not raw.endswith(b"\n"):
+        raw += b"\n"
+    return raw, entries
+
+
+def upgrade(env: Env) -> UpgradeResult | None:
+    """Convert a 0.1 database at ``env.db``; None if it is already current."""
+    from checklist.sync import bundle_fingerprint, read_bundle
+
+    store = FileStore(env.db, wait=env.wait)
+    if not store.exists() or not is_v1(store):
+        return None
+    with store._locked():
+        if not is_v1(store):
+            return None
+        if resume(store):
+            return UpgradeResult(str(store.path), 0, 0, 0, str(_backup(store)))
+        try:
+            _finish_v1_journal(store)
+            old = orjson.loads(store.path.read_bytes())
+        except OSError as err:
+            raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, store.path))) from None
+        meta = next(iter(old["meta"].values()))
+        officers = [dict(o) for o in old.get("officers", {}).values()]
+        log_bytes, logged = _v1_log(store)
+        folder = Path(str(meta.get("templates_fp", "")).split("|")[1]) if "|" in str(meta.get("templates_fp")) else None
+        files = read_bundle(folder if folder is not None and folder.is_dir() else env.templates_folder())
+
+        at, recorded = env.at(), env.recorded()
+        seq, previous = (logged[-1]["seq"], logged[-1]["hash"]) if logged else (0, GENESIS)
+        fingerprint = bundle_fingerprint(files)
+        new_entries = [{"at": at, "recorded": recorded, "actor": env.actor, "action": "templates", "officer": None,
+                        "after": {"fingerprint": fingerprint, "files": len(files)}}]
+        items_of: dict[str, list[dict[str, Any]]] = {}
+        for officer in officers:
+            stored = _v1_items(store, officer["id"])
+            items_of[officer["id"]] = stored
+            new_entries.append({
+                "at": at, "recorded": recorded, "actor": env.actor, "action": "upgrade", "officer": officer["id"],
+                "after": roster_record(officer),
+                "items": {i["id"]: [i["period"], i["due"], plan_digest(i), i["status"], i.get("done_at"),
+                                    bool(i.get("follow_ups")) and not (i["follow_ups"][-1] or {}).get("closed_at")]
+                          for i in stored}})
+        linked = []
+        for entry in new_entries:
+            seq += 1
+            entry = {**entry, "seq": seq, "prev": previous}
+            entry["hash"] = previous = entry_hash(entry)
+            linked.append(entry)
+        all_entries = logged + linked
+        lines = [orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in linked]
+        log_data = log_bytes + b"".join(lines)
+
+        staging = store.folder.with_name(store.folder.name + ".upgrading")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            for sub in ("items", "history", "ids", "templates"):
+                (staging / sub).mkdir(parents=True)
+            manifest = Manifest({"schema": SCHEMA, "generation": 1, "created": meta.get("created"),
+                                 "log": {"size": len(log_data), "seq": seq, "hash": previous}, "templates": None},
+                                {k: v for k, v in meta.items() if k not in ("schema", "templates_fp")}
+                                | {"templates": {"fingerprint": fingerprint, "applied_at": recorded,
+                                                 "applied_by": env.actor, "folder": str(folder or ""),
+                                                 "files": len(files)}},
+                                {o["id"]: o for o in officers}, {}, {})
+            bundle = orjson.dumps({"templates": {str(n): {"path": p, "text": t}
+                                                 for n, (p, t) in enumerate(files, start=1)}})
+            bundle_name = hashlib.sha256(bundle).hexdigest()[:16] + ".json"
+            _create(staging / "templates" / bundle_name, bundle)
+            manifest.store["templates"] = {"file": bundle_name, "size": len(bundle)}
+            buckets: dict[str, list[dict[str, str]]] = {}
+            for oid, items in items_of.items():
+                name = f"{file_stem(oid)}.1.json"
+                data = _items_file(items)
+                _create(staging / "items" / name, data)
+                mine = b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n"
+                                for e in all_entries if e.get("officer") == oid)
+                _create(staging / "history" / f"{file_stem(oid)}.jsonl", mine)
+                manifest.files[oid] = {"items": name, "size": len(data), "history": len(mine),
+                                       "entries": mine.count(b"\n")}
+                for item in items:
+                    buckets.setdefault(item["id"][:2], []).append({"id": item["id"], "officer": oid})
+            for bucket, records in sorted(buckets.items()):
+                data = orjson.dumps({"ids": {str(n): r for n, r in enumerate(records, start=1)}})
+                _create(staging / "ids" / f"{bucket}.1.json", data)
+                manifest.buckets[bucket] = {"file": f"{bucket}.1.json", "size": len(data)}
+            _create(staging / "log.jsonl", log_data)
+            for sub in ("items", "history", "ids", "templates", ""):
+                _fsync_dir(staging / sub if sub else staging)
+            tmp = store.path.with_name(store.path.name + ".upgrade.tmp")
+            _create(tmp, manifest.dumps())
+        except OSError as err:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, store.path))) from None
+        backup = _backup(store)
+        backup.mkdir()
+        shutil.copy2(store.path, backup / store.path.name)
+        _swap(store, staging, backup, tmp)
+        return UpgradeResult(str(store.path), len(officers), sum(map(len, items_of.values())), len(linked),
+                             str(backup))
+
+
+def _backup(store: FileStore) -> Path:
+    return store.path.with_name(store.path.name + ".v1-backup")
+
+
+def _swap(store: FileStore, staging: Path, backup: Path, tmp: Path) -> None:
+    """The 0.1 folder into the backup, the new one into its place, then the manifest: the commit point.
+
+    Each step is a rename; ``resume`` finishes the sequence if a crash interrupts it.
+    """
+    if store.folder.exists() and not (backup / store.folder.name).exists():
+        os.replace(store.folder, backup / store.folder.name)
+        _checkpoint("upgrade-moved")
+    if staging.exists():
+        os.replace(staging, store.folder)
+    os.replace(tmp, store.path)
+    _fsync_dir(store.path.parent)
+
+
+def resume(store: FileStore) -> bool:
+    """Finish (or undo) an upgrade a crash interrupted; True if one was finished."""
+    backup = _backup(store)
+    staging = store.folder.with_name(store.folder.name + ".upgrading")
+    tmp = store.path.with_name(store.path.name + ".upgrade.tmp")
+    if not backup.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        tmp.unlink(missing_ok=True)
+        return False
+    moved = (backup / store.folder.name).exists()
+    if moved and tmp.exists():  # the 0.1 folder is in the backup: the new database is whole, commit it
+        _swap(store, staging, backup, tmp)
+        return True
+    # nothing of the 0.1 database was moved yet: drop the half-made upgrade and start again
+    if moved:
+        os.replace(backup / store.folder.name, store.folder)
+    shutil.rmtree(backup)
+    shutil.rmtree(staging, ignore_errors=True)
+    tmp.unlink(missing_ok=True)
+    return False
+
+
+def _v1_items(store: FileStore, officer_id: str) -> list[dict[str, Any]]:
+    from checklist.core.history import PLAN_FIELDS
+
+    path = store.folder / "officers" / f"{file_stem(officer_id)}.json"
+    try:
+        doc = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        return []
+    except (OSError, orjson.JSONDecodeError) as err:
+        raise StoreError(_("the database file {file} is damaged ({what}); nothing was changed — restore it from a "
+                           "backup (checklist doctor says how)").format(file=path, what=err)) from None
+    plans = {p["id"]: p for p in doc.get("plans", {}).values()}
+    items = []
+    for record in doc.get("items", {}).values():
+        item = {"officer": officer_id, **record}
+        plan = plans[item.pop("plan")]
+        for name in PLAN_FIELDS:
+            item[name] = plan.get(name)
+        items.append(item)
+    return items
