@@ -84,6 +84,10 @@ class _Chain:
     last: int = 0
     previous: str = GENESIS
     broken: bool = False
+    # a database taken over from checklist 0.1: its entries (no 'recorded'), then one block of a
+    # 'templates' and one 'upgrade' per officer; an 'upgrade' anywhere else is forged
+    phase: str = "start"  # start | legacy | upgrade | native
+    upgraded: set[str] = field(default_factory=set)
 
 
 def _stamp(text: Any) -> datetime | None:
@@ -140,6 +144,9 @@ def _walk_chain(lines: Iterator[LogLine], chain: _Chain, result: AuditResult,
                     "or the entry was back-dated").format(seq=expected, time=entry["recorded"], before=recorded_before[0],
                                                           earlier=recorded_before[1].isoformat()))
             recorded_before = (expected, recorded)
+        upgrade_problem = _upgrade_phase(chain, entry)
+        if upgrade_problem:
+            result.problems.append(f"{where}: " + upgrade_problem.format(seq=expected))
         officer = entry.get("officer")
         if officer is not None:
             chain.digests[officer] = _fold(chain.digests.get(officer, ""), entry["hash"])
@@ -151,6 +158,27 @@ def _walk_chain(lines: Iterator[LogLine], chain: _Chain, result: AuditResult,
                                      "since that head was taken").format(head=expected_head, seq=expected,
                                                                          hash=entry["hash"][:16]))
         chain.last, chain.previous = expected, entry["hash"]
+
+
+def _upgrade_phase(chain: _Chain, entry: dict[str, Any]) -> str:
+    """Where an entry stands among 0.1's entries and the upgrade block; a problem's words, or ""."""
+    action = entry["action"]
+    legacy = "recorded" not in entry
+    if legacy:
+        if chain.phase in ("start", "legacy"):
+            chain.phase = "legacy"
+            return ""
+        return _("entry {seq} has no recorded time, as only checklist 0.1 wrote them, after newer entries")
+    if chain.phase == "legacy" and action == "templates":
+        chain.phase = "upgrade"
+        return ""
+    if action == "upgrade":
+        if chain.phase == "upgrade" and entry["officer"] not in chain.upgraded:
+            chain.upgraded.add(entry["officer"])
+            return ""
+        return _("entry {seq} is an upgrade record where no checklist 0.1 database was taken over")
+    chain.phase = "native"
+    return ""
 
 
 def verify(env: Env, expected_head: str | None = None, from_head: str | None = None) -> AuditResult:
@@ -173,8 +201,7 @@ def verify(env: Env, expected_head: str | None = None, from_head: str | None = N
                                      "since that head was taken").format(head=expected_head, seq=wanted[0]))
         if chain.broken:  # a broken chain explains nothing after it: item checks would only echo it
             return result
-        if start is None:
-            _check_templates(reader, chain, result)
+        _check_templates(reader, chain, result, full=start is None)
         _check_officers(reader, chain, result, since=start[0] if start else 0)
     return result
 
@@ -190,7 +217,8 @@ def _start_at(reader: Reader, start: tuple[int, str], text: str, chain: _Chain, 
         result.problems.append(_("head {head}: the log has no intact entry {seq}; it was cut back or rewritten since "
                                  "that head was taken").format(head=text, seq=seq))
         return
-    if not str(entry.get("hash", "")).startswith(digest) or entry_hash(entry) != entry.get("hash"):
+    if shape_problem(entry) is not None or not str(entry["hash"]).startswith(digest) \
+            or entry_hash(entry) != entry["hash"]:
         result.problems.append(_("head {head}: entry {seq} now has hash {hash}…; the log up to it was rewritten "
                                  "since that head was taken").format(head=text, seq=seq,
                                                                      hash=str(entry.get("hash", ""))[:16]))
@@ -198,15 +226,18 @@ def _start_at(reader: Reader, start: tuple[int, str], text: str, chain: _Chain, 
     chain.last, chain.previous = seq, entry["hash"]
 
 
-def _check_templates(reader: Reader, chain: _Chain, result: AuditResult) -> None:
+def _check_templates(reader: Reader, chain: _Chain, result: AuditResult, full: bool = True) -> None:
+    """The stored templates must be whole and the ones the history applied (``full``: checked from the start)."""
     from checklist.sync import bundle_fingerprint
 
-    stored = reader.meta().get("templates", {}).get("fingerprint")
+    stored = (reader.meta().get("templates") or {}).get("fingerprint")
     files = reader.templates()
-    if files and bundle_fingerprint(files) != stored:
+    if stored and not files:
+        result.problems.append(_("the applied templates are missing from the database"))
+    elif files and bundle_fingerprint(files) != stored:
         result.problems.append(_("the applied templates were changed without checklist templates apply (their "
                                  "fingerprint is not the one recorded)"))
-    elif stored != chain.templates:
+    elif (full or chain.templates is not None) and stored != chain.templates:
         result.problems.append(_("the applied templates ({stored}) are not the ones the history last applied "
                                  "({logged})").format(stored=stored, logged=chain.templates))
 
@@ -229,6 +260,11 @@ def _replay_message(code: str, seq: int, details: dict[str, Any]) -> str:
     return texts[code].format(seq=seq, **details)
 
 
+def _seq(entry: dict[str, Any]) -> int:
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
+
+
 def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: int) -> None:
     roster = {d["id"]: d for d in reader.officers()}
     if since:
@@ -245,10 +281,10 @@ def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: i
             continue
         digest, count = "", 0
         for copy in copies:
-            if not isinstance(copy.get("hash"), str) or entry_hash(copy) != copy["hash"]:
+            if shape_problem(copy) is not None or entry_hash(copy) != copy["hash"]:
                 result.problems.append(_("officer {officer}: the copy of entry {seq} in their history file does not "
-                                         "match the log").format(officer=officer, seq=copy.get("seq")))
-            if int(copy.get("seq", 0) or 0) > since:
+                                         "match the log").format(officer=officer, seq=str(copy.get("seq"))[:20]))
+            if _seq(copy) > since:
                 digest, count = _fold(digest, str(copy.get("hash"))), count + 1
         if (digest, count) != (chain.digests.get(officer, ""), chain.counts.get(officer, 0)):
             uneven.append(officer)
@@ -308,11 +344,11 @@ def _name_uneven_copies(reader: Reader, officers: list[str], result: AuditResult
         if entry is not None and entry.get("officer") in wanted:
             logged[entry["officer"]][entry["seq"]] = entry["hash"]
     for officer in officers:
-        listed = [c.get("seq") for c in reader.history(officer) if int(c.get("seq", 0) or 0) > since]
-        if listed != sorted(listed, key=lambda s: s if isinstance(s, int) else 0):
+        listed = [_seq(c) for c in reader.history(officer) if _seq(c) > since]
+        if listed != sorted(listed):
             result.problems.append(_("officer {officer}: their history file has entries out of order").format(
                 officer=officer))
-        copies = {c.get("seq"): c.get("hash") for c in reader.history(officer) if int(c.get("seq", 0) or 0) > since}
+        copies = {_seq(c): c.get("hash") for c in reader.history(officer) if _seq(c) > since}
         missing = sorted(set(logged[officer]) - set(copies))
         extra = sorted(s for s in set(copies) - set(logged[officer]) if isinstance(s, int))
         differing = sorted(s for s in set(copies) & set(logged[officer]) if copies[s] != logged[officer][s])

@@ -73,15 +73,12 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
 
 def item_range(today: date, week: str | None, month: str | None, start: str | None,
                end: str | None) -> tuple[date | None, date | None]:
-    """An export's due-date range; an open end stays open (everything from ``--from`` on)."""
-    if not (week or month or start or end):
-        return None, None
-    first, last = date_range(today, week, month, start, end)
-    if start and not end:
-        last = date.max
-    if end and not start:
-        first = date.min
-    return first, last
+    """An export's due-date bounds as given: a week, a month, or --from and/or --to (None: open)."""
+    if week or month:
+        return date_range(today, week, month, start, end)  # refuses a week or month given with --from/--to
+    if start and end:
+        return date_range(today, None, None, start, end)
+    return (parse_day(start, "--from") if start else None), (parse_day(end, "--to") if end else None)
 
 
 def parse_day(text: str, option: str) -> date:

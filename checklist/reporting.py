@@ -82,7 +82,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
         meta = reader.meta().get("campaigns", {})
     campaigns = {
         key: c.get("short") or c.get("name") or key for key, c in meta.items()
-        if date.fromisoformat(c["start"]) <= end and date.fromisoformat(c["end"]) >= start
+        if c.get("start", "") <= end.isoformat() and c.get("end", "9999") >= start.isoformat()
     }
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
                           threshold=threshold, late_days=late_days, campaigns=campaigns)

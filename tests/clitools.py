@@ -21,6 +21,13 @@ TEMPLATES = ROOT / "templates"
 DEMO_ROSTER = TEMPLATES / "roster-demo.csv"
 
 
+# `python -c CLOCKED DAY ARGS…`: checklist with its clock at 09:00 (Beijing) on DAY — for tests only; the
+# product has no way to set its recorded clock, on purpose (docs/decisions.md)
+CLOCKED = ("import sys, datetime as d; import checklist.context as c; day = d.date.fromisoformat(sys.argv[1]); "
+           "c.real_clock = lambda: d.datetime.combine(day, d.time(9), d.timezone(d.timedelta(hours=8))); "
+           "sys.argv = ['checklist'] + sys.argv[2:]; from checklist.cli import main; main()")
+
+
 class Checklist:
     """``checklist`` against one database, with a fixed date; ``run`` in-process, ``spawn`` as a process."""
 
@@ -48,14 +55,16 @@ class Checklist:
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
 
-    def spawn(self, *args: str, **env: str) -> subprocess.Popen:
+    def spawn(self, *args: str, real_clock: bool = False, **env: str) -> subprocess.Popen:
+        """A real process; its clock reads as ``run``'s does unless ``real_clock`` (as users' processes)."""
         full = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_")}
         full.update({k: v for k, v in {**self.env, **env}.items() if v is not None})
-        return subprocess.Popen([sys.executable, "-m", "checklist", *args], env=full, stdout=subprocess.PIPE,
+        program = ["-m", "checklist"] if real_clock else ["-c", CLOCKED, full.get("CHECKLIST_TODAY") or "2026-12-02"]
+        return subprocess.Popen([sys.executable, *program, *args], env=full, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
 
-    def call(self, *args: str, **env: str) -> subprocess.CompletedProcess:
-        proc = self.spawn(*args, **env)
+    def call(self, *args: str, real_clock: bool = False, **env: str) -> subprocess.CompletedProcess:
+        proc = self.spawn(*args, real_clock=real_clock, **env)
         out, err = proc.communicate(timeout=120)
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 

@@ -277,7 +277,7 @@ def test_back_dated_work_shows_both_dates_and_is_listed_in_the_report(cl):
 
 def test_a_process_run_with_an_as_of_date_records_the_real_clock(cl):
     item = next(i["id"] for i in cl.json("today", "--officer", "DL003")["items"] if i["status"] == "open")
-    assert cl.call("done", item, CHECKLIST_TODAY="2026-11-02").returncode == 0  # a real process: the real clock
+    assert cl.call("done", item, CHECKLIST_TODAY="2026-11-02", real_clock=True).returncode == 0  # the real clock
     shown = cl.json("show", item)
     assert shown["done_at"].startswith("2026-11-02") and shown["recorded_at"][:10] >= "2026-12-02"
     assert item in {r["id"] for r in cl.json("report", "--month", "2026-11", "--all")["recorded_late"]}
@@ -433,3 +433,30 @@ def test_a_damaged_log_line_is_named_and_never_rewritten(cl):
     item = cl.json("today", "--officer", "DL002")["items"][0]["id"]
     assert cl.run("done", item).exit_code == 0  # new work chains onto the recorded head …
     assert log_path(cl).read_bytes().splitlines(keepends=True)[: len(lines)] == lines  # … and the evidence stays
+
+
+def test_a_forged_upgrade_entry_is_named(cl):
+    entries = entries_of(cl)
+    done = next(e for e in reversed(entries) if e["action"] == "done")
+    forged = {"at": done["at"], "recorded": done["recorded"], "actor": "x", "action": "upgrade",
+              "officer": done["officer"], "after": {"id": done["officer"]},
+              "items": {done["item"]: ["2026-W48", "2026-12-31", "0" * 16, "skipped", None, False]},
+              "seq": entries[-1]["seq"] + 1}
+    rewrite_log(cl, entries + [forged])
+    result = verify(cl)
+    assert result.exit_code == 1
+    assert f"entry {forged['seq']} is an upgrade record where no checklist 0.1 database was taken over" \
+        in result.stderr
+
+
+def test_verify_from_a_head_still_checks_the_templates(cl):
+    head = cl.run("audit", "head").stdout.strip()
+    doc = manifest(cl)
+    ref = next(iter(doc["store"].values()))["templates"]
+    path = cl.db.parent / "db.json.d" / "templates" / ref["file"]
+    data = path.read_bytes().replace("提质增效".encode(), "提质降效".encode())
+    path.write_bytes(data)
+    ref["size"] = len(data)
+    save_manifest(cl, doc)
+    result = verify(cl, "--from", head)
+    assert result.exit_code == 1 and "changed without checklist templates apply" in result.stderr

@@ -191,7 +191,13 @@ def test_absurd_templates_are_refused_quickly_with_their_place(cl, tmp_path, nam
 
 def test_wrong_shapes_in_the_database_are_exit_3_not_an_internal_error(cl):
     doc = json.loads(cl.db.read_text(encoding="utf-8"))
-    for damage in ({"officers": ["not", "a", "table"]}, {"store": {"1": {"schema": "two"}}}, {"files": {"1": 5}}):
+    officer = next(iter(doc["officers"].values()))
+    meta = next(iter(doc["meta"].values()))
+    store = next(iter(doc["store"].values()))
+    for damage in ({"officers": ["not", "a", "table"]}, {"store": {"1": {"schema": "two"}}}, {"files": {"1": 5}},
+                   {"officers": {"1": {**officer, "roles": 5}}}, {"officers": {"1": {**officer, "since": "garbage"}}},
+                   {"meta": {"1": {**meta, "campaigns": ["a", "list"]}}}, {"meta": {"1": {**meta, "templates": None}}},
+                   {"store": {"1": {**store, "generation": -4}}}):
         cl.db.write_text(json.dumps({**doc, **damage}), encoding="utf-8")
         result = cl.run("today", "--officer", "DL001")
         assert result.exit_code == 3 and "is damaged" in result.stderr and "internal error" not in result.stderr

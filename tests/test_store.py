@@ -259,7 +259,7 @@ def test_export_out_onto_a_device_a_pipe_or_a_link_is_written_through_not_replac
 
 
 def test_leftovers_of_a_crashed_write_are_removed_by_the_next_write(cl):
-    stale = folder(cl) / "items" / "dl001-00000000.999.json"
+    stale = folder(cl) / "items" / "dl001-00000000.999-0badf00d.json"
     stale.write_text("half a write", encoding="utf-8")
     (folder(cl) / "pending").write_text("", encoding="utf-8")
     assert "interrupted write" in cl.run("doctor").stdout
@@ -280,3 +280,69 @@ def test_the_files_are_tinydb_databases(cl):
     path = next((folder(cl) / "items").glob("dl001-*.json"))
     with TinyDB(path, access_mode="r") as db:
         assert len(db.table("items")) > 10 and db.table("plans").all()
+
+
+def test_applying_earlier_templates_again_keeps_them(cl, tmp_path, monkeypatch):
+    import shutil
+
+    import checklist.store.files as files
+    from clitools import TEMPLATES
+
+    other = tmp_path / "other"
+    shutil.copytree(TEMPLATES, other)
+    (other / "thunder-2026.yaml").unlink()
+    monkeypatch.setattr(files, "GRACE", 0.0)  # replaced files are deleted at the next write
+    assert cl.run("templates", "apply", str(other)).exit_code == 0
+    assert cl.run("templates", "apply", str(TEMPLATES)).exit_code == 0  # the first bundle again, by its name
+    assert cl.run("done", open_ids(cl, "DL001", 1)[0]).exit_code == 0
+    assert cl.run("plan", "--officer", "DL001").exit_code == 0
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_a_lost_manifest_is_never_taken_for_a_new_database(cl):
+    log = folder(cl) / "log.jsonl"
+    before = log.read_bytes()
+    cl.db.rename(cl.db.with_name("lost.json"))
+    (folder(cl) / "pending").write_text("7\n", encoding="utf-8")  # a later write's marker, left by a crash
+    for args in (("today", "--officer", "DL001"), ("import", "roster", str(DEMO_ROSTER))):
+        result = cl.run(*args)
+        assert result.exit_code == 3 and "is missing but its folder" in result.stderr
+    assert log.read_bytes() == before and list((folder(cl) / "items").iterdir())
+
+
+def test_a_linked_folder_inside_the_database_is_refused(cl, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "dl001-0123abcd.7-0badf00d.json"
+    victim.write_text("someone else's", encoding="utf-8")
+    items = folder(cl) / "items"
+    for path in items.iterdir():
+        (outside / path.name).write_bytes(path.read_bytes())
+    moved = folder(cl) / "items-real"
+    items.rename(moved)
+    items.symlink_to(outside)
+    (folder(cl) / "pending").write_text("9\n", encoding="utf-8")
+    result = cl.run("done", "abcd")
+    assert result.exit_code == 3 and "not a folder, or a link to one elsewhere" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "someone else's"
+    doctor = cl.run("doctor")
+    assert doctor.exit_code == 1 and "link" in doctor.stdout
+
+
+def test_two_writers_after_the_lock_file_was_deleted_never_damage_the_database(cl):
+    slow_item, fast_item = open_ids(cl, "DL001", 2)
+    pending = folder(cl) / "pending"
+    slow = cl.spawn("done", slow_item, CHECKLIST_FAULT="slow:700")
+    deadline = time.monotonic() + 60
+    while not pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(1.0)  # well inside its commit
+    os.unlink(str(cl.db) + ".lock")
+    fast = cl.call("done", fast_item)
+    assert fast.returncode == 0, fast.stderr
+    out, err = slow.communicate(timeout=120)
+    assert slow.returncode == 3 and "was removed while this command held it" in err
+    statuses = state(cl.db)["DL001"][0]
+    assert statuses[fast_item] == "done" and statuses[slow_item] == "open"
+    assert cl.run("audit", "verify").exit_code == 0
+    assert cl.run("done", slow_item).exit_code == 0 and cl.run("audit", "verify").exit_code == 0

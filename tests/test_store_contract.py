@@ -42,7 +42,8 @@ def entry(oid, iid, action="done", note=None):
 
 
 def seed(store, officers=("DL001", "DL002")):
-    change = Change(meta={"campaigns": {"quality-year-2026": {"name": "提质增效年"}}})
+    change = Change(meta={"campaigns": {"quality-year-2026": {"name": "提质增效年", "start": "2026-01-01",
+                                                              "end": "2026-12-31"}}})
     for oid in officers:
         change.officers.append(officer(oid))
         change.put_items(oid, [item(oid, f"{oid.lower()}aaa{n:05d}", f"2026-11-{20 + n:02d}") for n in range(5)])

@@ -66,3 +66,25 @@ def _v1_items(db):
     folder = db.with_name(db.name + ".d") / "officers"
     return [doc for path in folder.glob("*.json")
             for doc in json.loads(path.read_text(encoding="utf-8"))["items"].values()]
+
+
+def test_an_item_edited_under_0_1_is_not_carried_forward(old):
+    import json
+
+    path = next((old.db.with_name("checklist.json.d") / "officers").glob("dl002-*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    next(iter(data["items"].values()))["status"] = "done"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = old.run("db", "upgrade")
+    assert result.exit_code == 3 and "not what its history says" in result.stderr
+    assert "'status': 'done'" in result.stderr
+    assert not (old.db.parent / "checklist.json.v1-backup").exists()
+
+
+def test_an_earlier_backup_in_the_way_is_left_alone(old):
+    backup = old.db.parent / "checklist.json.v1-backup"
+    backup.mkdir()
+    (backup / "keep.txt").write_text("from last year", encoding="utf-8")
+    result = old.run("db", "upgrade")
+    assert result.exit_code == 3 and "is in the way" in result.stderr and "internal error" not in result.stderr
+    assert (backup / "keep.txt").read_text(encoding="utf-8") == "from last year"

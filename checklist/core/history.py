@@ -119,8 +119,12 @@ def shape_problem(entry: Any) -> str | None:
         if not _is_str(entry.get("item")):
             return "'item' is missing or not text"
         for name in ("before", "after"):
-            if not isinstance(entry.get(name), dict):
+            part = entry.get(name)
+            if not isinstance(part, dict):
                 return f"'{name}' is not an object"
+            if not all(part.get(field) is None or _is_str(part.get(field))
+                       for field in ("status", "done_at", "recorded_at", "due")):
+                return f"'{name}' holds a field of the wrong type"
         return None
     if action == "roster":
         if not isinstance(entry.get("after"), dict) or not (entry.get("before") is None or
@@ -130,7 +134,8 @@ def shape_problem(entry: Any) -> str | None:
     if action == "upgrade":
         items = entry.get("items")
         if not isinstance(entry.get("after"), dict) or not isinstance(items, dict) or not all(
-                isinstance(v, list) and len(v) == 6 for v in items.values()):
+                isinstance(v, list) and len(v) == 6 and all(_is_str(x) for x in v[:4])
+                and (v[4] is None or _is_str(v[4])) and isinstance(v[5], bool) for v in items.values()):
             return "'after'/'items' are not what an upgrade records"
         return None
     return _sync_shape(entry.get("items"))
@@ -284,7 +289,12 @@ def has_open_follow_up(item: dict[str, Any]) -> bool:
 
 
 def project(entry: dict[str, Any], item_id: str) -> dict[str, Any] | None:
-    """One item's part of an entry, shaped like a one-item entry (for ``show`` and ``log ID``)."""
+    """One item's part of an entry, shaped like a one-item entry (for ``show`` and ``log ID``).
+
+    An entry of the wrong shape (a damaged or forged copy; ``audit verify`` names it) has no part.
+    """
+    if shape_problem(entry) is not None:
+        return None
     if entry.get("item") == item_id:
         return entry
     if entry.get("action") == "upgrade" and isinstance(entry.get("items"), dict) and item_id in entry["items"]:

@@ -69,12 +69,13 @@ GRACE = 600.0  # seconds a replaced file is kept for readers that started before
 MAX_MANIFEST = 512 * 1024 * 1024
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-NAMES = {  # every file name this module generates, by folder
-    "items": re.compile(r"[a-z0-9_-]{0,40}-[0-9a-f]{8}\.[0-9]{1,15}\.json"),
+NAMES = {  # every file name this module generates, by folder (a write's new files carry its own nonce)
+    "items": re.compile(r"[a-z0-9_-]{0,40}-[0-9a-f]{8}\.[0-9]{1,15}-[0-9a-f]{8}\.json"),
     "history": re.compile(r"[a-z0-9_-]{0,40}-[0-9a-f]{8}\.jsonl"),
-    "ids": re.compile(r"[0-9a-z]{2}\.[0-9]{1,15}\.json"),
+    "ids": re.compile(r"[0-9a-z]{2}\.[0-9]{1,15}-[0-9a-f]{8}\.json"),
     "templates": re.compile(r"[0-9a-f]{16}\.json"),
 }
+FOLDERS = ("items", "history", "ids", "templates")
 TABLES = ("store", "meta", "officers", "files", "buckets", "garbage")
 
 _fault_counts: dict[str, int] = {}
@@ -164,15 +165,16 @@ def _read_regular(path: Path, size: int | None, limit: int = MAX_MANIFEST) -> by
         os.close(fd)
 
 
-def _create(path: Path, data: bytes) -> None:
-    """A new file with exactly ``data``, fsynced; a leftover at that name (ours) is replaced."""
+def _create(path: Path, data: bytes, created: list[Path] | None = None) -> None:
+    """A new file with exactly ``data``, fsynced. It must not exist: a write's names are its own.
+
+    ``created`` is told about the file before a byte is written, so a failure half-way through
+    still leaves it on the list of what to remove.
+    """
     _injected(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
-    try:
-        fd = os.open(path, flags, 0o666)
-    except FileExistsError:  # a crashed writer's leftover with a name only we generate
-        os.unlink(path)
-        fd = os.open(path, flags, 0o666)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666)
+    if created is not None:
+        created.append(path)
     try:
         view = memoryview(data)
         while view:
@@ -182,11 +184,22 @@ def _create(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+class _Interleaved(Exception):
+    """Bytes appeared past a recorded length while this write held the lock: another writer is at work."""
+
+
 def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = False) -> None:
-    """Write ``data`` at offset ``recorded`` of an append-only file (cutting back a crashed append)."""
+    """Append ``data`` to an append-only file whose committed length is ``recorded``.
+
+    The file must end exactly there: the writer cut off any crashed write's leftovers when it
+    took the lock (``FileStore._tidy``), so bytes past it now can only be another writer's — one
+    that got in because the lock file was deleted — and are never cut or written over. The bytes
+    go on with O_APPEND; if they did not land at ``recorded``, the write is abandoned.
+    """
     _injected(path)
     try:  # a file the database says has content must be there: it is never made afresh
-        fd = os.open(path, os.O_WRONLY | (os.O_CREAT if recorded == 0 else 0) | NOFOLLOW | CLOEXEC, 0o666)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | (os.O_CREAT if recorded == 0 else 0) | NOFOLLOW | CLOEXEC,
+                     0o666)
     except FileNotFoundError:
         raise _damaged(path, _("the file is missing")) from None
     try:
@@ -196,11 +209,13 @@ def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = Fal
         if info.st_size < recorded:
             raise _damaged(path, _("{n} bytes where the database recorded {m}").format(n=info.st_size, m=recorded))
         if info.st_size > recorded:
-            os.ftruncate(fd, recorded)
-        os.lseek(fd, recorded, os.SEEK_SET)
+            raise _Interleaved()
         view = memoryview(data)
+        first = os.write(fd, view[: len(view) // 2] if half_then_die else view)
+        if os.lseek(fd, 0, os.SEEK_CUR) - first != recorded:
+            raise _Interleaved()
+        view = view[first:]
         if half_then_die:
-            os.write(fd, view[: len(view) // 2])
             os.fsync(fd)
             _checkpoint("log-partial")
         while view:
@@ -231,9 +246,15 @@ def _cut_back(path: Path, recorded: int) -> bool:
         os.close(fd)
 
 
-def _undo(created: list[Path], appended: list[tuple[Path, int]], marker: Path) -> None:
-    """Before the commit point: remove what this write made, so nothing at all has changed."""
-    tidy = True
+def _undo(created: list[Path], appended: list[tuple[Path, int]], marker: Path, shared: bool) -> None:
+    """Before the commit point: remove what this write made, so nothing at all has changed.
+
+    Its own files (named with its nonce) always go. Appended bytes are cut back only when
+    ``shared`` is true — this writer still holds the lock and the manifest is the one it read;
+    otherwise they may lie under another writer's, and stay past the recorded length for the next
+    writer to tidy (readers never read them).
+    """
+    tidy = shared
     for path in created:
         try:
             path.unlink()
@@ -241,8 +262,9 @@ def _undo(created: list[Path], appended: list[tuple[Path, int]], marker: Path) -
             pass
         except OSError:
             tidy = False
-    for path, size in appended:
-        tidy = _cut_back(path, size) and tidy
+    if shared:
+        for path, size in appended:
+            tidy = _cut_back(path, size) and tidy
     if tidy:  # else the marker stays, and the next writer finishes the tidying
         try:
             marker.unlink()
@@ -277,6 +299,15 @@ class Manifest:
     def generation(self) -> int:
         return int(self.store["generation"])
 
+    def names(self) -> set[str]:
+        """Every file (``folder/name``) this manifest refers to."""
+        named = {f"items/{f['items']}" for f in self.files.values() if f.get("items")}
+        named |= {f"history/{file_stem(o)}.jsonl" for o in self.files}
+        named |= {f"ids/{b['file']}" for b in self.buckets.values()}
+        if self.store.get("templates"):
+            named.add(f"templates/{self.store['templates']['file']}")
+        return named
+
     def dumps(self) -> bytes:
         return orjson.dumps({
             "store": _as_table([self.store]), "meta": _as_table([self.meta]),
@@ -297,6 +328,50 @@ def _check_size(value: Any, path: Path) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise _damaged(path, _("a recorded size is not a number"))
     return value
+
+
+def _is_day(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" and (
+        value.replace("-", "").isdigit())
+
+
+def _check_officer(doc: dict[str, Any], path: Path) -> None:
+    """A roster record with the types every command relies on."""
+    if not all(isinstance(doc.get(name, ""), str) for name in ("id", "name", "court", "department")) \
+            or not (doc.get("lead") is None or isinstance(doc.get("lead"), str)) \
+            or not (isinstance(doc.get("roles", []), list) and all(isinstance(r, str) for r in doc.get("roles", []))) \
+            or not (doc.get("since") is None or _is_day(doc.get("since"))):
+        raise _damaged(path, _("the roster record of {id} is not what checklist writes").format(id=doc.get("id")))
+
+
+def _check_meta(meta: dict[str, Any], path: Path) -> None:
+    """The metadata commands read: campaigns, the calendar, the templates record."""
+    campaigns = meta.get("campaigns", {})
+    templates = meta.get("templates", {})
+    calendar = meta.get("calendar", {})
+    ok = isinstance(campaigns, dict) and all(
+        isinstance(c, dict) and all(isinstance(c.get(n, ""), str) for n in ("name", "short"))
+        and all(c.get(n) is None or _is_day(c.get(n)) for n in ("start", "end")) for c in campaigns.values())
+    ok = ok and isinstance(templates, dict) and all(
+        isinstance(templates.get(n, ""), str) for n in ("fingerprint", "applied_at", "applied_by", "folder"))
+    ok = ok and isinstance(calendar, dict) and all(
+        isinstance(calendar.get(n, []), list) and all(_is_day(d) for d in calendar.get(n, [])) for n in ("rest", "work")
+    ) and isinstance(calendar.get("years", []), list) and all(
+        isinstance(y, int) and not isinstance(y, bool) for y in calendar.get("years", []))
+    if not ok:
+        raise _damaged(path, _("its metadata (campaigns, calendar or templates) is not what checklist writes"))
+
+
+PLAN_TYPES = {"key": str, "title": str, "priority": str, "every": str, "campaigns": list, "tags": list,
+              "sources": list}
+
+
+def _check_plans(plans: dict[str, dict[str, Any]], path: Path) -> None:
+    for plan in plans.values():
+        if not all(isinstance(plan.get(name), kind) for name, kind in PLAN_TYPES.items()) or not (
+                plan.get("basis") is None or isinstance(plan.get("basis"), str)) or not all(
+                isinstance(c, str) for c in plan["campaigns"]):
+            raise _damaged(path, _("an item is incomplete"))
 
 
 def parse_manifest(raw: bytes, path: Path) -> Manifest:
@@ -321,7 +396,8 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
     if store_doc["schema"] > SCHEMA:
         raise StoreError(_("{file} was written by a newer checklist (schema {n}); upgrade checklist to use it").format(
             file=path, n=store_doc["schema"]))
-    if not isinstance(store_doc.get("generation"), int):
+    if not isinstance(store_doc.get("generation"), int) or isinstance(store_doc["generation"], bool) \
+            or store_doc["generation"] < 0:
         raise _damaged(path, _("no generation number"))
     log = store_doc.get("log")
     if not isinstance(log, dict) or not isinstance(log.get("hash"), str) or not isinstance(log.get("seq"), int):
@@ -334,10 +410,13 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
         _check_name("templates", templates.get("file"), path)
         _check_size(templates.get("size"), path)
     meta = _table(doc, "meta", path)
+    if meta:
+        _check_meta(meta[0], path)
     officers: dict[str, dict[str, Any]] = {}
     for officer in _table(doc, "officers", path):
         if not isinstance(officer.get("id"), str):
             raise _damaged(path, _("an officer has no id"))
+        _check_officer(officer, path)
         officers[officer["id"]] = officer
     files: dict[str, dict[str, Any]] = {}
     for ref in _table(doc, "files", path):
@@ -357,6 +436,8 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
         buckets[ref.pop("bucket")] = ref
     garbage = _table(doc, "garbage", path)
     for ref in garbage:
+        if not isinstance(ref.get("since"), (int, float)) or isinstance(ref.get("since"), bool):
+            raise _damaged(path, _("a recorded size is not a number"))
         folder, _slash, name = str(ref.get("file", "")).partition("/")
         if folder not in NAMES:
             raise _damaged(path, _("it names a file checklist does not make: {name}").format(name=ref.get("file")))
@@ -438,6 +519,7 @@ class FileReader:
                 plans = {p["id"]: p for p in _table(doc, "plans", path)}
             except (KeyError, TypeError):
                 raise _damaged(path, _("an item is incomplete")) from None
+            _check_plans(plans, path)
             cached = (path, plans, _table(doc, "items", path, checked=False))
             while len(self._items_cache) >= 32:
                 self._items_cache.pop(next(iter(self._items_cache)))
@@ -459,7 +541,9 @@ class FileReader:
                 for name in PLAN_FIELDS:
                     item[name] = plan.get(name)
                 if not (isinstance(item["id"], str) and isinstance(item["period"], str)
-                        and isinstance(item["status"], str)):
+                        and isinstance(item["status"], str) and isinstance(item.get("done_at") or "", str)
+                        and isinstance(item.get("recorded_at") or "", str)
+                        and isinstance(item.get("follow_ups") or [], list)):
                     raise TypeError
                 items.append(item)
         except (KeyError, TypeError, AttributeError):
@@ -620,6 +704,7 @@ class FileWriter(FileReader):
         self._committed = True
         old = self._manifest
         generation = old.generation + 1
+        nonce = os.urandom(4).hex()  # this write's own file names: no other writer can touch them
         linked = link(change.entries, self.head())
         db = self._db
         created: list[Path] = []
@@ -630,10 +715,11 @@ class FileWriter(FileReader):
         new.store["generation"] = generation
         replaced: list[str] = []
         db.still_ours(self._identity)  # before touching anything: is this still the state we read?
+        tmp = db.path.with_name(f"{db.path.name}.{nonce}.tmp")
+        marker = db.folder / "pending"
         try:
-            for folder in ("items", "history", "ids", "templates"):
-                (db.folder / folder).mkdir(parents=True, exist_ok=True)
-            _create_marker(db.folder / "pending")
+            db.check_folders(make=True)
+            _create_marker(marker, generation)
             _checkpoint("commit-started")
             for doc in change.officers:
                 new.officers[doc["id"]] = dict(doc)
@@ -641,11 +727,9 @@ class FileWriter(FileReader):
             for officer, changed in change.items.items():
                 stored = self.items(officer)
                 known = {i["id"] for i in stored}
-                merged = merge_items(stored, changed)
-                name = f"{file_stem(officer)}.{generation}.json"
-                data = _items_file(merged)
-                _create(db.folder / "items" / name, data)
-                created.append(db.folder / "items" / name)
+                name = f"{file_stem(officer)}.{generation}-{nonce}.json"
+                data = _items_file(merge_items(stored, changed))
+                _create(db.folder / "items" / name, data, created)
                 _checkpoint("file-written")
                 ref = new.files.setdefault(officer, {"items": None, "size": 0, "history": 0, "entries": 0})
                 if ref["items"]:
@@ -658,15 +742,13 @@ class FileWriter(FileReader):
                 ref = new.buckets.get(bucket)
                 records = []
                 if ref is not None:
-                    path = db.folder / "ids" / ref["file"]
-                    records = _table(self._json("ids", ref["file"], ref["size"]), "ids", path)
+                    records = self._bucket(ref)
                     replaced.append(f"ids/{ref['file']}")
                 known = {r["id"] for r in records}
                 records += [{"id": i, "officer": o} for i, o in sorted(adds.items()) if i not in known]
-                name = f"{bucket}.{generation}.json"
+                name = f"{bucket}.{generation}-{nonce}.json"
                 data = orjson.dumps({"ids": _as_table(records)})
-                _create(db.folder / "ids" / name, data)
-                created.append(db.folder / "ids" / name)
+                _create(db.folder / "ids" / name, data, created)
                 _checkpoint("file-written")
                 new.buckets[bucket] = {"file": name, "size": len(data)}
             if change.templates is not None:
@@ -674,16 +756,19 @@ class FileWriter(FileReader):
                 name = hashlib.sha256(data).hexdigest()[:16] + ".json"
                 current = old.store.get("templates") or {}
                 if current.get("file") != name:
-                    _create(db.folder / "templates" / name, data)
-                    created.append(db.folder / "templates" / name)
+                    if (db.folder / "templates" / name).exists():  # applied before: the same text, named by it
+                        if _read_regular(db.folder / "templates" / name, None) != data:
+                            raise _damaged(db.folder / "templates" / name, _("not the text its name says"))
+                    else:
+                        _create(db.folder / "templates" / name, data, created)
                     if current.get("file"):
                         replaced.append(f"templates/{current['file']}")
                 new.store["templates"] = {"file": name, "size": len(data)}
             if linked:
                 lines = b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in linked)
                 size = old.store["log"]["size"]
-                appended.append((db.log, size))
                 _append(db.log, size, lines, half_then_die=_fault().startswith("log-partial"))
+                appended.append((db.log, size))
                 _checkpoint("log-written")
                 new.store["log"] = {"size": size + len(lines), "seq": linked[-1]["seq"], "hash": linked[-1]["hash"]}
                 by_officer: dict[str, list[bytes]] = {}
@@ -693,34 +778,36 @@ class FileWriter(FileReader):
                 for officer, officer_lines in sorted(by_officer.items()):
                     ref = new.files.setdefault(officer, {"items": None, "size": 0, "history": 0, "entries": 0})
                     path = db.folder / "history" / f"{file_stem(officer)}.jsonl"
-                    appended.append((path, ref["history"]))
                     data = b"".join(officer_lines)
                     _append(path, ref["history"], data)
+                    appended.append((path, ref["history"]))
                     ref["history"] += len(data)
                     ref["entries"] += len(officer_lines)
                 _checkpoint("copies-written")
-            for folder in ("items", "history", "ids", "templates"):
+            for folder in FOLDERS:
                 _fsync_dir(db.folder / folder)
             _fsync_dir(db.folder)
             now = time.time()
-            new.garbage += [{"file": name, "since": now} for name in replaced]
-            expired = [g for g in new.garbage if now - float(g.get("since", 0)) > GRACE]
-            new.garbage = [g for g in new.garbage if g not in expired]
-            tmp = db.path.with_name(db.path.name + ".tmp")
-            _create(tmp, new.dumps())
-            created.append(tmp)
+            named = new.names()
+            garbage = [g for g in new.garbage if g["file"] not in named]  # a name in use again is not garbage
+            garbage += [{"file": name, "since": now} for name in replaced if name not in named]
+            expired = [g for g in garbage if now - g["since"] > GRACE]
+            new.garbage = [g for g in garbage if g not in expired]
+            _create(tmp, new.dumps(), created)
             _checkpoint("manifest-written")
-            self._db.still_ours(self._identity)
-        except OSError as err:
-            _undo(created, appended, db.folder / "pending")
+            db.still_ours(self._identity)
+        except (OSError, _Interleaved) as err:
+            _undo(created, appended, marker, shared=db.holds(self._identity))
+            if isinstance(err, _Interleaved):
+                raise db.lock_lost() from None
             raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, db.path))) from None
-        except BaseException:  # StoreError from still_ours, or a bug: the old state stands
-            _undo(created, appended, db.folder / "pending")
+        except BaseException:  # StoreError (damage, a lost lock) or a bug: the old state stands
+            _undo(created, appended, marker, shared=db.holds(self._identity))
             raise
         try:
             os.replace(tmp, db.path)  # the commit point
         except OSError as err:
-            _undo(created, appended, db.folder / "pending")
+            _undo(created, appended, marker, shared=db.holds(self._identity))
             raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, db.path))) from None
         try:
             _fsync_dir(db.path.parent)
@@ -735,16 +822,27 @@ class FileWriter(FileReader):
             except OSError:
                 pass
         try:
-            (db.folder / "pending").unlink()
+            marker.unlink()
         except OSError:
             pass
         return linked
 
+    def _bucket(self, ref: dict[str, Any]) -> list[dict[str, Any]]:
+        path = self._db.folder / "ids" / ref["file"]
+        records = _table(self._json("ids", ref["file"], ref["size"]), "ids", path)
+        if not all(isinstance(r.get("id"), str) and isinstance(r.get("officer"), str) for r in records):
+            raise _damaged(path, _("an index record is incomplete"))
+        return records
 
-def _create_marker(path: Path) -> None:
+
+def _create_marker(path: Path, generation: int) -> None:
+    """``pending``, saying which generation is being written (1: the database's very first write)."""
     _injected(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW | CLOEXEC, 0o666)
-    os.close(fd)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW | CLOEXEC, 0o666)
+    try:
+        os.write(fd, f"{generation}\n".encode())
+    finally:
+        os.close(fd)
 
 
 def _items_file(items: list[dict[str, Any]]) -> bytes:
@@ -813,8 +911,38 @@ class FileStore:
         return self._kind() == "file"
 
     def _crashed_creation(self) -> bool:
-        """The folder holds only what a first write left when it died before its commit point."""
-        return (self.folder / "pending").exists() and not self.path.exists()
+        """The folder holds only what the database's very first write left when it died before committing.
+
+        Its ``pending`` says generation 1; a marker from any later write means a manifest existed
+        and is now lost — damage, never a reason to start afresh.
+        """
+        if self.path.exists():
+            return False
+        try:
+            return _read_regular(self.folder / "pending", None, limit=64).strip() == b"1"
+        except (OSError, StoreError):
+            return False
+
+    def check_folders(self, make: bool = False) -> None:
+        """The database folder and its subfolders must be real folders, not links to elsewhere.
+
+        Files are opened without following a symlink at their own name; a linked folder would
+        still lead writes and deletions outside the database, so it is refused as damage.
+        """
+        for folder in (self.folder, *(self.folder / f for f in FOLDERS)):
+            try:
+                info = os.lstat(folder)
+            except FileNotFoundError:
+                if make:
+                    try:
+                        folder.mkdir()
+                    except FileExistsError:
+                        pass
+                    info = os.lstat(folder)
+                else:
+                    continue
+            if not stat.S_ISDIR(info.st_mode):
+                raise _damaged(folder, _("not a folder, or a link to one elsewhere"))
 
     def _has_data(self) -> bool:
         """Whether the folder holds a database's data (not just empty folders a failed first write made)."""
@@ -871,6 +999,7 @@ class FileStore:
         with self._locked():
             identity = self._identity()
             manifest = self._manifest() if identity is not None else None
+            self.check_folders()
             if (self.folder / "pending").exists():
                 self._clean_up(manifest or _new_manifest())
             yield FileWriter(self, manifest, identity)
@@ -885,18 +1014,29 @@ class FileStore:
             raise StoreError(describe(err, self.path)) from None
         return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
+    def holds(self, identity: tuple[int, ...] | None) -> bool:
+        """Whether this process still holds the lock and the manifest is the one it read."""
+        lock = self._lock
+        try:
+            return lock is not None and lock.still_held() and self._identity() == identity
+        except (OSError, StoreError):
+            return False
+
+    def lock_lost(self) -> StoreError:
+        return StoreError(_("the lock file {path} was removed while this command held it, and another command "
+                            "may have written since; nothing was changed — run it again").format(path=self.lock_path))
+
     def still_ours(self, identity: tuple[int, ...] | None) -> None:
         """Refuse to commit unless this writer still holds the lock and the manifest is the one it read.
 
         Both can only fail if someone deleted the lock file while it was held (then a second
         writer can take a lock on a new file): the writer that finds out stops, and nothing of its
-        change is kept — no acknowledged change is lost and the history never forks.
+        change is kept — no acknowledged change is lost and the history never forks. Every file a
+        write creates carries its own nonce, and appends refuse bytes they did not expect, so the
+        two writers never write into each other's work.
         """
-        lock = self._lock
-        if lock is None or not lock.still_held() or self._identity() != identity:
-            raise StoreError(_("the lock file {path} was removed while this command held it, and another command "
-                               "may have written since; nothing was changed — run it again").format(
-                path=self.lock_path))
+        if not self.holds(identity):
+            raise self.lock_lost()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -941,14 +1081,18 @@ class FileStore:
 
     # -- after a crash ------------------------------------------------------------------------------------
 
+    def _temps(self) -> list[Path]:
+        """Manifests a write made and never renamed into place (``PATH.<nonce>.tmp``)."""
+        pattern = re.compile(re.escape(self.path.name) + r"\.([0-9a-f]{8}\.)?tmp")
+        try:
+            with os.scandir(self.path.parent) as entries:
+                return [Path(e.path) for e in entries if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+        except OSError:
+            return []
+
     def _leftovers(self, manifest: Manifest) -> tuple[list[Path], list[Path]]:
         """(files a crashed write left, files checklist never made) in the database folder."""
-        named = {f"items/{f['items']}" for f in manifest.files.values() if f.get("items")}
-        named |= {f"history/{file_stem(o)}.jsonl" for o in manifest.files}
-        named |= {f"ids/{b['file']}" for b in manifest.buckets.values()}
-        named |= {g["file"] for g in manifest.garbage}
-        if manifest.store.get("templates"):
-            named.add(f"templates/{manifest.store['templates']['file']}")
+        named = manifest.names() | {g["file"] for g in manifest.garbage}
         leftovers, unknown = [], []
         for folder, pattern in NAMES.items():
             try:
@@ -961,24 +1105,25 @@ class FileStore:
                             leftovers.append(Path(entry.path))
                         else:
                             unknown.append(Path(entry.path))
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):
                 continue
         try:
             with os.scandir(self.folder) as entries:
                 for entry in entries:
-                    if entry.name not in (*NAMES, "log.jsonl", "pending"):
+                    if entry.name not in (*NAMES, "log.jsonl", "pending") or entry.is_symlink():
                         unknown.append(Path(entry.path))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             pass
         for sibling in (self.path.with_name(self.path.name + ".journal"),):
             if sibling.exists() or sibling.is_symlink():
                 unknown.append(sibling)
-        return leftovers, unknown
+        return leftovers, unknown + [p for p in self._temps() if p.name == self.path.name + ".tmp"]
 
     def _clean_up(self, manifest: Manifest) -> None:
         """A write crashed before its commit point: remove its new files and cut back its appends."""
+        self.check_folders()
         leftovers, _unknown = self._leftovers(manifest)
-        for path in [*leftovers, self.path.with_name(self.path.name + ".tmp")]:
+        for path in [*leftovers, *(p for p in self._temps() if p.name != self.path.name + ".tmp")]:
             try:
                 path.unlink()
             except OSError:
@@ -1007,7 +1152,12 @@ class FileStore:
                                                     "changed").format(reason=err.strerror or err)))
         try:
             manifest = self._manifest()
-        except Exception:  # reported by the database check
+            self.check_folders()
+        except StoreError as err:  # reported by the database check, or here
+            if "not a folder" in err.message:
+                findings.append(Finding("files", False, err.message, _(
+                    "checklist writes only inside its own folder: replace the link with the real folder it points "
+                    "to, or restore the database from a backup")))
             return findings
         leftovers, unknown = self._leftovers(manifest)
         if unknown:

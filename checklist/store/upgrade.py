@@ -33,7 +33,7 @@ from checklist.core.history import GENESIS, entry_hash, plan_digest, roster_reco
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.files import (
-    SCHEMA, FileStore, Manifest, _checkpoint, _create, _fsync_dir, _items_file, describe, file_stem,
+    SCHEMA, FileStore, Manifest, _checkpoint, _create, _fsync_dir, _items_file, _read_regular, describe, file_stem,
 )
 
 if TYPE_CHECKING:
@@ -130,99 +130,150 @@ def _v1_log(store: FileStore) -> tuple[bytes, list[dict[str, Any]]]:
 
 def upgrade(env: Env) -> UpgradeResult | None:
     """Convert a 0.1 database at ``env.db``; None if it is already current."""
-    from checklist.sync import bundle_fingerprint, read_bundle
-
     store = FileStore(env.db, wait=env.wait)
     if not store.exists() or not is_v1(store):
         return None
     with store._locked():
         if not is_v1(store):
             return None
-        if resume(store):
-            return UpgradeResult(str(store.path), 0, 0, 0, str(_backup(store)))
         try:
+            if resume(store):
+                return UpgradeResult(str(store.path), 0, 0, 0, str(_backup(store)))
             _finish_v1_journal(store)
-            old = orjson.loads(store.path.read_bytes())
+            return _convert(store, env)
         except OSError as err:
             raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, store.path))) from None
-        meta = next(iter(old["meta"].values()))
-        officers = [dict(o) for o in old.get("officers", {}).values()]
-        log_bytes, logged = _v1_log(store)
-        folder = Path(str(meta.get("templates_fp", "")).split("|")[1]) if "|" in str(meta.get("templates_fp")) else None
-        files = read_bundle(folder if folder is not None and folder.is_dir() else env.templates_folder())
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError, orjson.JSONDecodeError) as err:
+            raise StoreError(_("the database file {file} is damaged ({what}); nothing was changed — restore it from "
+                               "a backup (checklist doctor says how)").format(
+                file=store.path, what=type(err).__name__)) from None
 
-        at, recorded = env.at(), env.recorded()
-        seq, previous = (logged[-1]["seq"], logged[-1]["hash"]) if logged else (0, GENESIS)
-        fingerprint = bundle_fingerprint(files)
-        new_entries = [{"at": at, "recorded": recorded, "actor": env.actor, "action": "templates", "officer": None,
-                        "after": {"fingerprint": fingerprint, "files": len(files)}}]
-        items_of: dict[str, list[dict[str, Any]]] = {}
-        for officer in officers:
-            stored = _v1_items(store, officer["id"])
-            items_of[officer["id"]] = stored
-            new_entries.append({
-                "at": at, "recorded": recorded, "actor": env.actor, "action": "upgrade", "officer": officer["id"],
-                "after": roster_record(officer),
-                "items": {i["id"]: [i["period"], i["due"], plan_digest(i), i["status"], i.get("done_at"),
-                                    bool(i.get("follow_ups")) and not (i["follow_ups"][-1] or {}).get("closed_at")]
-                          for i in stored}})
-        linked = []
-        for entry in new_entries:
-            seq += 1
-            entry = {**entry, "seq": seq, "prev": previous}
-            entry["hash"] = previous = entry_hash(entry)
-            linked.append(entry)
-        all_entries = logged + linked
-        lines = [orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in linked]
-        log_data = log_bytes + b"".join(lines)
 
-        staging = store.folder.with_name(store.folder.name + ".upgrading")
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            for sub in ("items", "history", "ids", "templates"):
-                (staging / sub).mkdir(parents=True)
-            manifest = Manifest({"schema": SCHEMA, "generation": 1, "created": meta.get("created"),
-                                 "log": {"size": len(log_data), "seq": seq, "hash": previous}, "templates": None},
-                                {k: v for k, v in meta.items() if k not in ("schema", "templates_fp")}
-                                | {"templates": {"fingerprint": fingerprint, "applied_at": recorded,
-                                                 "applied_by": env.actor, "folder": str(folder or ""),
-                                                 "files": len(files)}},
-                                {o["id"]: o for o in officers}, {}, {})
-            bundle = orjson.dumps({"templates": {str(n): {"path": p, "text": t}
-                                                 for n, (p, t) in enumerate(files, start=1)}})
-            bundle_name = hashlib.sha256(bundle).hexdigest()[:16] + ".json"
-            _create(staging / "templates" / bundle_name, bundle)
-            manifest.store["templates"] = {"file": bundle_name, "size": len(bundle)}
-            buckets: dict[str, list[dict[str, str]]] = {}
-            for oid, items in items_of.items():
-                name = f"{file_stem(oid)}.1.json"
-                data = _items_file(items)
-                _create(staging / "items" / name, data)
-                mine = b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n"
-                                for e in all_entries if e.get("officer") == oid)
-                _create(staging / "history" / f"{file_stem(oid)}.jsonl", mine)
-                manifest.files[oid] = {"items": name, "size": len(data), "history": len(mine),
-                                       "entries": mine.count(b"\n")}
-                for item in items:
-                    buckets.setdefault(item["id"][:2], []).append({"id": item["id"], "officer": oid})
-            for bucket, records in sorted(buckets.items()):
-                data = orjson.dumps({"ids": {str(n): r for n, r in enumerate(records, start=1)}})
-                _create(staging / "ids" / f"{bucket}.1.json", data)
-                manifest.buckets[bucket] = {"file": f"{bucket}.1.json", "size": len(data)}
-            _create(staging / "log.jsonl", log_data)
-            for sub in ("items", "history", "ids", "templates", ""):
-                _fsync_dir(staging / sub if sub else staging)
-            tmp = store.path.with_name(store.path.name + ".upgrade.tmp")
-            _create(tmp, manifest.dumps())
-        except OSError as err:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, store.path))) from None
-        backup = _backup(store)
+def _v1_explained(logged: list[dict[str, Any]], items_of: dict[str, list[dict[str, Any]]]) -> None:
+    """Replay the 0.1 log as 0.1's own audit did and refuse items it does not explain.
+
+    The upgrade records every item as found; carrying over an edit that 0.1 would have caught
+    would launder it.
+    """
+    states: dict[str, dict[str, Any]] = {}
+    for entry in logged:
+        state = states.setdefault(entry["item"], {"status": "open", "done_at": None, "follow_up": False})
+        if entry["action"] == "follow-up":
+            state["follow_up"] = True
+        elif entry["action"] == "follow-up-close":
+            state["follow_up"] = False
+        after = entry.get("after") or {}
+        for name in ("status", "done_at"):
+            if name in after:
+                state[name] = after[name]
+    problems = []
+    for officer, items in items_of.items():
+        for item in items:
+            expected = states.get(item["id"], {"status": "open", "done_at": None, "follow_up": False})
+            follow_ups = item.get("follow_ups") or []
+            found = {"status": item["status"], "done_at": item.get("done_at"),
+                     "follow_up": bool(follow_ups) and not (follow_ups[-1] or {}).get("closed_at")}
+            if found != expected:
+                problems.append(_("item {id} ({officer} {title}, due {due}): {found} but the 0.1 history says "
+                                  "{expected}").format(id=item["id"], officer=officer, title=item.get("title"),
+                                                       due=item["due"], found=found, expected=expected))
+    if problems:
+        raise StoreError(_("{n} item(s) of the 0.1 database are not what its history says; nothing was changed — "
+                           "restore the database from a backup before upgrading").format(n=len(problems)), problems)
+
+
+def _convert(store: FileStore, env: Env) -> UpgradeResult:
+    from checklist.sync import bundle_fingerprint, read_bundle
+
+    old = orjson.loads(_read_regular(store.path, None))
+    meta = next(iter(old["meta"].values()))
+    officers = [dict(o) for o in old.get("officers", {}).values()]
+    if not all(isinstance(o.get("id"), str) for o in officers):
+        raise ValueError("an officer without an id")
+    log_bytes, logged = _v1_log(store)
+    items_of = {o["id"]: _v1_items(store, o["id"]) for o in officers}
+    _v1_explained(logged, items_of)
+    fingerprint_text = str(meta.get("templates_fp", ""))
+    folder = Path(fingerprint_text.split("|")[1]) if fingerprint_text.count("|") >= 2 else None
+    files = read_bundle(folder if folder is not None and folder.is_dir() else env.templates_folder())
+
+    at, recorded = env.at(), env.recorded()
+    seq, previous = (logged[-1]["seq"], logged[-1]["hash"]) if logged else (0, GENESIS)
+    fingerprint = bundle_fingerprint(files)
+    new_entries = [{"at": at, "recorded": recorded, "actor": env.actor, "action": "templates", "officer": None,
+                    "after": {"fingerprint": fingerprint, "files": len(files)}}]
+    for officer in officers:
+        new_entries.append({
+            "at": at, "recorded": recorded, "actor": env.actor, "action": "upgrade", "officer": officer["id"],
+            "after": roster_record(officer),
+            "items": {i["id"]: [i["period"], i["due"], plan_digest(i), i["status"], i.get("done_at"),
+                                bool(i.get("follow_ups")) and not (i["follow_ups"][-1] or {}).get("closed_at")]
+                      for i in items_of[officer["id"]]}})
+    linked = []
+    for entry in new_entries:
+        seq += 1
+        entry = {**entry, "seq": seq, "prev": previous}
+        entry["hash"] = previous = entry_hash(entry)
+        linked.append(entry)
+    all_entries = logged + linked
+    log_data = log_bytes + b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in linked)
+
+    backup = _backup(store)
+    staging = store.folder.with_name(store.folder.name + ".upgrading")
+    nonce = os.urandom(4).hex()
+    tmp = store.path.with_name(store.path.name + ".upgrade.tmp")
+    try:
+        for sub in ("items", "history", "ids", "templates"):
+            (staging / sub).mkdir(parents=True)
+        manifest = Manifest({"schema": SCHEMA, "generation": 1, "created": meta.get("created"),
+                             "log": {"size": len(log_data), "seq": seq, "hash": previous}, "templates": None},
+                            {k: v for k, v in meta.items() if k not in ("schema", "templates_fp")}
+                            | {"templates": {"fingerprint": fingerprint, "applied_at": recorded,
+                                             "applied_by": env.actor, "folder": str(folder or ""),
+                                             "files": len(files)}},
+                            {o["id"]: o for o in officers}, {}, {})
+        bundle = orjson.dumps({"templates": {str(n): {"path": p, "text": t}
+                                             for n, (p, t) in enumerate(files, start=1)}})
+        bundle_name = hashlib.sha256(bundle).hexdigest()[:16] + ".json"
+        _create(staging / "templates" / bundle_name, bundle)
+        manifest.store["templates"] = {"file": bundle_name, "size": len(bundle)}
+        buckets: dict[str, list[dict[str, str]]] = {}
+        for oid, items in items_of.items():
+            name = f"{file_stem(oid)}.1-{nonce}.json"
+            data = _items_file(items)
+            _create(staging / "items" / name, data)
+            mine = b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n"
+                            for e in all_entries if e.get("officer") == oid)
+            _create(staging / "history" / f"{file_stem(oid)}.jsonl", mine)
+            manifest.files[oid] = {"items": name, "size": len(data), "history": len(mine),
+                                   "entries": mine.count(b"\n")}
+            for item in items:
+                buckets.setdefault(item["id"][:2], []).append({"id": item["id"], "officer": oid})
+        for bucket, records in sorted(buckets.items()):
+            name = f"{bucket}.1-{nonce}.json"
+            data = orjson.dumps({"ids": {str(n): r for n, r in enumerate(records, start=1)}})
+            _create(staging / "ids" / name, data)
+            manifest.buckets[bucket] = {"file": name, "size": len(data)}
+        _create(staging / "log.jsonl", log_data)
+        for sub in ("items", "history", "ids", "templates", ""):
+            _fsync_dir(staging / sub if sub else staging)
+        _create(tmp, manifest.dumps())
         backup.mkdir()
-        shutil.copy2(store.path, backup / store.path.name)
-        _swap(store, staging, backup, tmp)
-        return UpgradeResult(str(store.path), len(officers), sum(map(len, items_of.values())), len(linked),
-                             str(backup))
+        _create(backup / UNDER_WAY, b"")  # until the commit: this backup belongs to an upgrade under way
+        _create(backup / store.path.name, _read_regular(store.path, None))
+        _fsync_dir(backup)
+        _fsync_dir(store.path.parent)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        tmp.unlink(missing_ok=True)
+        if (backup / UNDER_WAY).exists():
+            shutil.rmtree(backup, ignore_errors=True)
+        raise
+    _swap(store, staging, backup, tmp)
+    return UpgradeResult(str(store.path), len(officers), sum(map(len, items_of.values())), len(linked), str(backup))
+
+
+UNDER_WAY = "UPGRADE-UNDER-WAY"
 
 
 def _backup(store: FileStore) -> Path:
@@ -241,25 +292,30 @@ def _swap(store: FileStore, staging: Path, backup: Path, tmp: Path) -> None:
         os.replace(staging, store.folder)
     os.replace(tmp, store.path)
     _fsync_dir(store.path.parent)
+    (backup / UNDER_WAY).unlink()
+    _fsync_dir(backup)
 
 
 def resume(store: FileStore) -> bool:
-    """Finish (or undo) an upgrade a crash interrupted; True if one was finished."""
+    """Finish (or undo) an upgrade a crash interrupted; True if one was finished.
+
+    Only a backup marked as belonging to an upgrade under way is touched; any other backup is in
+    the way, and said so.
+    """
     backup = _backup(store)
     staging = store.folder.with_name(store.folder.name + ".upgrading")
     tmp = store.path.with_name(store.path.name + ".upgrade.tmp")
+    if backup.is_symlink() or (backup.exists() and not (backup / UNDER_WAY).is_file()):
+        raise StoreError(_("{path} is in the way (a backup from an earlier upgrade?); move it aside and run the "
+                           "upgrade again; nothing was changed").format(path=backup))
     if not backup.exists():
         shutil.rmtree(staging, ignore_errors=True)
         tmp.unlink(missing_ok=True)
         return False
-    moved = (backup / store.folder.name).exists()
-    if moved and tmp.exists():  # the 0.1 folder is in the backup: the new database is whole, commit it
+    if (backup / store.folder.name).exists() and tmp.exists():  # the 0.1 folder moved: the new one is whole
         _swap(store, staging, backup, tmp)
         return True
-    # nothing of the 0.1 database was moved yet: drop the half-made upgrade and start again
-    if moved:
-        os.replace(backup / store.folder.name, store.folder)
-    shutil.rmtree(backup)
+    shutil.rmtree(backup)  # nothing of the 0.1 database moved yet: drop the half-made upgrade, start again
     shutil.rmtree(staging, ignore_errors=True)
     tmp.unlink(missing_ok=True)
     return False
