@@ -155,23 +155,30 @@ def _plan_fields(p: PlannedItem) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Planned:
-    """A merged line ready to store: its fields and the digest of its duty fields (computed once per merge)."""
+    """A merged line ready to store: its fields, and the digest of its duty fields once one is needed.
+
+    Officers with the same court, department and roles share these, so the digest is computed
+    at most once per line however many officers get it.
+    """
 
     key: str
     period: str
     due: str
     fields: dict[str, Any]
-    digest: str
+    _digest: str | None = None
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            self._digest = plan_digest(self.fields)
+        return self._digest
 
 
 def prepare(planned: list[PlannedItem]) -> list[Planned]:
-    prepared = []
-    for p in planned:
-        fields = _plan_fields(p)
-        prepared.append(Planned(p.key, p.period, fields["due"], fields, plan_digest(fields)))
-    return prepared
+    return [Planned(p.key, p.period, fields["due"], fields) for p in planned
+            for fields in (_plan_fields(p),)]
 
 
 def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Planned],

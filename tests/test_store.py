@@ -346,3 +346,16 @@ def test_two_writers_after_the_lock_file_was_deleted_never_damage_the_database(c
     assert statuses[fast_item] == "done" and statuses[slow_item] == "open"
     assert cl.run("audit", "verify").exit_code == 0
     assert cl.run("done", slow_item).exit_code == 0 and cl.run("audit", "verify").exit_code == 0
+
+
+def test_reading_commands_create_and_change_nothing_not_even_a_lock(cl):
+    for name in ("db.json.lock", "db.json.lock.info"):
+        (cl.db.parent / name).unlink(missing_ok=True)
+    before = sorted(p.name for p in cl.db.parent.iterdir())
+    files = snapshot(cl.db)
+    item = open_ids(cl, "DL001", 1)[0]
+    for args in (("today", "--officer", "DL001"), ("show", item), ("report", "--all"), ("log",),
+                 ("export", "items"), ("audit", "verify"), ("audit", "head"), ("follow-ups", "--all"), ("roster",)):
+        assert cl.run(*args).exit_code == 0, args
+    assert sorted(p.name for p in cl.db.parent.iterdir()) == before
+    assert snapshot(cl.db) == files

@@ -165,11 +165,11 @@ def _read_regular(path: Path, size: int | None, limit: int = MAX_MANIFEST) -> by
         os.close(fd)
 
 
-def _create(path: Path, data: bytes, created: list[Path] | None = None) -> None:
-    """A new file with exactly ``data``, fsynced. It must not exist: a write's names are its own.
+def _create(path: Path, data: bytes, created: list[Path] | None = None, *, sync: bool = True) -> None:
+    """A new file with exactly ``data``, fsynced (``sync=False``: by the caller, see ``_sync_all``).
 
-    ``created`` is told about the file before a byte is written, so a failure half-way through
-    still leaves it on the list of what to remove.
+    It must not exist: a write's names are its own. ``created`` is told about the file before a
+    byte is written, so a failure half-way through still leaves it on the list of what to remove.
     """
     _injected(path)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666)
@@ -179,16 +179,40 @@ def _create(path: Path, data: bytes, created: list[Path] | None = None) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _sync_all(paths: list[Path]) -> None:
+    """fsync many files at once: the file system commits them together instead of one by one.
+
+    A roster import that changes 150 officers appends to 150 history files; one after another,
+    their fsyncs took most of a second at province scale.
+    """
+    def sync(path: Path) -> None:
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    if len(paths) < 4:
+        for path in paths:
+            sync(path)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+        list(pool.map(sync, paths))
 
 
 class _Interleaved(Exception):
     """Bytes appeared past a recorded length while this write held the lock: another writer is at work."""
 
 
-def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = False) -> None:
+def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = False, sync: bool = True) -> None:
     """Append ``data`` to an append-only file whose committed length is ``recorded``.
 
     The file must end exactly there: the writer cut off any crashed write's leftovers when it
@@ -220,7 +244,8 @@ def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = Fal
             _checkpoint("log-partial")
         while view:
             view = view[os.write(fd, view):]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -729,7 +754,7 @@ class FileWriter(FileReader):
                 known = {i["id"] for i in stored}
                 name = f"{file_stem(officer)}.{generation}-{nonce}.json"
                 data = _items_file(merge_items(stored, changed))
-                _create(db.folder / "items" / name, data, created)
+                _create(db.folder / "items" / name, data, created, sync=False)
                 _checkpoint("file-written")
                 ref = new.files.setdefault(officer, {"items": None, "size": 0, "history": 0, "entries": 0})
                 if ref["items"]:
@@ -748,7 +773,7 @@ class FileWriter(FileReader):
                 records += [{"id": i, "officer": o} for i, o in sorted(adds.items()) if i not in known]
                 name = f"{bucket}.{generation}-{nonce}.json"
                 data = orjson.dumps({"ids": _as_table(records)})
-                _create(db.folder / "ids" / name, data, created)
+                _create(db.folder / "ids" / name, data, created, sync=False)
                 _checkpoint("file-written")
                 new.buckets[bucket] = {"file": name, "size": len(data)}
             if change.templates is not None:
@@ -779,11 +804,12 @@ class FileWriter(FileReader):
                     ref = new.files.setdefault(officer, {"items": None, "size": 0, "history": 0, "entries": 0})
                     path = db.folder / "history" / f"{file_stem(officer)}.jsonl"
                     data = b"".join(officer_lines)
-                    _append(path, ref["history"], data)
+                    _append(path, ref["history"], data, sync=False)
                     appended.append((path, ref["history"]))
                     ref["history"] += len(data)
                     ref["entries"] += len(officer_lines)
                 _checkpoint("copies-written")
+            _sync_all([p for p in created if p.parent.name in ("items", "ids")] + [p for p, _ in appended])
             for folder in FOLDERS:
                 _fsync_dir(db.folder / folder)
             _fsync_dir(db.folder)
