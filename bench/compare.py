@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--other", type=Path, required=True, help="another checkout of checklist")
     parser.add_argument("--officers", type=int, default=500)
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--no-verify", action="store_true", help="leave out audit verify (slow at province scale)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="checklist-compare-"))
     versions = {"this": HERE, "other": args.other.resolve()}
@@ -65,6 +66,8 @@ def main() -> None:
         "report --by court --month": lambda o, i: ("report", "--by", "court", "--month", "2026-11"),
         "audit verify": lambda o, i: ("audit", "verify"),
     }
+    if args.no_verify:
+        del commands["audit verify"]
     print(f"{args.officers} officers, {args.runs} runs each, interleaved\n")
     print("| command | this | other | this ÷ other |")
     print("| --- | ---: | ---: | ---: |")

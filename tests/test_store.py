@@ -359,3 +359,17 @@ def test_reading_commands_create_and_change_nothing_not_even_a_lock(cl):
         assert cl.run(*args).exit_code == 0, args
     assert sorted(p.name for p in cl.db.parent.iterdir()) == before
     assert snapshot(cl.db) == files
+
+
+def test_replaced_files_are_kept_for_a_while_then_deleted(cl, monkeypatch):
+    import checklist.store.files as files
+
+    officers = len(state(cl.db))
+    items = folder(cl) / "items"
+    first, second = open_ids(cl, "DL001", 2)
+    assert cl.run("done", first).exit_code == 0
+    assert len(list(items.iterdir())) == officers + 1  # the replaced file stays for readers already reading it
+    monkeypatch.setattr(files, "GRACE", 0.0)
+    assert cl.run("done", second).exit_code == 0
+    assert len(list(items.iterdir())) == officers + 1  # the old one went; the one just replaced waits its turn
+    assert cl.run("audit", "verify").exit_code == 0

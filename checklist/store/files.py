@@ -66,6 +66,7 @@ from checklist.store.lock import FileLock, LockTimeout
 
 SCHEMA = 2
 GRACE = 600.0  # seconds a replaced file is kept for readers that started before the replacement
+GARBAGE_PER_WRITE = 300  # replaced files one write deletes at most (a big import replaces thousands)
 MAX_MANIFEST = 512 * 1024 * 1024
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -817,8 +818,10 @@ class FileWriter(FileReader):
             named = new.names()
             garbage = [g for g in new.garbage if g["file"] not in named]  # a name in use again is not garbage
             garbage += [{"file": name, "since": now} for name in replaced if name not in named]
-            expired = [g for g in garbage if now - g["since"] > GRACE]
-            new.garbage = [g for g in garbage if g not in expired]
+            # replaced files older than the grace period go, a few hundred per write so no write is slow
+            expired = [g for g in garbage if now - g["since"] > GRACE][:GARBAGE_PER_WRITE]
+            gone = {g["file"] for g in expired}
+            new.garbage = [g for g in garbage if g["file"] not in gone]
             _create(tmp, new.dumps(), created)
             _checkpoint("manifest-written")
             db.still_ours(self._identity)
