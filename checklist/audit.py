@@ -80,7 +80,7 @@ class _Chain:
 
     digests: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-    templates: str | None = None  # the fingerprint the last 'templates' entry applied
+    templates: tuple[int, str] | None = None  # the last 'templates' entry: its seq and the fingerprint it applied
     last: int = 0
     previous: str = GENESIS
     broken: bool = False
@@ -152,7 +152,7 @@ def _walk_chain(lines: Iterator[LogLine], chain: _Chain, result: AuditResult,
             chain.digests[officer] = _fold(chain.digests.get(officer, ""), entry["hash"])
             chain.counts[officer] = chain.counts.get(officer, 0) + 1
         elif entry["action"] == "templates":
-            chain.templates = entry["after"].get("fingerprint")
+            chain.templates = (expected, str(entry["after"].get("fingerprint")))
         if wanted is not None and expected == wanted[0] and not entry["hash"].startswith(wanted[1]):
             result.problems.append(_("head {head}: entry {seq} now has hash {hash}…; the log up to it was rewritten "
                                      "since that head was taken").format(head=expected_head, seq=expected,
@@ -161,17 +161,22 @@ def _walk_chain(lines: Iterator[LogLine], chain: _Chain, result: AuditResult,
 
 
 def _upgrade_phase(chain: _Chain, entry: dict[str, Any]) -> str:
-    """Where an entry stands among 0.1's entries and the upgrade block; a problem's words, or ""."""
+    """Where an entry stands among 0.1's entries and the upgrade block; a problem's words, or "".
+
+    The block starts with the 'templates' entry that ``db upgrade`` marks as its own (a 0.1
+    database may have had no entries at all), then one 'upgrade' entry per officer.
+    """
     action = entry["action"]
-    legacy = "recorded" not in entry
-    if legacy:
+    if "recorded" not in entry:
         if chain.phase in ("start", "legacy"):
             chain.phase = "legacy"
             return ""
         return _("entry {seq} has no recorded time, as only checklist 0.1 wrote them, after newer entries")
-    if chain.phase == "legacy" and action == "templates":
-        chain.phase = "upgrade"
-        return ""
+    if action == "templates" and entry["after"].get("upgrade") is True:
+        if chain.phase in ("start", "legacy"):
+            chain.phase = "upgrade"
+            return ""
+        return _("entry {seq} is an upgrade record where no checklist 0.1 database was taken over")
     if action == "upgrade":
         if chain.phase == "upgrade" and entry["officer"] not in chain.upgraded:
             chain.upgraded.add(entry["officer"])
@@ -201,9 +206,50 @@ def verify(env: Env, expected_head: str | None = None, from_head: str | None = N
                                      "since that head was taken").format(head=expected_head, seq=wanted[0]))
         if chain.broken:  # a broken chain explains nothing after it: item checks would only echo it
             return result
-        _check_templates(reader, chain, result, full=start is None)
-        _check_officers(reader, chain, result, since=start[0] if start else 0)
+        _check_templates(reader, chain, result, since=start[0] if start else 0)
+        index = _Index()
+        _check_officers(reader, chain, result, since=start[0] if start else 0, index=index)
+        index.check(reader, result, None if start is None else set(chain.counts))
     return result
+
+
+@dataclass
+class _Index:
+    """What the id index must hold, gathered while the items are read: per two-character bucket, a
+    count and a sum of digests of (id, officer) — bounded memory at any scale."""
+
+    expected: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @staticmethod
+    def _digest(item_id: str, officer: str) -> int:
+        return int.from_bytes(hashlib.blake2b(f"{item_id}\x1f{officer}".encode(), digest_size=8).digest(), "big")
+
+    def add(self, item_id: str, officer: str) -> None:
+        count, total = self.expected.get(item_id[:2], (0, 0))
+        self.expected[item_id[:2]] = (count + 1, (total + self._digest(item_id, officer)) % (1 << 64))
+
+    def check(self, reader: Reader, result: AuditResult, officers: set[str] | None) -> None:
+        """The index must list every item under its own officer, and nothing else.
+
+        ``officers``: only these officers' items were read (``verify --from``), so only the index
+        records naming them are compared.
+        """
+        from checklist.core.ids import ALPHABET
+
+        buckets = [a + b for a in ALPHABET for b in ALPHABET] if officers is None else sorted(self.expected)
+        for bucket in buckets:
+            count = total = 0
+            for item_id, officer in reader.find_ids(bucket):
+                if officers is None or officer in officers:
+                    count, total = count + 1, (total + self._digest(item_id, officer)) % (1 << 64)
+            items, wanted = self.expected.get(bucket, (0, 0))
+            if count != items:
+                result.problems.append(_("the id index for ids starting '{bucket}' does not match the items: it "
+                                         "lists {found} where there are {items}").format(
+                    bucket=bucket, found=count, items=items))
+            elif total != wanted:
+                result.problems.append(_("the id index for ids starting '{bucket}' does not match the items: it "
+                                         "names other ids or other officers").format(bucket=bucket))
 
 
 def _start_at(reader: Reader, start: tuple[int, str], text: str, chain: _Chain, result: AuditResult) -> None:
@@ -224,22 +270,46 @@ def _start_at(reader: Reader, start: tuple[int, str], text: str, chain: _Chain, 
                                                                      hash=str(entry.get("hash", ""))[:16]))
         return
     chain.last, chain.previous = seq, entry["hash"]
+    # what follows H is checked as what follows an entry like H: after 0.1's entries or inside the
+    # upgrade block, the rest of the block may follow; after anything else, no 0.1 entry may
+    if "recorded" not in entry:
+        chain.phase = "legacy"
+    elif entry["action"] == "upgrade" or (entry["action"] == "templates" and entry["after"].get("upgrade") is True):
+        chain.phase = "upgrade"
+    else:
+        chain.phase = "native"
 
 
-def _check_templates(reader: Reader, chain: _Chain, result: AuditResult, full: bool = True) -> None:
-    """The stored templates must be whole and the ones the history applied (``full``: checked from the start)."""
+def _check_templates(reader: Reader, chain: _Chain, result: AuditResult, since: int = 0) -> None:
+    """The stored templates must be whole and the ones the history last applied.
+
+    The database records which entry applied them; when only what follows entry ``since`` was
+    read, that one entry is read to compare.
+    """
     from checklist.sync import bundle_fingerprint
 
-    stored = (reader.meta().get("templates") or {}).get("fingerprint")
+    record = reader.meta().get("templates") or {}
+    stored, seq = record.get("fingerprint"), record.get("seq")
     files = reader.templates()
     if stored and not files:
         result.problems.append(_("the applied templates are missing from the database"))
-    elif files and bundle_fingerprint(files) != stored:
+        return
+    if files and bundle_fingerprint(files) != stored:
         result.problems.append(_("the applied templates were changed without checklist templates apply (their "
                                  "fingerprint is not the one recorded)"))
-    elif (full or chain.templates is not None) and stored != chain.templates:
+        return
+    logged = chain.templates
+    if logged is None and isinstance(seq, int) and 0 < seq <= since:
+        line = next(iter(reader.log(seq - 1)), None)
+        entry = line.entry if line is not None else None
+        if entry is not None and entry.get("seq") == seq and entry.get("action") == "templates" \
+                and isinstance(entry.get("after"), dict) and entry_hash(entry) == entry.get("hash"):
+            logged = (seq, str(entry["after"].get("fingerprint")))
+    if logged is None and not stored:
+        return
+    if logged is None or (seq is not None and logged[0] != seq) or logged[1] != stored:
         result.problems.append(_("the applied templates ({stored}) are not the ones the history last applied "
-                                 "({logged})").format(stored=stored, logged=chain.templates))
+                                 "({logged})").format(stored=stored, logged=logged[1] if logged else None))
 
 
 def _replay_message(code: str, seq: int, details: dict[str, Any]) -> str:
@@ -265,7 +335,7 @@ def _seq(entry: dict[str, Any]) -> int:
     return seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
 
 
-def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: int) -> None:
+def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: int, index: _Index) -> None:
     roster = {d["id"]: d for d in reader.officers()}
     if since:
         officers = sorted(chain.counts)
@@ -308,6 +378,8 @@ def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: i
                 officer=officer, fields=", ".join(fields)))
         stored_items = {i["id"]: i for i in reader.items(officer)}
         result.items += len(stored_items)
+        for iid in stored_items:
+            index.add(iid, officer)
         for iid, item in stored_items.items():
             expected = state.items.get(iid)
             title = item.get("title", "")

@@ -275,9 +275,12 @@ def today_from_env() -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(_("CHECKLIST_TODAY must be a date like 2026-11-27, not '{text}'").format(text=text)) from None
+    from checklist.options import in_range
+
+    return in_range(day, "CHECKLIST_TODAY")
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -597,7 +600,7 @@ DepartmentOption = Annotated[Optional[str], typer.Option("--department", help="O
                                                          show_default=False)]
 
 
-def _export(rows: list, columns: tuple, fmt: str, out: Optional[Path], title: str) -> None:
+def _export(ctx: typer.Context, rows: list, columns: tuple, fmt: str, out: Optional[Path], title: str) -> None:
     from checklist.export import render
     from checklist.outfile import write_output
     from checklist.render import say
@@ -613,7 +616,7 @@ def _export(rows: list, columns: tuple, fmt: str, out: Optional[Path], title: st
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        write_output(out, data)
+        write_output(out, data, _settings(ctx).db)
         say(_("wrote {n} rows to {file}").format(n=len(rows), file=out), err=True)
 
 
@@ -649,7 +652,7 @@ def export_items(
     first, last = item_range(env.today, week, month, start, end)
     with Progress(_("reading items")) as progress:
         rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status), progress)
-    _export(rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items")
+    _export(ctx, rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items")
 
 
 @export_app.command("roster")
@@ -669,7 +672,7 @@ def export_roster(
     from checklist.export import ROSTER_COLUMNS, ItemFilter, roster_rows
 
     rows = roster_rows(_settings(ctx).env(), ItemFilter(officer, court, department))
-    _export(rows, ROSTER_COLUMNS, "json" if as_json else fmt, out, "roster")
+    _export(ctx, rows, ROSTER_COLUMNS, "json" if as_json else fmt, out, "roster")
 
 
 @export_app.command("report")
@@ -696,7 +699,7 @@ def export_report(
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=grouping(by), viewer_id=officer, start=first, end=last)
     rows = [row_cells(r) for r in result.report.rows]
-    _export(rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report")
+    _export(ctx, rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report")
 
 
 @app.command()
@@ -910,7 +913,7 @@ def report(
     if out:
         from checklist.outfile import write_output
 
-        write_output(out, text.encode("utf-8"))  # CSV keeps its BOM: Excel reads Chinese by it
+        write_output(out, text.encode("utf-8"), _settings(ctx).db)  # CSV keeps its BOM: Excel reads Chinese by it
         say(_("wrote {file}").format(file=out), err=True)
     elif fmt != "json":
         if sys.stdout.isatty():
@@ -1019,7 +1022,9 @@ def audit_verify(
     if not result.ok:
         raise ChecklistError(_("the history does not check out: {n} problem(s)").format(n=len(result.problems)),
                              result.problems)
-    if result.checked_from:
+    if result.checked_from and result.checked_from == result.entries:
+        say(_("ok: no entries since {head}; it is still the history's head").format(head=since_head))
+    elif result.checked_from:
         say(_("ok: entries {first}–{last}, chain intact; {officers} officers they touch, {items} items, each "
               "explained by its history").format(first=result.checked_from + 1, last=result.entries,
                                                  officers=result.officers, items=result.items))

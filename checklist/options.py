@@ -48,17 +48,12 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
     if len(chosen) > 1:
         raise UsageError(_("give one of --week, --month or --from/--to, not {both}").format(both=" & ".join(chosen)))
     try:
-        if week:
-            period = parse_period(week)
-            if period.every != "week":
+        if week or month:
+            period = parse_period(week or month or "")
+            if period.every != ("week" if week else "month"):
                 raise ValueError
-            return period.start, period.end
-        if month:
-            period = parse_period(month)
-            if period.every != "month":
-                raise ValueError
-            return period.start, period.end
-    except ValueError:
+            return in_range(period.start, "--week" if week else "--month"), period.end
+    except (ValueError, OverflowError):
         what = _("--week takes a week like 2026-W48") if week else _("--month takes a month like 2026-11")
         raise UsageError(what) from None
     if start or end:
@@ -83,7 +78,18 @@ def item_range(today: date, week: str | None, month: str | None, start: str | No
 
 def parse_day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(_("{option} takes a date like 2026-11-01, not '{text}'").format(
             option=option, text=text)) from None
+    return in_range(day, option)
+
+
+def in_range(day: date, option: str) -> date:
+    """``day`` if checklist works with it (years 2000 to 2099), else a refusal naming ``option``."""
+    from checklist.core.periods import EARLIEST, LATEST
+
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(_("{option}: {day} is outside the years checklist works with ({first} to {last})").format(
+            option=option, day=day, first=EARLIEST.year, last=LATEST.year))
+    return day

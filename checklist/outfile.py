@@ -6,7 +6,9 @@
 * a FIFO or a character device (``/dev/null``, ``/dev/stdout``, a pipe a script made): written to
   as a stream, never replaced by a regular file;
 * ``-``: standard output;
-* a folder, a socket or a block device: refused.
+* a folder, a socket or a block device: refused;
+* the database or any of its files (its folder, lock, backups): refused — an export must never
+  replace what it was exported from.
 
 Errors are ``InputError``s naming the file (exit 1): the database is not involved.
 """
@@ -24,13 +26,16 @@ from checklist.i18n import _
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-def write_output(out: Path, data: bytes) -> None:
-    """Put ``data`` at ``out`` as the module docstring says."""
+def write_output(out: Path, data: bytes, database: Path | None = None) -> None:
+    """Put ``data`` at ``out`` as the module docstring says (``database``: the path given by --db)."""
     if str(out) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(out)) if out.is_symlink() else out
+    if database is not None and _belongs_to(Path(os.path.realpath(out)), database):
+        raise InputError(_("cannot write {file}: it is part of the database {db}; give another file name").format(
+            file=out, db=database))
     try:
         info = os.stat(target)
     except FileNotFoundError:
@@ -45,6 +50,14 @@ def write_output(out: Path, data: bytes) -> None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise InputError(_("cannot write {file}: it is not a regular file").format(file=out))
     _replace(out, target, data, info)
+
+
+def _belongs_to(target: Path, database: Path) -> bool:
+    """Whether ``target`` (resolved) is the database file, or one of its files beside or under it."""
+    db = Path(os.path.realpath(database))
+    if target == db or target.parent == db.parent and target.name.startswith(db.name + "."):
+        return True
+    return any(parent.parent == db.parent and parent.name.startswith(db.name + ".") for parent in target.parents)
 
 
 def _cannot(out: Path, err: OSError) -> InputError:

@@ -98,7 +98,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     first_files = None
     if not store.exists():  # the first import applies the templates: check them before anything is written
         first_files = read_bundle(env.templates_folder())
-    with store.writing(create=True) as writer:
+    with (store.reading() if dry_run else store.writing(create=True)) as writer:  # a dry run never waits or tidies
         known = {d["id"]: officer_from_doc(d) for d in writer.officers()}
         problems += check_leads(table.path, rows, known)
         refuse(table, problems)

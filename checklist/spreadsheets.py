@@ -167,6 +167,9 @@ def _decode(shown: str, data: bytes, encoding: str | None) -> str:
             raise InputError(f"{shown}:{_line_at(data, err.start)}: " + _(
                 "not valid {name} text (byte {n}); is that the file's encoding?").format(name=encoding, n=err.start),
                 field="encoding") from None
+        except (UnicodeError, ValueError):  # a codec that is not a text encoding ('undefined', …)
+            raise InputError(f"{shown}: " + _("unknown encoding '{name}' (try utf-8 or gb18030)").format(
+                name=encoding)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")

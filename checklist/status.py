@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist.context import Env
+from checklist.core.periods import EARLIEST
 from checklist.errors import InputError
 from checklist.i18n import _
 from checklist.store import Change
@@ -87,7 +88,6 @@ class StatusImport:
                 "dry_run": self.dry_run}
 
 
-EARLIEST = date(2000, 1, 1)
 _TIME = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日?)\s*[ T]?(\d{1,2})[:：](\d{2})"
                    r"(?:[:：](\d{2}))?")
 

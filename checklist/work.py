@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from checklist.core.ids import ALPHABET, MIN_PREFIX, normalise_prefix, short_ids
+from checklist.core.periods import EARLIEST
 from checklist.core.models import Officer
 from checklist.errors import InputError
 from checklist.i18n import _, ngettext
@@ -214,6 +215,9 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
     if action == "skip" and not (note and note.strip()):
         raise InputError(_("say why the item does not apply (the reason is kept in its history)"), field="reason")
     check_note(note)
+    if on is not None and on < EARLIEST:
+        raise InputError(_("'{day}' is before {earliest}; that cannot be when this work was done").format(
+            day=on, earliest=EARLIEST))
     if on is not None and on > env.today:
         raise InputError(_("work cannot be claimed for {day}, after today ({today})").format(day=on, today=env.today))
     with env.store().writing() as writer:

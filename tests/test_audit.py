@@ -460,3 +460,79 @@ def test_verify_from_a_head_still_checks_the_templates(cl):
     save_manifest(cl, doc)
     result = verify(cl, "--from", head)
     assert result.exit_code == 1 and "changed without checklist templates apply" in result.stderr
+
+
+def test_a_forged_upgrade_block_after_a_quick_check_head_is_named(cl):
+    head = cl.run("audit", "head").stdout.strip()
+    entries = entries_of(cl)
+    last = entries[-1]
+    done = next(e for e in reversed(entries) if e["action"] == "done")
+    block = [{"at": last["at"], "recorded": last["recorded"], "actor": "x", "action": "templates", "officer": None,
+              "after": {"fingerprint": "f" * 64, "files": 3, "upgrade": True}, "seq": last["seq"] + 1},
+             {"at": last["at"], "recorded": last["recorded"], "actor": "x", "action": "upgrade",
+              "officer": done["officer"], "after": {"id": done["officer"]},
+              "items": {done["item"]: ["2026-W48", "2026-12-31", "0" * 16, "skipped", None, False]},
+              "seq": last["seq"] + 2}]
+    rewrite_log(cl, entries + block)
+    for args in (("--from", head), ()):
+        result = verify(cl, *args)
+        assert result.exit_code == 1
+        assert f"entry {last['seq'] + 1} is an upgrade record where no checklist 0.1 database was taken over" \
+            in result.stderr
+
+
+def test_templates_swapped_without_a_trace_are_named_by_the_quick_check(cl):
+    from checklist.sync import bundle_fingerprint
+
+    head = cl.run("audit", "head").stdout.strip()
+    doc = manifest(cl)
+    ref = next(iter(doc["store"].values()))["templates"]
+    path = cl.db.parent / "db.json.d" / "templates" / ref["file"]
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    files = [(f["path"], f["text"].replace("提质增效", "提质降效")) for f in bundle["templates"].values()]
+    bundle = {"templates": {str(n): {"path": p, "text": t} for n, (p, t) in enumerate(files, start=1)}}
+    data = json.dumps(bundle, ensure_ascii=False).encode("utf-8")
+    path.write_bytes(data)  # a careful forger: the file, its size and the recorded fingerprint all agree
+    ref["size"] = len(data)
+    next(iter(doc["meta"].values()))["templates"]["fingerprint"] = bundle_fingerprint(files)
+    save_manifest(cl, doc)
+    for args in (("--from", head), ()):
+        result = verify(cl, *args)
+        assert result.exit_code == 1 and "are not the ones the history last applied" in result.stderr, args
+
+
+def test_a_quick_check_with_nothing_new_says_so(cl):
+    head = cl.run("audit", "head").stdout.strip()
+    result = verify(cl, "--from", head)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == f"ok: no entries since {head}; it is still the history's head"
+
+
+def test_an_id_index_that_names_the_wrong_officer_is_named(cl):
+    doc = manifest(cl)
+    bucket = next(iter(doc["buckets"].values()))
+    path = cl.db.parent / "db.json.d" / "ids" / bucket["file"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    record = next(iter(data["ids"].values()))
+    owner = record["officer"]
+    record["officer"] = "NG020" if owner != "NG020" else "DL001"
+    raw = json.dumps(data).encode()
+    path.write_bytes(raw)
+    bucket["size"] = len(raw)
+    save_manifest(cl, doc)
+    result = verify(cl)
+    assert result.exit_code == 1
+    assert f"the id index for ids starting '{record['id'][:2]}' does not match the items" in result.stderr
+    assert cl.run("doctor").exit_code == 1
+
+
+@pytest.mark.parametrize("field, value", [("at", "yesterday"), ("recorded", "2026-11-28T09:00:00"),
+                                          ("note", 5)])
+def test_entries_with_impossible_times_or_notes_are_named(cl, field, value):
+    entries = entries_of(cl)
+    done = next(e for e in reversed(entries) if e["action"] == "done")
+    done[field] = value
+    rewrite_log(cl, entries)
+    result = verify(cl)
+    assert result.exit_code == 1 and f"entry {done['seq']} is not an entry checklist writes" in result.stderr
+    assert "internal error" not in result.stderr

@@ -230,3 +230,37 @@ def test_a_dry_run_status_import_writes_nothing_even_when_templates_changed(tmp_
     result = cl.run("import", "status", str(status), "--dry-run")
     assert result.exit_code == 0 and "dry run: nothing was written" in result.stdout
     assert snapshot(cl.db) == before
+
+
+def test_characters_no_spreadsheet_can_hold_are_refused_in_notes(cl, tmp_path):
+    item = cl.json("today", "--officer", "DL001")["items"][0]["id"]
+    result = cl.run("done", item, "--note", "已报送\ufffe")
+    assert result.exit_code == 1 and "control character (\\ufffe)" in result.stderr
+    status = tmp_path / "s.csv"
+    status.write_text(f"id,status,note\n{item},done,好\uffff\n", encoding="utf-8")
+    result = cl.run("import", "status", str(status))
+    assert result.exit_code == 1 and f"{status}:2: note: holds a control character (\\uffff)" in result.stderr
+    assert cl.run("done", item, "--note", "已报送").exit_code == 0  # an XLSX round trip holds what was let in
+    out = tmp_path / "items.xlsx"
+    assert cl.run("export", "items", "--officer", "DL001", "--format", "xlsx", "--out", str(out)).exit_code == 0
+
+
+@pytest.mark.parametrize("args, words", [
+    (("report", "--month", "9999-12"), "outside the years checklist works with (2000 to 2099)"),
+    (("report", "--week", "9999-W52"), "--week takes a week like 2026-W48"),
+    (("report", "--from", "0001-01-01", "--to", "2026-11-01"), "outside the years checklist works with"),
+    (("export", "items", "--to", "9999-12-31"), "outside the years checklist works with"),
+    (("done", "abcd", "--on", "0001-01-01"), "--on: 0001-01-01 is outside the years"),
+    (("import", "roster", "ROSTER", "--encoding", "undefined"), "unknown encoding 'undefined'"),
+])
+def test_values_beyond_what_checklist_works_with_are_refused_in_one_line(cl, args, words):
+    args = [str(DEMO_ROSTER) if a == "ROSTER" else a for a in args]
+    result = cl.run(*args)
+    assert result.exit_code in (1, 2) and words in result.stderr and "internal error" not in result.stderr, \
+        result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_as_of_day_outside_the_supported_years_is_refused(cl):
+    result = cl.run("today", "--officer", "DL001", CHECKLIST_TODAY="9999-12-31")
+    assert result.exit_code == 2 and "CHECKLIST_TODAY: 9999-12-31 is outside the years" in result.stderr

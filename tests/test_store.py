@@ -373,3 +373,117 @@ def test_replaced_files_are_kept_for_a_while_then_deleted(cl, monkeypatch):
     assert cl.run("done", second).exit_code == 0
     assert len(list(items.iterdir())) == officers + 1  # the old one went; the one just replaced waits its turn
     assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_doctor_and_a_dry_run_import_create_nothing_either(cl, tmp_path):
+    for name in ("db.json.lock", "db.json.lock.info"):
+        (cl.db.parent / name).unlink(missing_ok=True)
+    before = sorted(p.name for p in cl.db.parent.iterdir())
+    files = snapshot(cl.db)
+    assert cl.run("doctor").exit_code in (0, 1)
+    assert cl.run("import", "roster", str(DEMO_ROSTER), "--dry-run").exit_code == 0
+    assert sorted(p.name for p in cl.db.parent.iterdir()) == before
+    assert snapshot(cl.db) == files
+
+
+def test_a_dry_run_import_does_not_wait_for_a_writer(cl):
+    holder = FileLock(str(cl.db) + ".lock")
+    holder.acquire()
+    try:
+        result = cl.run("--wait", "0.2", "import", "roster", str(DEMO_ROSTER), "--dry-run")
+        assert result.exit_code == 0, result.output
+    finally:
+        holder.release()
+
+
+def test_the_lock_holder_note_is_cleared_when_the_lock_is_let_go(cl):
+    assert cl.run("done", open_ids(cl, "DL001", 1)[0]).exit_code == 0
+    assert (cl.db.parent / "db.json.lock.info").read_bytes() == b""
+    holder = FileLock(str(cl.db) + ".lock")  # held by something that says nothing: no stale name is shown
+    holder.acquire()
+    try:
+        busy = cl.run("--wait", "0.2", "done", open_ids(cl, "DL001", 1)[0])
+        assert busy.exit_code == 3 and "another checklist process" in busy.stderr
+    finally:
+        holder.release()
+
+
+def test_export_never_writes_over_the_database_or_its_files(cl):
+    files = snapshot(cl.db)
+    targets = [cl.db, cl.db.with_name("db.json.lock"), folder(cl) / "log.jsonl", folder(cl) / "items" / "x.csv",
+               cl.db.with_name("db.json.v1-backup")]
+    cl.db.with_name("alias.json").symlink_to(cl.db)
+    for target in [*targets, cl.db.with_name("alias.json")]:
+        result = cl.run("export", "items", "--format", "csv", "--out", str(target))
+        assert result.exit_code == 1 and "it is part of the database" in result.stderr, target
+    assert snapshot(cl.db) == files
+    assert cl.run("report", "--all", "--format", "md", "--out", str(cl.db)).exit_code == 1
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_a_history_file_with_a_hard_link_elsewhere_is_never_added_to(cl, tmp_path):
+    history = folder(cl) / "history"
+    victim_copy = tmp_path / "victim.jsonl"
+    path = next(history.glob("dl001-*.jsonl"))
+    os.link(path, victim_copy)
+    before = victim_copy.read_bytes()
+    result = cl.run("done", open_ids(cl, "DL001", 1)[0])
+    assert result.exit_code == 3 and "hard links" in result.stderr
+    assert victim_copy.read_bytes() == before
+    doctor = cl.run("doctor")
+    assert doctor.exit_code == 1 and "hard links" in doctor.stdout
+    victim_copy.unlink()
+    assert cl.run("done", open_ids(cl, "DL001", 1)[0]).exit_code == 0
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_a_first_write_marker_left_after_its_commit_never_empties_the_database(cl):
+    log = folder(cl) / "log.jsonl"
+    before = log.read_bytes()
+    (folder(cl) / "pending").write_text("1\n", encoding="utf-8")  # outlived the very first write's commit
+    cl.db.rename(cl.db.with_name("lost.json"))  # and then the manifest was lost
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0  # taken for a crashed first write
+    aside = [p for p in cl.db.parent.iterdir() if p.name.startswith("db.json.d.unfinished-")]
+    assert len(aside) == 1 and (aside[0] / "log.jsonl").read_bytes() == before  # kept, not wiped
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize("field, value", [
+    ("due", "x"), ("done_at", "x"), ("id", "NOT-AN-ID-AT-ALL"), ("status", "finished"), ("note", 5),
+    ("follow_ups", [5]), ("follow_ups", [{"opened_at": 7, "by": "x"}]), ("reason", ["a"])])
+def test_a_damaged_but_well_formed_item_is_named_not_a_crash(cl, field, value):
+    doc = json.loads(cl.db.read_text(encoding="utf-8"))
+    ref = next(f for f in doc["files"].values() if f["officer"] == "DL001")
+    path = folder(cl) / "items" / ref["items"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    next(iter(data["items"].values()))[field] = value
+    raw = json.dumps(data).encode()
+    path.write_bytes(raw)
+    ref["size"] = len(raw)
+    cl.db.write_text(json.dumps(doc), encoding="utf-8")
+    for args in (("today", "--officer", "DL001"), ("report", "--all"), ("export", "items")):
+        result = cl.run(*args)
+        assert result.exit_code == 3 and "an item is incomplete" in result.stderr, (args, result.output)
+
+
+@pytest.mark.parametrize("table, change", [
+    ("buckets", lambda r: r.update(officer=5) or r), ("files", lambda r: r.pop("items") and r),
+    ("meta", lambda r: r["campaigns"][next(iter(r["campaigns"]))].update(start=None) or r)])
+def test_damaged_records_in_the_manifest_are_named_not_a_crash(cl, table, change):
+    doc = json.loads(cl.db.read_text(encoding="utf-8"))
+    if table == "buckets":  # the damage is inside an index file: an officer id that is not text
+        bucket = next(iter(doc["buckets"].values()))
+        path = folder(cl) / "ids" / bucket["file"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(next(iter(data["ids"].values())))
+        raw = json.dumps(data).encode()
+        path.write_bytes(raw)
+        bucket["size"] = len(raw)
+        typed = next(iter(data["ids"].values()))["id"][:6]
+    else:
+        change(next(iter(doc[table].values())))
+        typed = "abcd"
+    cl.db.write_text(json.dumps(doc), encoding="utf-8")
+    result = cl.run("show", typed)
+    assert result.exit_code == 3 and "damaged" in result.stderr and "internal error" not in result.stderr, \
+        result.output

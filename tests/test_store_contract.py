@@ -46,7 +46,7 @@ def seed(store, officers=("DL001", "DL002")):
                                                               "end": "2026-12-31"}}})
     for oid in officers:
         change.officers.append(officer(oid))
-        change.put_items(oid, [item(oid, f"{oid.lower()}aaa{n:05d}", f"2026-11-{20 + n:02d}") for n in range(5)])
+        change.put_items(oid, [item(oid, f"{oid.lower()[0]}{oid[-3:]}aaa{n:05d}", f"2026-11-{20 + n:02d}") for n in range(5)])
     with store.writing(create=True) as writer:
         writer.commit(change)
 
@@ -83,23 +83,23 @@ def test_items_are_put_in_by_id_and_the_index_finds_them(store):
     seed(store)
     with store.writing() as writer:
         changed = {**writer.items("DL001")[0], "status": "done"}
-        new = item("DL001", "dl001zzz00001", "2026-11-30")
+        new = item("DL001", "d001zzz00001", "2026-11-30")
         writer.commit(Change(items={"DL001": [changed, new]}))
     with store.reading() as reader:
         items = {i["id"]: i for i in reader.items("DL001")}
         assert len(items) == 6 and items[changed["id"]]["status"] == "done"
-        assert reader.find_ids("dl001zzz") == [("dl001zzz00001", "DL001")]
-        assert [o for _, o in reader.find_ids("dl002aaa")] == ["DL002"] * 5
+        assert reader.find_ids("d001zzz") == [("d001zzz00001", "DL001")]
+        assert [o for _, o in reader.find_ids("d002aaa")] == ["DL002"] * 5
         assert reader.find_ids("qq") == []
 
 
 def test_history_is_linked_into_one_chain_and_copied_to_each_officer(store):
     seed(store)
     with store.writing() as writer:
-        first = writer.commit(Change(entries=[entry("DL001", "dl001aaa00000", note="已报送"),
-                                              entry("DL002", "dl002aaa00000")]))
+        first = writer.commit(Change(entries=[entry("DL001", "d001aaa00000", note="已报送"),
+                                              entry("DL002", "d002aaa00000")]))
     with store.writing() as writer:
-        second = writer.commit(Change(entries=[entry("DL001", "dl001aaa00001")]))
+        second = writer.commit(Change(entries=[entry("DL001", "d001aaa00001")]))
     assert [e["seq"] for e in first + second] == [1, 2, 3]
     assert first[0]["prev"] == GENESIS and second[0]["prev"] == first[1]["hash"]
     assert all(entry_hash(e) == e["hash"] for e in first + second)
@@ -165,7 +165,7 @@ def test_writers_are_serialised_and_lose_nothing(store):
         try:
             with store.writing() as writer:
                 current = {i["id"]: i for i in writer.items("DL001")}
-                iid = f"dl001aaa{n:05d}"
+                iid = f"d001aaa{n:05d}"
                 writer.commit(Change(items={"DL001": [{**current[iid], "status": "done"}]},
                                      entries=[entry("DL001", iid, note=str(n))]))
         except Exception as err:  # pragma: no cover - reported below

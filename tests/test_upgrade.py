@@ -88,3 +88,47 @@ def test_an_earlier_backup_in_the_way_is_left_alone(old):
     result = old.run("db", "upgrade")
     assert result.exit_code == 3 and "is in the way" in result.stderr and "internal error" not in result.stderr
     assert (backup / "keep.txt").read_text(encoding="utf-8") == "from last year"
+
+
+def test_a_0_1_database_nobody_worked_in_yet_upgrades_and_verifies(old):
+    """0.1 logged no roster imports: a database with no work yet has an empty log."""
+    import json
+
+    folder = old.db.with_name("checklist.json.d")
+    (folder / "log.jsonl").write_bytes(b"")
+    for path in (folder / "history").glob("*.json"):
+        path.unlink()
+    for path in (folder / "officers").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data["items"].values():
+            for name in ("done_at", "note", "reason", "skipped_at", "follow_ups"):
+                item.pop(name, None)
+            item["status"] = "open"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert old.run("db", "upgrade").exit_code == 0
+    verify = old.run("audit", "verify")
+    assert verify.exit_code == 0, verify.output
+
+
+def test_an_upgrade_that_fails_for_a_full_disk_leaves_nothing_in_the_way_of_the_next(old):
+    for nth in (1, 32, 33):  # early, and the last writes before the swap (the backup among them)
+        failed = old.call("db", "upgrade", CHECKLIST_FAULT=f"enospc:{nth}")
+        assert failed.returncode == 3 and "disk is full" in failed.stderr, failed.stderr
+        assert not (old.db.parent / "checklist.json.v1-backup").exists()
+        assert not (old.db.parent / "checklist.json.d.upgrading").exists()
+    assert old.run("db", "upgrade").exit_code == 0
+    assert old.run("audit", "verify").exit_code == 0
+
+
+def test_an_upgrade_refuses_what_it_could_not_read_back(old):
+    import json
+
+    path = next((old.db.with_name("checklist.json.d") / "officers").glob("dl002-*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    item = next(iter(data["items"].values()))
+    item["due"] = "soon"  # 0.1 read it without a word; 0.2 never writes what it cannot read
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = old.run("db", "upgrade")
+    assert result.exit_code == 3 and "internal error" not in result.stderr, result.stderr
+    assert not (old.db.parent / "checklist.json.v1-backup").exists()
+    assert "written by checklist 0.1" in old.run("today", "--officer", "DL001").stderr  # untouched

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Iterable
 
 import orjson
@@ -89,6 +90,15 @@ def _is_str(value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _is_moment(value: Any) -> bool:
+    if not _is_str(value):
+        return False
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def shape_problem(entry: Any) -> str | None:
     """Why ``entry`` is not an entry checklist writes (a wrong type anywhere), or None.
 
@@ -103,8 +113,12 @@ def shape_problem(entry: Any) -> str | None:
     for name in ("prev", "hash", "at", "actor", "action"):
         if not _is_str(entry.get(name)):
             return f"'{name}' is missing or not text"
-    if "recorded" in entry and not _is_str(entry["recorded"]):
-        return "'recorded' is not text"
+    if "recorded" in entry:  # written since 0.2: both times are ISO 8601 with their UTC offset
+        for name in ("at", "recorded"):
+            if not _is_moment(entry[name]):
+                return f"'{name}' is not a date and time with its UTC offset"
+    if not all(entry.get(name) is None or _is_str(entry[name]) for name in ("note", "reason")):
+        return "'note' or 'reason' is not text"
     action = entry["action"]
     officer = entry.get("officer")
     if action in GLOBAL_ACTIONS:

@@ -21,6 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
+# the days checklist works with: work is never claimed before EARLIEST, and nothing it computes
+# (a report's trend, a reply deadline) runs past the last day Python's dates can hold
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
 EVERY = ("day", "week", "halfmonth", "month", "quarter", "year", "once")
 RANK = {every: rank for rank, every in enumerate(EVERY)}
 

@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and C1 controls (U+0080–U+009F: 8-bit CSI among them)
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, and C1 controls (U+0080–U+009F: 8-bit CSI among them);
+# also what no file format can carry: lone surrogates (bytes that were not text) and U+FFFE/U+FFFF,
+# which XML — and so an XLSX export — refuses
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def control_character(text: str) -> str | None:
     """The first control character in ``text``, written as an escape (``\\x1b``), or None."""
     match = CONTROL.search(text)
-    return None if match is None else f"\\x{ord(match.group()):02x}"
+    return None if match is None else _escape(match.group())
 
 
 def visible(text: str) -> str:
     """``text`` with every control character written out as an escape, so it shows but does nothing."""
     if not CONTROL.search(text):
         return text
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL.sub(lambda m: _escape(m.group()), text)

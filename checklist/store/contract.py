@@ -22,6 +22,7 @@ on every backend.
 
 from __future__ import annotations
 
+import re
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol
@@ -138,3 +139,55 @@ def merge_items(stored: list[dict[str, Any]], changed: list[dict[str, Any]]) -> 
 
 def item_in_range(item: dict[str, Any], due_from: str, due_to: str) -> bool:
     return due_from <= item["due"] <= due_to
+
+
+# -- what a stored item record must look like ---------------------------------------------------------------
+# A backend checks each record it reads with ``record_ok``: a damaged but well-formed file (a due
+# date of "x", a number where a note was) must be named as damage, never crash a command later.
+
+_ID = re.compile(r"[0-9a-hjkmnp-tv-z]{12}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+([+-][0-9:]+|Z)?)?")
+_STATUSES = frozenset(("open", "done", "skipped", "withdrawn"))
+_TIMES = ("done_at", "recorded_at", "skipped_at")
+_TEXTS = ("note", "reason")
+
+
+def _time_or_none(value: Any) -> bool:
+    return value is None or (type(value) is str and _TIME.fullmatch(value) is not None)
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _follow_up_ok(record: Any) -> bool:
+    return type(record) is dict and type(record.get("opened_at")) is str and _time_or_none(record["opened_at"]) \
+        and type(record.get("by")) is str and _text_or_none(record.get("note")) \
+        and (record.get("reply_due") is None or (type(record["reply_due"]) is str
+                                                 and _DAY.fullmatch(record["reply_due"]) is not None)) \
+        and _time_or_none(record.get("closed_at")) and _text_or_none(record.get("closed_by")) \
+        and _text_or_none(record.get("close_note"))
+
+
+def record_ok(record: dict[str, Any]) -> bool:
+    """Whether a stored item record has the fields and types every command relies on."""
+    follow_ups = record.get("follow_ups")
+    return (type(record.get("id")) is str and _ID.fullmatch(record["id"]) is not None
+            and type(record.get("period")) is str and record.get("status") in _STATUSES
+            and type(record.get("due")) is str and _DAY.fullmatch(record["due"]) is not None
+            and all(_time_or_none(record.get(name)) for name in _TIMES)
+            and all(_text_or_none(record.get(name)) for name in _TEXTS)
+            and (follow_ups is None or (type(follow_ups) is list and all(_follow_up_ok(f) for f in follow_ups))))
+
+
+def stamp_templates(meta: dict[str, Any], linked: list[dict[str, Any]]) -> dict[str, Any]:
+    """``meta`` with the applied templates' record pointing at the entry that applied them.
+
+    ``audit verify --from`` reads that one entry to prove the stored templates are the ones the
+    history applied, without reading the log from the start.
+    """
+    for entry in linked:
+        if entry["action"] == "templates" and isinstance(meta.get("templates"), dict):
+            meta = {**meta, "templates": {**meta["templates"], "seq": entry["seq"]}}
+    return meta

@@ -61,7 +61,9 @@ import orjson
 from checklist.core.history import GENESIS, PLAN_FIELDS, link
 from checklist.errors import StoreError
 from checklist.i18n import _
-from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items
+from checklist.store.contract import (
+    Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items, record_ok, stamp_templates,
+)
 from checklist.store.lock import FileLock, LockTimeout
 
 SCHEMA = 2
@@ -127,9 +129,29 @@ def describe(err: OSError, path: Path) -> str:
     return _("cannot use {file}: {reason}").format(file=path, reason=err.strerror or err)
 
 
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return str(path)
+
+
 def _damaged(path: Path | str, what: str) -> StoreError:
     return StoreError(_("the database file {file} is damaged ({what}); nothing was changed — restore it from a "
                         "backup (checklist doctor says how)").format(file=path, what=what))
+
+
+def _linked(path: Path) -> StoreError:
+    return StoreError(_("{file} has other names (hard links) outside the database; adding to it would change them "
+                        "too, so nothing was changed — make it a file of its own: cp -p {file} {file}.copy && mv "
+                        "{file}.copy {file}").format(file=path))
+
+
+def _links(path: Path) -> int:
+    try:
+        return os.lstat(path).st_nlink
+    except OSError:
+        return 1
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -177,13 +199,16 @@ def _create(path: Path, data: bytes, created: list[Path] | None = None, *, sync:
     if created is not None:
         created.append(path)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, memoryview(data))
         if sync:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, view: memoryview) -> None:
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _sync_all(paths: list[Path]) -> None:
@@ -231,6 +256,8 @@ def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = Fal
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _damaged(path, _("not a regular file"))
+        if info.st_nlink > 1:
+            raise _linked(path)
         if info.st_size < recorded:
             raise _damaged(path, _("{n} bytes where the database recorded {m}").format(n=info.st_size, m=recorded))
         if info.st_size > recorded:
@@ -239,12 +266,10 @@ def _append(path: Path, recorded: int, data: bytes, *, half_then_die: bool = Fal
         first = os.write(fd, view[: len(view) // 2] if half_then_die else view)
         if os.lseek(fd, 0, os.SEEK_CUR) - first != recorded:
             raise _Interleaved()
-        view = view[first:]
         if half_then_die:
             os.fsync(fd)
             _checkpoint("log-partial")
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, view[first:])
         if sync:
             os.fsync(fd)
     finally:
@@ -261,8 +286,8 @@ def _cut_back(path: Path, recorded: int) -> bool:
         return False
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return True
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            return True  # not the store's own file: left alone
         if info.st_size > recorded:
             os.ftruncate(fd, recorded)
         return True
@@ -377,9 +402,10 @@ def _check_meta(meta: dict[str, Any], path: Path) -> None:
     calendar = meta.get("calendar", {})
     ok = isinstance(campaigns, dict) and all(
         isinstance(c, dict) and all(isinstance(c.get(n, ""), str) for n in ("name", "short"))
-        and all(c.get(n) is None or _is_day(c.get(n)) for n in ("start", "end")) for c in campaigns.values())
+        and all(_is_day(c[n]) for n in ("start", "end") if n in c) for c in campaigns.values())
     ok = ok and isinstance(templates, dict) and all(
-        isinstance(templates.get(n, ""), str) for n in ("fingerprint", "applied_at", "applied_by", "folder"))
+        isinstance(templates.get(n, ""), str) for n in ("fingerprint", "applied_at", "applied_by", "folder")) and (
+        "seq" not in templates or (type(templates["seq"]) is int and templates["seq"] > 0))
     ok = ok and isinstance(calendar, dict) and all(
         isinstance(calendar.get(n, []), list) and all(_is_day(d) for d in calendar.get(n, [])) for n in ("rest", "work")
     ) and isinstance(calendar.get("years", []), list) and all(
@@ -448,7 +474,9 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
     for ref in _table(doc, "files", path):
         if not isinstance(ref.get("officer"), str):
             raise _damaged(path, _("a file record names no officer"))
-        if ref.get("items") is not None:
+        if "items" not in ref:
+            raise _damaged(path, _("a file record names no items file"))
+        if ref["items"] is not None:
             _check_name("items", ref["items"], path)
         for name in ("size", "history", "entries"):
             _check_size(ref.get(name), path)
@@ -557,20 +585,14 @@ class FileReader:
         items = []
         try:
             for record in stored:
-                due = record["due"]
-                if not (isinstance(due, str) and due_from <= due <= due_to):
-                    if not isinstance(due, str):
-                        raise TypeError
+                if not record_ok(record):
+                    raise TypeError
+                if not due_from <= record["due"] <= due_to:
                     continue
                 item = {"officer": officer_id, **record}
                 plan = plans[item.pop("plan")]
                 for name in PLAN_FIELDS:
                     item[name] = plan.get(name)
-                if not (isinstance(item["id"], str) and isinstance(item["period"], str)
-                        and isinstance(item["status"], str) and isinstance(item.get("done_at") or "", str)
-                        and isinstance(item.get("recorded_at") or "", str)
-                        and isinstance(item.get("follow_ups") or [], list)):
-                    raise TypeError
                 items.append(item)
         except (KeyError, TypeError, AttributeError):
             raise _damaged(path, _("an item is incomplete")) from None
@@ -582,8 +604,11 @@ class FileReader:
             return []
         path = self._db.folder / "ids" / ref["file"]
         try:
-            return sorted((d["id"], d["officer"]) for d in _table(self._json("ids", ref["file"], ref["size"]), "ids", path)
-                          if str(d["id"]).startswith(prefix))
+            found = sorted((d["id"], d["officer"]) for d in _table(self._json("ids", ref["file"], ref["size"]), "ids",
+                                                                   path) if str(d["id"]).startswith(prefix))
+            if not all(type(i) is str and type(o) is str for i, o in found):
+                raise TypeError
+            return found
         except (KeyError, TypeError):
             raise _damaged(path, _("an index record is incomplete")) from None
 
@@ -735,7 +760,7 @@ class FileWriter(FileReader):
         db = self._db
         created: list[Path] = []
         appended: list[tuple[Path, int]] = []
-        new = Manifest(dict(old.store), {**old.meta, **change.meta}, dict(old.officers),
+        new = Manifest(dict(old.store), stamp_templates({**old.meta, **change.meta}, linked), dict(old.officers),
                        {o: dict(f) for o, f in old.files.items()}, {b: dict(f) for b, f in old.buckets.items()},
                        list(old.garbage))
         new.store["generation"] = generation
@@ -842,6 +867,10 @@ class FileWriter(FileReader):
             _fsync_dir(db.path.parent)
         except OSError:
             pass  # the rename happened; a failed folder sync cannot undo it
+        try:  # at once: a marker outliving its commit must never pass for a first write that died
+            marker.unlink()
+        except OSError:
+            pass
         _checkpoint("committed")
         self._manifest = new
         self._items_cache.clear()
@@ -850,10 +879,6 @@ class FileWriter(FileReader):
                 (db.folder / ref["file"]).unlink()
             except OSError:
                 pass
-        try:
-            marker.unlink()
-        except OSError:
-            pass
         return linked
 
     def _bucket(self, ref: dict[str, Any]) -> list[dict[str, Any]]:
@@ -1030,7 +1055,10 @@ class FileStore:
             manifest = self._manifest() if identity is not None else None
             self.check_folders()
             if (self.folder / "pending").exists():
-                self._clean_up(manifest or _new_manifest())
+                if manifest is None:
+                    self._set_aside()
+                else:
+                    self._clean_up(manifest)
             yield FileWriter(self, manifest, identity)
 
     def _identity(self) -> tuple[int, ...] | None:
@@ -1084,11 +1112,13 @@ class FileStore:
             yield
         finally:
             self._lock = None
+            self._note_holder(done=True)
             lock.release()
 
-    def _note_holder(self) -> None:
+    def _note_holder(self, done: bool = False) -> None:
+        """Say who holds the lock, for a waiting process's message (``done``: nobody, once released)."""
         command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))[:200]
-        info = f"{os.getpid()}\t{time.time():.0f}\t{command}"
+        info = "" if done else f"{os.getpid()}\t{time.time():.0f}\t{command}"
         path = self.lock_path.with_name(self.lock_path.name + ".info")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW | CLOEXEC, 0o666)
@@ -1148,6 +1178,19 @@ class FileStore:
                 unknown.append(sibling)
         return leftovers, unknown + [p for p in self._temps() if p.name == self.path.name + ".tmp"]
 
+    def _set_aside(self) -> None:
+        """The very first write died before committing: its folder is moved aside, never emptied.
+
+        What it wrote is of no use — unless the marker outlived a commit whose manifest was lost
+        since; moving the folder keeps even that for whoever restores the database.
+        """
+        aside = self.folder.with_name(f"{self.folder.name}.unfinished-{os.urandom(4).hex()}")
+        try:
+            os.rename(self.folder, aside)
+            _fsync_dir(self.path.parent)
+        except OSError as err:
+            raise StoreError(_("{problem}; nothing was changed").format(problem=describe(err, self.folder))) from None
+
     def _clean_up(self, manifest: Manifest) -> None:
         """A write crashed before its commit point: remove its new files and cut back its appends."""
         self.check_folders()
@@ -1167,10 +1210,12 @@ class FileStore:
 
     def health(self) -> list[Finding]:
         findings: list[Finding] = []
-        lock = FileLock(str(self.lock_path), timeout=0)
+        lock = FileLock(str(self.lock_path), timeout=0, create=False)  # looking creates nothing
         try:
             lock.acquire()
             lock.release()
+            findings.append(Finding("lock", True, _("free")))
+        except FileNotFoundError:
             findings.append(Finding("lock", True, _("free")))
         except LockTimeout:
             findings.append(Finding("lock", False, _("held by {holder}").format(holder=self.holder()),
@@ -1190,15 +1235,22 @@ class FileStore:
             return findings
         leftovers, unknown = self._leftovers(manifest)
         if unknown:
-            shown = ", ".join(str(p) for p in unknown[:3]) + (" …" if len(unknown) > 3 else "")
+            shown = ", ".join(_relative(p, self.path.parent) for p in unknown[:3]) + (" …" if len(unknown) > 3 else "")
             findings.append(Finding(
-                "files", False, _("{n} file(s) in the database folder that checklist did not make: {files}").format(
-                    n=len(unknown), files=shown),
+                "files", False, _("{n} file(s) in {folder} that checklist did not make: {files}").format(
+                    n=len(unknown), folder=self.path.parent, files=shown),
                 _("checklist never reads or runs them; look at each, then move it out of the folder (a .journal "
                   "from checklist 0.1 means: run checklist db upgrade)")))
-        elif leftovers:
+        linked = [p for p in (self.log, *(self.folder / "history" / f"{file_stem(o)}.jsonl" for o in manifest.files))
+                  if _links(p) > 1]
+        if linked:
+            findings.append(Finding(
+                "files", False, _("{n} file(s) with other names (hard links) outside the database: {files}").format(
+                    n=len(linked), files=", ".join(_relative(p, self.path.parent) for p in linked[:3])),
+                _("checklist adds to these files and would change the other names too, so it refuses; make each a "
+                  "file of its own: cp -p FILE FILE.copy && mv FILE.copy FILE")))
+        if not unknown and not linked:
             findings.append(Finding("files", True, _("{n} file(s) left by an interrupted write; the next change "
-                                                     "removes them").format(n=len(leftovers))))
-        else:
-            findings.append(Finding("files", True, _("only files checklist made")))
+                                                     "removes them").format(n=len(leftovers)) if leftovers else
+                                    _("only files checklist made")))
         return findings

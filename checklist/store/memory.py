@@ -16,7 +16,9 @@ from typing import Any, Iterator
 
 from checklist.core.history import GENESIS, link
 from checklist.i18n import _
-from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items
+from checklist.store.contract import (
+    Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items, stamp_templates,
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class MemoryWriter(MemoryReader):
             items[officer] = merge_items(items.get(officer, []), copy.deepcopy(changed))
             owners.update((i["id"], officer) for i in changed)
         self._state = _State(
-            meta={**state.meta, **copy.deepcopy(change.meta)}, officers=officers, items=items, owners=owners,
+            meta=stamp_templates({**state.meta, **copy.deepcopy(change.meta)}, linked), officers=officers, items=items, owners=owners,
             log=state.log + tuple(copy.deepcopy(linked)),
             templates=tuple(change.templates) if change.templates is not None else state.templates)
         self._store._state = self._state

@@ -29,11 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from checklist.core.history import GENESIS, entry_hash, plan_digest, roster_record
+from checklist.core.history import GENESIS, entry_hash, link, plan_digest, roster_record
 from checklist.errors import StoreError
 from checklist.i18n import _
+from checklist.store.contract import record_ok
 from checklist.store.files import (
     SCHEMA, FileStore, Manifest, _checkpoint, _create, _fsync_dir, _items_file, _read_regular, describe, file_stem,
+    parse_manifest,
 )
 
 if TYPE_CHECKING:
@@ -201,7 +203,7 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
     seq, previous = (logged[-1]["seq"], logged[-1]["hash"]) if logged else (0, GENESIS)
     fingerprint = bundle_fingerprint(files)
     new_entries = [{"at": at, "recorded": recorded, "actor": env.actor, "action": "templates", "officer": None,
-                    "after": {"fingerprint": fingerprint, "files": len(files)}}]
+                    "after": {"fingerprint": fingerprint, "files": len(files), "upgrade": True}}]
     for officer in officers:
         new_entries.append({
             "at": at, "recorded": recorded, "actor": env.actor, "action": "upgrade", "officer": officer["id"],
@@ -209,12 +211,8 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
             "items": {i["id"]: [i["period"], i["due"], plan_digest(i), i["status"], i.get("done_at"),
                                 bool(i.get("follow_ups")) and not (i["follow_ups"][-1] or {}).get("closed_at")]
                       for i in items_of[officer["id"]]}})
-    linked = []
-    for entry in new_entries:
-        seq += 1
-        entry = {**entry, "seq": seq, "prev": previous}
-        entry["hash"] = previous = entry_hash(entry)
-        linked.append(entry)
+    linked = link(new_entries, (seq, previous))
+    seq, previous = linked[-1]["seq"], linked[-1]["hash"]
     all_entries = logged + linked
     log_data = log_bytes + b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in linked)
 
@@ -222,6 +220,7 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
     staging = store.folder.with_name(store.folder.name + ".upgrading")
     nonce = os.urandom(4).hex()
     tmp = store.path.with_name(store.path.name + ".upgrade.tmp")
+    made_backup = False
     try:
         for sub in ("items", "history", "ids", "templates"):
             (staging / sub).mkdir(parents=True)
@@ -230,7 +229,7 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
                             {k: v for k, v in meta.items() if k not in ("schema", "templates_fp")}
                             | {"templates": {"fingerprint": fingerprint, "applied_at": recorded,
                                              "applied_by": env.actor, "folder": str(folder or ""),
-                                             "files": len(files)}},
+                                             "files": len(files), "seq": linked[0]["seq"]}},
                             {o["id"]: o for o in officers}, {}, {})
         bundle = orjson.dumps({"templates": {str(n): {"path": p, "text": t}
                                              for n, (p, t) in enumerate(files, start=1)}})
@@ -257,16 +256,24 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
         _create(staging / "log.jsonl", log_data)
         for sub in ("items", "history", "ids", "templates", ""):
             _fsync_dir(staging / sub if sub else staging)
-        _create(tmp, manifest.dumps())
+        raw = manifest.dumps()
+        parse_manifest(raw, store.path)  # what this version would refuse to read is never committed
+        bad = next((i for items in items_of.values() for i in items if not record_ok(i)), None)
+        if bad is not None:
+            raise StoreError(_("item {id} of officer {officer} in {file} is not what checklist writes; nothing was "
+                               "changed — restore the 0.1 database from a backup").format(
+                id=str(bad.get("id"))[:20], officer=bad.get("officer"), file=store.path))
+        _create(tmp, raw)
         backup.mkdir()
+        made_backup = True
         _create(backup / UNDER_WAY, b"")  # until the commit: this backup belongs to an upgrade under way
         _create(backup / store.path.name, _read_regular(store.path, None))
         _fsync_dir(backup)
         _fsync_dir(store.path.parent)
-    except OSError:
+    except (OSError, StoreError):
         shutil.rmtree(staging, ignore_errors=True)
         tmp.unlink(missing_ok=True)
-        if (backup / UNDER_WAY).exists():
+        if made_backup:  # this run's own backup, not yet holding anything the database needs
             shutil.rmtree(backup, ignore_errors=True)
         raise
     _swap(store, staging, backup, tmp)
