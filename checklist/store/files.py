@@ -62,7 +62,7 @@ from checklist.core.history import GENESIS, PLAN_FIELDS, link
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items, record_ok, stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, item_in_range, due_ok, merge_items, record_ok, stamp_templates,
 )
 from checklist.store.lock import FileLock, LockTimeout
 
@@ -585,10 +585,12 @@ class FileReader:
         items = []
         try:
             for record in stored:
-                if not record_ok(record):
+                if not due_ok(record):
                     raise TypeError
                 if not due_from <= record["due"] <= due_to:
                     continue
+                if not record_ok(record):  # every record a command uses, whole
+                    raise TypeError
                 item = {"officer": officer_id, **record}
                 plan = plans[item.pop("plan")]
                 for name in PLAN_FIELDS:
