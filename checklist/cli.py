@@ -251,7 +251,7 @@ app.add_typer(import_app, name="import")
 class Settings:
     """Where this run reads and writes (set once by the root callback)."""
 
-    db: Path
+    db: str | Path
     templates: Optional[Path]  # only when given (--templates or CHECKLIST_TEMPLATES)
     wait: float
 
@@ -296,8 +296,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[Path], typer.Option(
-        "--db", envvar="CHECKLIST_DB", help="Database file (default: in your user data folder).",
+    db: Annotated[Optional[str], typer.Option(
+        "--db", envvar="CHECKLIST_DB",
+        help="Database file (default: in your user data folder), or a postgresql://USER@HOST/DB server.",
         show_default=False)] = None,
     templates: Annotated[Optional[Path], typer.Option(
         "--templates", envvar="CHECKLIST_TEMPLATES",
@@ -600,6 +601,12 @@ DepartmentOption = Annotated[Optional[str], typer.Option("--department", help="O
                                                          show_default=False)]
 
 
+def _db_file(ctx: typer.Context) -> Optional[Path]:
+    """The database file (None for a server database): what --out must never write over."""
+    db = _settings(ctx).db
+    return db if isinstance(db, Path) else None
+
+
 def _export(ctx: typer.Context, rows: list, columns: tuple, fmt: str, out: Optional[Path], title: str) -> None:
     from checklist.export import render
     from checklist.outfile import write_output
@@ -616,7 +623,7 @@ def _export(ctx: typer.Context, rows: list, columns: tuple, fmt: str, out: Optio
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        write_output(out, data, _settings(ctx).db)
+        write_output(out, data, _db_file(ctx))
         say(_("wrote {n} rows to {file}").format(n=len(rows), file=out), err=True)
 
 
@@ -913,7 +920,7 @@ def report(
     if out:
         from checklist.outfile import write_output
 
-        write_output(out, text.encode("utf-8"), _settings(ctx).db)  # CSV keeps its BOM: Excel reads Chinese by it
+        write_output(out, text.encode("utf-8"), _db_file(ctx))  # CSV keeps its BOM: Excel reads Chinese by it
         say(_("wrote {file}").format(file=out), err=True)
     elif fmt != "json":
         if sys.stdout.isatty():

@@ -31,6 +31,13 @@ def default_db() -> Path:
     return user_data_path("checklist", appauthor=False) / "checklist.json"
 
 
-def db_path(option: str | os.PathLike[str] | None = None) -> Path:
+def db_path(option: str | os.PathLike[str] | None = None) -> str | Path:
+    """The database: a ``postgresql://`` URL as given, else a file path (default: the data folder)."""
     chosen = option or os.environ.get("CHECKLIST_DB")
+    if isinstance(chosen, str) and is_server_url(chosen):
+        return chosen
     return Path(chosen) if chosen else default_db()
+
+
+def is_server_url(text: str) -> bool:
+    return text[:13].lower().startswith(("postgres://", "postgresql://"))

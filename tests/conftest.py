@@ -24,3 +24,22 @@ def demo_seed(tmp_path_factory):
     cl = Checklist(folder / "db.json", today="2026-11-28")
     assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
     return folder
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the whole run (tests/pgserver.py): started once, stopped at the end."""
+    from pgserver import Server
+
+    server = Server().start()
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A new, empty database on that server, for one test."""
+    return pg_server.create(f"t{next(_databases)}")

@@ -1,7 +1,8 @@
 """The storage contract, held to the same rules on every backend (SPEC.md → Storage).
 
-Each test takes ``store`` — a new, empty database — once per backend: the file backend and the
-in-memory one (and the server backend once it exists). Nothing here looks at a backend's files.
+Each test takes ``store`` — a new, empty database — once per backend: the file backend, the
+PostgreSQL backend (on a real server, tests/pgserver.py) and the in-memory one. Nothing here looks
+at a backend's files or tables.
 """
 
 import threading
@@ -14,13 +15,17 @@ from checklist.store import Change, MissingDatabase
 from checklist.store.files import FileStore
 from checklist.store.memory import MemoryStore
 
-BACKENDS = ["files", "memory"]
+BACKENDS = ["files", "postgres", "memory"]
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
     if request.param == "files":
         return FileStore(tmp_path / "db" / "checklist.json", wait=5)
+    if request.param == "postgres":
+        from checklist.store.postgres import PostgresStore
+
+        return PostgresStore(request.getfixturevalue("pg_url"), wait=5)
     return MemoryStore()
 
 

@@ -1,0 +1,420 @@
+"""The storage contract on a PostgreSQL server: a bureau's PCs or a province on one database.
+
+``--db postgresql://USER@HOST[:PORT]/DBNAME`` (any libpq URL, or ``postgres://``). psycopg is
+imported only here, so file-database users never pay for it.
+
+* A reader is one ``REPEATABLE READ READ ONLY`` transaction: a consistent snapshot that takes no
+  locks, so a report never blocks a ``done`` and is never blocked by one (MVCC).
+* A writer is one ``READ COMMITTED`` transaction that first locks the chain row — the head of the
+  one history chain — so writers are serialised exactly as the file database's lock serialises
+  them, and the chain stays one chain. ``commit`` writes the whole change and commits; a client
+  killed before that leaves nothing (the server rolls the transaction back).
+* The schema is versioned SQL in ``checklist/store/sql`` (``NNN_name.sql``); ``db init`` applies
+  what is missing to an empty database, ``db upgrade`` migrates an older schema in one
+  transaction, and every command refuses a schema newer than it knows.
+
+Every error a user can meet — server unreachable, login refused, no schema, a schema too new, the
+writers' lock held too long — is a ``StoreError`` (exit 3) in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from typing import Any, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import orjson
+
+from checklist.core.history import GENESIS, link
+from checklist.errors import StoreError
+from checklist.i18n import _
+from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
+
+URL = re.compile(r"postgres(ql)?://", re.IGNORECASE)
+ITEM_ORDER = ("due", "key", "period")
+
+
+def is_url(location: str) -> bool:
+    return bool(URL.match(location))
+
+
+def shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "postgresql://…"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every schema step shipped with this version, in order."""
+    found = []
+    for entry in resources.files("checklist.store").joinpath("sql").iterdir():
+        match = re.fullmatch(r"(\d{3})_(\w+)\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA = migrations()[-1][0]
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(_("a PostgreSQL database needs the psycopg driver: pip install 'psycopg[binary]'")) from None
+    from psycopg.types.json import set_json_loads
+
+    set_json_loads(orjson.loads)
+    return psycopg
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0].strip()
+
+
+class PostgresReader:
+    def __init__(self, store: PostgresStore, conn: Any):
+        self._store = store
+        self._conn = conn
+        self.location = store.location
+        self._courts: dict[str, str] | None = None
+
+    def _rows(self, query: str, params: tuple = ()) -> list[tuple]:
+        return self._store._run(lambda: self._conn.execute(query, params).fetchall())
+
+    def meta(self) -> dict[str, Any]:
+        return {name: value for name, value in self._rows("SELECT name, value FROM checklist.meta WHERE court = ''")}
+
+    def officers(self) -> list[dict[str, Any]]:
+        return [record for (record,) in self._rows("SELECT record FROM checklist.officers ORDER BY pos")]
+
+    def officer(self, officer_id: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT record FROM checklist.officers WHERE id = %s", (officer_id,))
+        return rows[0][0] if rows else None
+
+    def _court_of(self, officer_id: str) -> str | None:
+        if self._courts is None:  # one query for the session: a report reads thousands of officers
+            self._courts = dict(self._rows("SELECT id, court FROM checklist.officers"))
+        return self._courts.get(officer_id)
+
+    def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
+        court = self._court_of(officer_id)
+        if court is None:
+            return []
+        query = "SELECT record FROM checklist.items WHERE court = %s AND officer = %s"
+        params: list[Any] = [court, officer_id]
+        if due_from:
+            query += " AND due >= %s"
+            params.append(date.fromisoformat(due_from))
+        if due_to < "9999":
+            query += " AND due <= %s"
+            params.append(date.fromisoformat(due_to))
+        items = []
+        for (record,) in self._rows(query, tuple(params)):
+            if not isinstance(record, dict) or not record_ok(record):
+                raise _damaged(_("an item of {officer} is not what checklist writes").format(officer=officer_id))
+            items.append({"officer": officer_id, **record})
+        items.sort(key=lambda i: (i["due"], str(i.get("key")), i["period"]))
+        return items
+
+    def find_ids(self, prefix: str) -> list[tuple[str, str]]:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return sorted((i, o) for i, o in self._rows(
+            "SELECT id, officer FROM checklist.items WHERE id LIKE %s", (pattern,)))
+
+    def history(self, officer_id: str) -> list[dict[str, Any]]:
+        entries = []
+        for seq, line in self._rows("SELECT seq, line FROM checklist.history WHERE officer = %s ORDER BY seq",
+                                    (officer_id,)):
+            try:
+                entries.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                raise _damaged(_("history entry {seq} is not JSON").format(seq=seq)) from None
+        return entries
+
+    def log(self, after: int = 0) -> Iterator[LogLine]:
+        with self._conn.cursor(name=f"log_{id(self)}") as cursor:  # streamed from the server
+            cursor.itersize = 2000
+            self._store._run(lambda: cursor.execute(
+                "SELECT seq, line FROM checklist.history WHERE seq > %s ORDER BY seq", (after,)))
+            for seq, line in cursor:
+                try:
+                    entry = orjson.loads(line)
+                except orjson.JSONDecodeError as err:
+                    yield LogLine(f"entry {seq}", None, err.msg)
+                    continue
+                yield LogLine(f"entry {seq}", entry if isinstance(entry, dict) else None)
+
+    def head(self) -> tuple[int, str]:
+        rows = self._rows("SELECT seq, hash FROM checklist.chain WHERE court = ''")
+        return (int(rows[0][0]), str(rows[0][1])) if rows else (0, GENESIS)
+
+    def templates(self) -> list[tuple[str, str]]:
+        return [(path, body) for path, body in self._rows(
+            "SELECT path, body FROM checklist.templates WHERE court = '' ORDER BY n")]
+
+
+class PostgresWriter(PostgresReader):
+    def __init__(self, store: PostgresStore, conn: Any):
+        super().__init__(store, conn)
+        self._committed = False
+
+    def commit(self, change: Change) -> list[dict[str, Any]]:
+        if self._committed:
+            raise RuntimeError("one commit per write session")
+        self._committed = True
+        self._store._run(lambda: self._write(change))
+        return self._linked
+
+    def _write(self, change: Change) -> None:
+        conn = self._conn
+        head = self.head()
+        linked = link(change.entries, head)
+        self._linked = linked
+        old_meta = self.meta()
+        meta = stamp_templates({**old_meta, **change.meta}, linked)
+        courts = {officer: court for officer, court in conn.execute("SELECT id, court FROM checklist.officers")}
+        with conn.cursor() as cur:
+            for doc in change.officers:
+                court = str(doc.get("court") or "")
+                before = courts.get(doc["id"])
+                if before is not None and before != court:  # the officer moved: so do their rows
+                    cur.execute("CREATE TEMP TABLE IF NOT EXISTS moved (LIKE checklist.items) ON COMMIT DROP")
+                    cur.execute("DELETE FROM moved")
+                    cur.execute("WITH gone AS (DELETE FROM checklist.items WHERE court = %s AND officer = %s "
+                                "RETURNING *) INSERT INTO moved SELECT * FROM gone", (before, doc["id"]))
+                    cur.execute("INSERT INTO checklist.items SELECT %s, officer, id, due, status, done_at, record "
+                                "FROM moved", (court,))
+                cur.execute("INSERT INTO checklist.officers (id, court, record) VALUES (%s, %s, %s) "
+                            "ON CONFLICT (id) DO UPDATE SET court = excluded.court, record = excluded.record",
+                            (doc["id"], court, _json(doc)))
+                courts[doc["id"]] = court
+            if change.items:
+                cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (LIKE checklist.items) ON COMMIT DROP")
+                cur.execute("DELETE FROM incoming")
+                with cur.copy("COPY incoming (court, officer, id, due, status, done_at, record) FROM STDIN") as copy:
+                    for officer, items in change.items.items():
+                        court = courts.get(officer, "")
+                        for item in items:
+                            record = {k: v for k, v in item.items() if k != "officer"}
+                            copy.write_row((court, officer, item["id"], item["due"], item["status"],
+                                            item.get("done_at"), orjson.dumps(record).decode()))
+                cur.execute("INSERT INTO checklist.items SELECT * FROM incoming ON CONFLICT (court, id) DO UPDATE "
+                            "SET officer = excluded.officer, due = excluded.due, status = excluded.status, "
+                            "done_at = excluded.done_at, record = excluded.record")
+            if linked:
+                with cur.copy("COPY checklist.history (court, seq, officer, line) FROM STDIN") as copy:
+                    for entry in linked:
+                        officer = entry.get("officer")
+                        copy.write_row((courts.get(officer, "") if officer else "", entry["seq"], officer,
+                                        orjson.dumps(entry, option=orjson.OPT_SORT_KEYS).decode()))
+                cur.execute("UPDATE checklist.chain SET seq = %s, hash = %s WHERE court = ''",
+                            (linked[-1]["seq"], linked[-1]["hash"]))
+            for name, value in meta.items():
+                if old_meta.get(name, _ABSENT) != value:
+                    cur.execute("INSERT INTO checklist.meta (court, name, value) VALUES ('', %s, %s) "
+                                "ON CONFLICT (court, name) DO UPDATE SET value = excluded.value", (name, _json(value)))
+            if change.templates is not None:
+                cur.execute("DELETE FROM checklist.templates WHERE court = ''")
+                with cur.copy("COPY checklist.templates (court, n, path, body) FROM STDIN") as copy:
+                    for n, (path, text) in enumerate(change.templates, start=1):
+                        copy.write_row(("", n, path, text))
+        conn.commit()
+
+
+_ABSENT = object()
+
+
+def _json(value: Any) -> Any:
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value, dumps=lambda v: orjson.dumps(v).decode())
+
+
+def _damaged(what: str) -> StoreError:
+    return StoreError(_("the database is damaged ({what}); nothing was changed — restore it from a backup").format(
+        what=what))
+
+
+class PostgresStore:
+    """One PostgreSQL database; ``url`` is any libpq URL."""
+
+    def __init__(self, url: str, wait: float = 10.0):
+        self.url = url
+        self.location = shown(url)
+        self.wait = wait
+
+    # -- connecting, and errors in one line --------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        psycopg = _psycopg()
+        try:
+            return psycopg.connect(self.url, connect_timeout=10, application_name="checklist")
+        except psycopg.OperationalError as err:
+            reason = _first_line(err)
+            if "password" in reason or "authentication" in reason or "role" in reason and "does not exist" in reason:
+                raise StoreError(_("the database server refused the login for {db}: {reason}").format(
+                    db=self.location, reason=reason)) from None
+            raise StoreError(_("cannot reach the database server for {db}: {reason}").format(
+                db=self.location, reason=reason)) from None
+        except psycopg.Error as err:
+            raise StoreError(_("cannot use {db}: {reason}").format(db=self.location, reason=_first_line(err))) from None
+
+    def _run(self, action: Any) -> Any:
+        """``action()`` with the server's errors turned into one-line StoreErrors."""
+        psycopg = _psycopg()
+        try:
+            return action()
+        except psycopg.errors.LockNotAvailable:
+            raise StoreError(_("the database is busy: {holder} has held it for more than {seconds} s; nothing was "
+                               "changed (try again, or wait longer)").format(
+                holder=_("another checklist command"), seconds=f"{self.wait:g}")) from None
+        except psycopg.errors.InsufficientPrivilege as err:
+            raise StoreError(_("the database server refused this: {reason}").format(reason=_first_line(err))) from None
+        except psycopg.OperationalError as err:
+            raise StoreError(_("lost the connection to {db}: {reason}; nothing was changed").format(
+                db=self.location, reason=_first_line(err))) from None
+        except psycopg.Error as err:
+            raise StoreError(_("the database server reported: {reason}; nothing was changed").format(
+                reason=_first_line(err))) from None
+
+    def _schema(self, conn: Any) -> int | None:
+        """The schema version in the database (None: no checklist schema at all)."""
+        row = conn.execute("SELECT to_regclass('checklist.schema_version') IS NOT NULL").fetchone()
+        if not row[0]:
+            return None
+        found = conn.execute("SELECT max(version) FROM checklist.schema_version").fetchone()[0]
+        return int(found) if found is not None else None
+
+    def _checked(self, conn: Any, create: bool = False) -> None:
+        version = self._run(lambda: self._schema(conn))
+        if version is None and create:
+            self._run(lambda: self._migrate(conn, 0))
+            return
+        if version is None:
+            conn.rollback()
+            raise MissingDatabase(_("there is no checklist database at {db} yet; create it with checklist db init, "
+                                    "then import a roster").format(db=self.location))
+        if version > SCHEMA:
+            raise StoreError(_("{db} has schema {n}, newer than this checklist knows ({m}); upgrade checklist to use "
+                               "it").format(db=self.location, n=version, m=SCHEMA))
+        if version < SCHEMA:
+            raise StoreError(_("{db} has schema {n}; this checklist needs {m}: run checklist db upgrade (nothing was "
+                               "changed)").format(db=self.location, n=version, m=SCHEMA))
+
+    def _migrate(self, conn: Any, version: int) -> list[str]:
+        """Apply every shipped step after ``version`` in the current transaction; their names."""
+        done = []
+        for number, name, sql in migrations():
+            if number > version:
+                conn.execute(sql)
+                conn.execute("INSERT INTO checklist.schema_version (version) VALUES (%s)", (number,))
+                done.append(f"{number:03d}_{name}")
+        return done
+
+    # -- the contract -------------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        conn = self._connect()
+        try:
+            version = self._run(lambda: self._schema(conn))
+            if version is None:
+                return False
+            return bool(self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]))
+        finally:
+            conn.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[PostgresReader]:
+        conn = self._connect()
+        try:
+            psycopg = _psycopg()
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot, no locks
+            conn.read_only = True
+            self._checked(conn)
+            if not self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]):
+                raise MissingDatabase(_("there is no data in {db} yet; import a roster first: checklist import roster "
+                                        "FILE").format(db=self.location))
+            yield PostgresReader(self, conn)
+        finally:
+            conn.close()
+
+    @contextmanager
+    def writing(self, *, create: bool = False) -> Iterator[PostgresWriter]:
+        conn = self._connect()
+        try:
+            self._checked(conn, create=create)
+            if not create and not self._run(
+                    lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]):
+                raise MissingDatabase(_("there is no data in {db} yet; import a roster first: checklist import roster "
+                                        "FILE").format(db=self.location))
+            self._run(lambda: conn.execute(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'"))
+            self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"))
+            self._run(lambda: conn.execute("SET LOCAL lock_timeout = 0"))
+            yield PostgresWriter(self, conn)
+        finally:
+            conn.close()  # without a commit, everything is rolled back
+
+    def health(self) -> list[Finding]:
+        conn = self._connect()
+        try:
+            version = self._run(lambda: conn.execute("SHOW server_version").fetchone()[0])
+            schema = self._run(lambda: self._schema(conn))
+            findings = [Finding("server", True, _("PostgreSQL {version} at {db}").format(
+                version=version, db=self.location))]
+            if schema is None:
+                findings.append(Finding("schema", False, _("no checklist schema"), _("run checklist db init")))
+            elif schema != SCHEMA:
+                findings.append(Finding("schema", False, _("schema {n}; this checklist needs {m}").format(
+                    n=schema, m=SCHEMA), _("run checklist db upgrade") if schema < SCHEMA else
+                    _("upgrade checklist")))
+            else:
+                findings.append(Finding("schema", True, _("schema {n}").format(n=schema)))
+            return findings
+        finally:
+            conn.close()
+
+    # -- the schema ---------------------------------------------------------------------------------------
+
+    def init(self) -> list[str]:
+        """Create the schema in an empty database, or check it; the steps applied."""
+        conn = self._connect()
+        try:
+            version = self._run(lambda: self._schema(conn))
+            if version is not None:
+                conn.rollback()
+                self._checked(conn)
+                return []
+            steps = self._run(lambda: self._migrate(conn, 0))
+            self._run(conn.commit)
+            return steps
+        finally:
+            conn.close()
+
+    def upgrade(self) -> list[str]:
+        """Migrate an older schema to this version's, in one transaction; the steps applied."""
+        conn = self._connect()
+        try:
+            version = self._run(lambda: self._schema(conn))
+            if version is None:
+                raise MissingDatabase(_("there is no checklist database at {db} yet; create it with checklist db "
+                                        "init").format(db=self.location))
+            if version > SCHEMA:
+                self._checked(conn)
+            self._run(lambda: conn.execute("LOCK TABLE checklist.chain IN EXCLUSIVE MODE"))
+            steps = self._run(lambda: self._migrate(conn, version))
+            self._run(conn.commit)
+            return steps
+        finally:
+            conn.close()
