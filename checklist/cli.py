@@ -1108,12 +1108,73 @@ db_app = typer.Typer(help="Look after the database itself.", no_args_is_help=Tru
 app.add_typer(db_app, name="db")
 
 
+@db_app.command("init")
+def db_init(ctx: typer.Context) -> None:
+    """Create the checklist schema in an empty PostgreSQL database, or check the one there.
+
+    Safe to run again: an existing schema is only checked. A file database needs no init (the
+    first roster import creates it).
+
+    Example: checklist --db postgresql://checklist@db.court.example/checklist db init
+    """
+    from checklist.render import say
+    from checklist.store import open_store
+    from checklist.store.postgres import PostgresStore
+
+    settings = _settings(ctx)
+    store = open_store(settings.db, settings.wait)
+    if not isinstance(store, PostgresStore):
+        say(_("{path}: a file database needs no init; the first roster import creates it").format(
+            path=store.location))
+        return
+    steps = store.init()
+    if steps:
+        say(_("{db}: created the checklist schema ({steps})").format(db=store.location, steps=", ".join(steps)))
+    else:
+        say(_("{db}: the checklist schema is in place; nothing to do").format(db=store.location))
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The database to copy: a file, or a postgresql:// URL.",
+                                          show_default=False)],
+    target: Annotated[str, typer.Argument(help="An empty database to copy into (a file is created).",
+                                          show_default=False)],
+    as_json: JsonOption = False,
+) -> None:
+    """Copy a whole database — roster, items, follow-ups, history with its chain, templates —
+    between any two backends, into an empty one, in one step.
+
+    Afterwards `audit head` is the same on both. A copy that fails leaves the target as it was.
+
+    Example: checklist db copy 执行局.json postgresql://checklist@db.court.example/checklist
+    """
+    from checklist.paths import db_path
+    from checklist.render import say
+    from checklist.store import open_store
+    from checklist.transfer import copy_database
+
+    settings = _settings(ctx)
+    result = copy_database(open_store(db_path(source), settings.wait), open_store(db_path(target), settings.wait))
+    if as_json:
+        from checklist.render import emit_json
+
+        emit_json(result.as_json())
+        return
+    say(_("copied {officers} officers, {items} items and {entries} history entries from {source} to {target}; "
+          "head {head}").format(officers=result.officers, items=result.items, entries=result.entries,
+                                source=result.source, target=result.target, head=result.head))
+
+
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
-    """Convert a database written by checklist 0.1 to the current layout, in place.
+    """Bring a database to this version's layout, in place.
 
-    Every 0.1 history entry is kept (heads written down before still check out); the 0.1 files
-    are kept in DB.v1-backup. Then every list is brought up to date with the current rules.
+    A PostgreSQL database: its schema is migrated in one transaction (a newer schema is refused).
+    A file database written by checklist 0.1: converted, every 0.1 history entry kept (heads
+    written down before still check out), the 0.1 files kept in DB.v1-backup; then every list is
+    brought up to date with the current rules.
 
     Example: checklist --db 执行局.json db upgrade
     """
@@ -1122,6 +1183,12 @@ def db_upgrade(ctx: typer.Context) -> None:
     from checklist.sync import sync as run_sync
 
     env = _settings(ctx).env()
+    store = env.store()
+    if not hasattr(store, "path"):  # a server database: migrate its schema
+        steps = store.upgrade()  # type: ignore[attr-defined]
+        say(_("{db}: migrated the schema ({steps})").format(db=store.location, steps=", ".join(steps)) if steps else
+            _("{db}: the schema is current; nothing to do").format(db=store.location))
+        return
     result = upgrade(env)
     if result is None:
         say(_("{path} is already in the current layout; nothing to do").format(path=env.store().location))

@@ -31,7 +31,7 @@ CLOCKED = ("import sys, datetime as d; import checklist.context as c; day = d.da
 class Checklist:
     """``checklist`` against one database, with a fixed date; ``run`` in-process, ``spawn`` as a process."""
 
-    def __init__(self, db: Path, today: str = "2026-12-02", templates: Path = TEMPLATES, user: str = "测试员"):
+    def __init__(self, db: Path | str, today: str = "2026-12-02", templates: Path = TEMPLATES, user: str = "测试员"):
         self.db = db
         self.env = {
             "CHECKLIST_DB": str(db), "CHECKLIST_TODAY": today, "CHECKLIST_TEMPLATES": str(templates),
@@ -69,8 +69,10 @@ class Checklist:
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def snapshot(db: Path) -> dict[str, str]:
-    """Every database file (not the lock) and a hash of its bytes."""
+def snapshot(db: Path | str) -> dict[str, str]:
+    """Every database file (not the lock) and a hash of its bytes; for a server database, every table's rows."""
+    if isinstance(db, str):
+        return _table_snapshot(db)
     files = [db, *sorted(db.with_name(db.name + ".d").rglob("*"))]
     return {str(p.relative_to(db.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in files if p.is_file()}
@@ -81,3 +83,13 @@ def copy_world(source: Path, target: Path, today: str = "2026-12-02") -> Checkli
     for path in source.iterdir():
         shutil.copytree(path, target / path.name) if path.is_dir() else shutil.copy2(path, target / path.name)
     return Checklist(target / "db.json", today=today)
+
+
+def _table_snapshot(url: str) -> dict[str, str]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = [t for (t,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'checklist' ORDER BY tablename")]
+        return {table: hashlib.sha256(repr(conn.execute(
+            f"SELECT * FROM checklist.{table} ORDER BY 1, 2").fetchall()).encode()).hexdigest() for table in tables}

@@ -43,3 +43,37 @@ _databases = iter(range(1, 1_000_000))
 def pg_url(pg_server):
     """A new, empty database on that server, for one test."""
     return pg_server.create(f"t{next(_databases)}")
+
+
+BACKENDS = ["files", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def pg_demo_seed(pg_server, demo_seed):
+    """The demo world copied onto the server once (db copy); tests get copies made by the server."""
+    from clitools import Checklist
+
+    url = pg_server.create("demo_seed")
+    result = Checklist(url, today="2026-11-28").run("db", "copy", str(demo_seed / "db.json"), url)
+    assert result.exit_code == 0, result.output
+    return "demo_seed"
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_world(request, demo_seed, tmp_path):
+    """A fresh copy of the demo world (roster imported on 2026-11-28), once per backend."""
+    from clitools import Checklist, copy_world
+
+    if request.param == "files":
+        return copy_world(demo_seed, tmp_path, today="2026-11-28")
+    seed = request.getfixturevalue("pg_demo_seed")
+    url = request.getfixturevalue("pg_server").create(f"t{next(_databases)}", template=seed)
+    return Checklist(url, today="2026-11-28")
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(request, tmp_path):
+    """Where a new database goes, once per backend: a file path, or an empty server database."""
+    if request.param == "files":
+        return tmp_path / "db.json"
+    return request.getfixturevalue("pg_url")

@@ -14,8 +14,8 @@ NG001,蒋文,南岗区人民法院,执行一庭,承办人,,
 
 
 @pytest.fixture
-def cl(tmp_path):
-    return Checklist(tmp_path / "db.json")
+def cl(empty_db):
+    return Checklist(empty_db)
 
 
 @pytest.fixture
@@ -191,7 +191,9 @@ def test_commands_that_need_a_database_do_not_create_one(cl):
     result = cl.run("today", "--officer", "DL001")
     assert result.exit_code == 1
     assert "there is no database at" in result.stderr and "checklist import roster" in result.stderr
-    assert not cl.db.exists()
+    from checklist.store import open_store
+
+    assert not open_store(cl.db).exists()
 
 
 def test_unknown_officer_and_missing_officer(loaded):

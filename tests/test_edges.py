@@ -14,8 +14,8 @@ from clitools import DEMO_ROSTER, TEMPLATES, Checklist, copy_world
 
 
 @pytest.fixture
-def cl(demo_seed, tmp_path):
-    return copy_world(demo_seed, tmp_path, today="2026-11-28")
+def cl(demo_world):
+    return demo_world
 
 
 def first_open(cl, officer="DL001", n=1):
@@ -114,11 +114,12 @@ def test_a_crash_in_the_very_first_import_leaves_no_database_or_a_whole_one(tmp_
     assert cl.run("audit", "verify").exit_code == 0
 
 
-def test_a_failure_at_the_commit_point_itself_is_exit_3_and_changes_nothing(cl, monkeypatch):
+def test_a_failure_at_the_commit_point_itself_is_exit_3_and_changes_nothing(demo_seed, tmp_path, monkeypatch):
     import checklist.store.files as files
 
     from clitools import snapshot
 
+    cl = copy_world(demo_seed, tmp_path, today="2026-11-28")  # the file database's own commit point
     item = first_open(cl)
     before = snapshot(cl.db)
     real_replace = os.replace

@@ -57,14 +57,18 @@ WORK = {
 }  # B1's and L2's monthly items stay open
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+@pytest.fixture(scope="module", params=["files", "postgres"])
+def world(request, tmp_path_factory):
+    """The same worked world on each backend: every figure must come out the same."""
     root = tmp_path_factory.mktemp("world")
     (root / "templates").mkdir()
     (root / "templates" / "alpha.yaml").write_text(ALPHA, encoding="utf-8")
     (root / "templates" / "beta.yaml").write_text(BETA, encoding="utf-8")
     (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    cl = Checklist(root / "db.json", today="2026-11-26", templates=root / "templates", user="张局")
+    db = root / "db.json"
+    if request.param == "postgres":
+        db = request.getfixturevalue("pg_server").create(f"report_{root.name}")
+    cl = Checklist(db, today="2026-11-26", templates=root / "templates", user="张局")
     assert cl.run("import", "roster", str(root / "roster.csv")).exit_code == 0
     for officer, steps in WORK.items():
         items = cl.json("today", "--officer", officer, "--days", "40", CHECKLIST_TODAY="2026-11-01")["items"]
@@ -227,12 +231,15 @@ def test_report_usage_errors(world):
 # -- follow-ups -----------------------------------------------------------------------------------------------
 
 
-def test_follow_up_loop_end_to_end(world, tmp_path):
+def test_follow_up_loop_end_to_end(request, world, tmp_path):
     import shutil
 
     shutil.copytree(world.world_root, tmp_path / "w")
-    cl = Checklist(tmp_path / "w" / "db.json", today="2026-11-26", templates=tmp_path / "w" / "templates",
-                   user="陈立新")
+    db = tmp_path / "w" / "db.json"
+    if isinstance(world.db, str):  # a copy made by the server
+        server = request.getfixturevalue("pg_server")
+        db = server.create(f"loop_{tmp_path.name}", template=world.db.split("@/")[1].split("?")[0])
+    cl = Checklist(db, today="2026-11-26", templates=tmp_path / "w" / "templates", user="陈立新")
     doc = cl.json("today", "--officer", "A1")
     first = doc["items"][0]
     assert first["section"] == "follow_up" and first["id"] == world.a1_w47  # the 督办 tops the list

@@ -16,8 +16,8 @@ CORPUS = Path(__file__).parent / "corpus"
 
 
 @pytest.fixture
-def cl(demo_seed, tmp_path):
-    return copy_world(demo_seed, tmp_path, today="2026-11-28")
+def cl(demo_world):
+    return demo_world
 
 
 def refused(cl, path, *args):

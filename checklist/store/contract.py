@@ -27,7 +27,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol
 
+from checklist.core.history import link
 from checklist.errors import InputError
+from checklist.i18n import _
 
 
 class MissingDatabase(InputError):
@@ -43,13 +45,36 @@ class Change:
     items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # officer → items added or replaced by id
     entries: list[dict[str, Any]] = field(default_factory=list)  # history, in order, not yet linked
     templates: list[tuple[str, str]] | None = None  # a new templates bundle: (path, text) per file
+    # entries already linked elsewhere, stored as they are (``db copy``): they must continue the
+    # chain from this database's head; ``entries`` must then be empty
+    linked: list[dict[str, Any]] | None = None
 
     def put_items(self, officer: str, items: list[dict[str, Any]]) -> None:
         self.items.setdefault(officer, []).extend(items)
 
     @property
     def empty(self) -> bool:
-        return not (self.meta or self.officers or self.items or self.entries or self.templates is not None)
+        return not (self.meta or self.officers or self.items or self.entries or self.templates is not None
+                    or self.linked)
+
+    def chained(self, head: tuple[int, str]) -> list[dict[str, Any]]:
+        """The change's entries linked onto ``head`` (the backend's last seq and hash).
+
+        Entries copied whole from another database keep their seq, prev and hash; they are
+        refused unless they go on from ``head`` one by one and each still has its hash.
+        """
+        from checklist.core.history import entry_hash
+
+        if self.linked is None:
+            return link(self.entries, head)
+        seq, previous = head
+        for entry in self.linked:
+            seq += 1
+            if entry.get("seq") != seq or entry.get("prev") != previous or entry_hash(entry) != entry.get("hash"):
+                raise InputError(_("the history being copied does not go on from entry {seq} of this database; "
+                                   "nothing was copied").format(seq=seq - 1))
+            previous = entry["hash"]
+        return list(self.linked)
 
 
 @dataclass

@@ -58,7 +58,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from checklist.core.history import GENESIS, PLAN_FIELDS, link
+from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import (
@@ -758,7 +758,7 @@ class FileWriter(FileReader):
         old = self._manifest
         generation = old.generation + 1
         nonce = os.urandom(4).hex()  # this write's own file names: no other writer can touch them
-        linked = link(change.entries, self.head())
+        linked = change.chained(self.head())
         db = self._db
         created: list[Path] = []
         appended: list[tuple[Path, int]] = []

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from checklist.core.history import GENESIS, link
+from checklist.core.history import GENESIS
 from checklist.i18n import _
 from checklist.store.contract import (
     Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items, stamp_templates,
@@ -73,7 +73,7 @@ class MemoryWriter(MemoryReader):
 
     def commit(self, change: Change) -> list[dict[str, Any]]:
         state = self._state
-        linked = link(change.entries, self.head())
+        linked = change.chained(self.head())
         officers = dict(state.officers)
         for doc in change.officers:
             officers[doc["id"]] = dict(doc)

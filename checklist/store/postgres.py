@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
-from checklist.core.history import GENESIS, link
+from checklist.core.history import GENESIS
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
@@ -180,7 +180,7 @@ class PostgresWriter(PostgresReader):
     def _write(self, change: Change) -> None:
         conn = self._conn
         head = self.head()
-        linked = link(change.entries, head)
+        linked = change.chained(head)
         self._linked = linked
         old_meta = self.meta()
         meta = stamp_templates({**old_meta, **change.meta}, linked)
@@ -304,8 +304,8 @@ class PostgresStore:
             return
         if version is None:
             conn.rollback()
-            raise MissingDatabase(_("there is no checklist database at {db} yet; create it with checklist db init, "
-                                    "then import a roster").format(db=self.location))
+            raise MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import "
+                                    "roster FILE").format(path=self.location))
         if version > SCHEMA:
             raise StoreError(_("{db} has schema {n}, newer than this checklist knows ({m}); upgrade checklist to use "
                                "it").format(db=self.location, n=version, m=SCHEMA))
@@ -344,8 +344,8 @@ class PostgresStore:
             conn.read_only = True
             self._checked(conn)
             if not self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]):
-                raise MissingDatabase(_("there is no data in {db} yet; import a roster first: checklist import roster "
-                                        "FILE").format(db=self.location))
+                raise MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import "
+                                        "roster FILE").format(path=self.location))
             yield PostgresReader(self, conn)
         finally:
             conn.close()
@@ -357,8 +357,8 @@ class PostgresStore:
             self._checked(conn, create=create)
             if not create and not self._run(
                     lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]):
-                raise MissingDatabase(_("there is no data in {db} yet; import a roster first: checklist import roster "
-                                        "FILE").format(db=self.location))
+                raise MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import "
+                                        "roster FILE").format(path=self.location))
             self._run(lambda: conn.execute(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'"))
             self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"))
             self._run(lambda: conn.execute("SET LOCAL lock_timeout = 0"))
