@@ -76,4 +76,8 @@ def empty_db(request, tmp_path):
     """Where a new database goes, once per backend: a file path, or an empty server database."""
     if request.param == "files":
         return tmp_path / "db.json"
-    return request.getfixturevalue("pg_url")
+    from checklist.store.postgres import PostgresStore
+
+    url = request.getfixturevalue("pg_url")
+    PostgresStore(url).init()  # as a court's IT person leaves it: created, db init run, nothing imported
+    return url

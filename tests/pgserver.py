@@ -84,6 +84,11 @@ class Server:
             shutil.chown(self.socket, self._owner)
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
+        # one role must give a password (to test a refused login); everyone else is trusted locally
+        hba = self.data / "pg_hba.conf"
+        hba.write_text("local all needs_password scram-sha-256\nlocal all all trust\n", encoding="utf-8")
+        if self._owner:
+            shutil.chown(hba, self._owner)
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket}' -c port={self.port} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
                    "-c shared_buffers=128MB")

@@ -25,7 +25,9 @@ def store(request, tmp_path):
     if request.param == "postgres":
         from checklist.store.postgres import PostgresStore
 
-        return PostgresStore(request.getfixturevalue("pg_url"), wait=5)
+        store = PostgresStore(request.getfixturevalue("pg_url"), wait=5)
+        store.init()
+        return store
     return MemoryStore()
 
 

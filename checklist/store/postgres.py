@@ -304,8 +304,8 @@ class PostgresStore:
             return
         if version is None:
             conn.rollback()
-            raise MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import "
-                                    "roster FILE").format(path=self.location))
+            raise StoreError(_("{db} has no checklist schema; create it with checklist db init (or import a roster "
+                               "into it)").format(db=self.location))
         if version > SCHEMA:
             raise StoreError(_("{db} has schema {n}, newer than this checklist knows ({m}); upgrade checklist to use "
                                "it").format(db=self.location, n=version, m=SCHEMA))
