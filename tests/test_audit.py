@@ -435,13 +435,17 @@ def test_a_damaged_log_line_is_named_and_never_rewritten(cl):
     assert log_path(cl).read_bytes().splitlines(keepends=True)[: len(lines)] == lines  # … and the evidence stays
 
 
+def forged_upgrade(entries, seq):
+    """An 'upgrade' entry as a forger would add it: the last done item, skipped and moved."""
+    done = next(e for e in reversed(entries) if e["action"] == "done")
+    return {"at": done["at"], "recorded": done["recorded"], "actor": "x", "action": "upgrade",
+            "officer": done["officer"], "after": {"id": done["officer"]},
+            "items": {done["item"]: ["2026-W48", "2026-12-31", "0" * 16, "skipped", None, False]}, "seq": seq}
+
+
 def test_a_forged_upgrade_entry_is_named(cl):
     entries = entries_of(cl)
-    done = next(e for e in reversed(entries) if e["action"] == "done")
-    forged = {"at": done["at"], "recorded": done["recorded"], "actor": "x", "action": "upgrade",
-              "officer": done["officer"], "after": {"id": done["officer"]},
-              "items": {done["item"]: ["2026-W48", "2026-12-31", "0" * 16, "skipped", None, False]},
-              "seq": entries[-1]["seq"] + 1}
+    forged = forged_upgrade(entries, entries[-1]["seq"] + 1)
     rewrite_log(cl, entries + [forged])
     result = verify(cl)
     assert result.exit_code == 1
@@ -449,15 +453,28 @@ def test_a_forged_upgrade_entry_is_named(cl):
         in result.stderr
 
 
-def test_verify_from_a_head_still_checks_the_templates(cl):
-    head = cl.run("audit", "head").stdout.strip()
+def edit_templates(cl, fingerprint_too):
+    """Change a campaign's name in the stored templates, fixing the recorded size (and, as a careful forger
+    would, the recorded fingerprint too)."""
+    from checklist.sync import bundle_fingerprint
+
     doc = manifest(cl)
     ref = next(iter(doc["store"].values()))["templates"]
     path = cl.db.parent / "db.json.d" / "templates" / ref["file"]
-    data = path.read_bytes().replace("提质增效".encode(), "提质降效".encode())
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    files = [(f["path"], f["text"].replace("提质增效", "提质降效")) for f in bundle["templates"].values()]
+    data = json.dumps({"templates": {str(n): {"path": p, "text": t} for n, (p, t) in enumerate(files, start=1)}},
+                      ensure_ascii=False).encode("utf-8")
     path.write_bytes(data)
     ref["size"] = len(data)
+    if fingerprint_too:
+        next(iter(doc["meta"].values()))["templates"]["fingerprint"] = bundle_fingerprint(files)
     save_manifest(cl, doc)
+
+
+def test_verify_from_a_head_still_checks_the_templates(cl):
+    head = cl.run("audit", "head").stdout.strip()
+    edit_templates(cl, fingerprint_too=False)
     result = verify(cl, "--from", head)
     assert result.exit_code == 1 and "changed without checklist templates apply" in result.stderr
 
@@ -466,13 +483,9 @@ def test_a_forged_upgrade_block_after_a_quick_check_head_is_named(cl):
     head = cl.run("audit", "head").stdout.strip()
     entries = entries_of(cl)
     last = entries[-1]
-    done = next(e for e in reversed(entries) if e["action"] == "done")
     block = [{"at": last["at"], "recorded": last["recorded"], "actor": "x", "action": "templates", "officer": None,
               "after": {"fingerprint": "f" * 64, "files": 3, "upgrade": True}, "seq": last["seq"] + 1},
-             {"at": last["at"], "recorded": last["recorded"], "actor": "x", "action": "upgrade",
-              "officer": done["officer"], "after": {"id": done["officer"]},
-              "items": {done["item"]: ["2026-W48", "2026-12-31", "0" * 16, "skipped", None, False]},
-              "seq": last["seq"] + 2}]
+             forged_upgrade(entries, last["seq"] + 2)]
     rewrite_log(cl, entries + block)
     for args in (("--from", head), ()):
         result = verify(cl, *args)
@@ -482,20 +495,8 @@ def test_a_forged_upgrade_block_after_a_quick_check_head_is_named(cl):
 
 
 def test_templates_swapped_without_a_trace_are_named_by_the_quick_check(cl):
-    from checklist.sync import bundle_fingerprint
-
     head = cl.run("audit", "head").stdout.strip()
-    doc = manifest(cl)
-    ref = next(iter(doc["store"].values()))["templates"]
-    path = cl.db.parent / "db.json.d" / "templates" / ref["file"]
-    bundle = json.loads(path.read_text(encoding="utf-8"))
-    files = [(f["path"], f["text"].replace("提质增效", "提质降效")) for f in bundle["templates"].values()]
-    bundle = {"templates": {str(n): {"path": p, "text": t} for n, (p, t) in enumerate(files, start=1)}}
-    data = json.dumps(bundle, ensure_ascii=False).encode("utf-8")
-    path.write_bytes(data)  # a careful forger: the file, its size and the recorded fingerprint all agree
-    ref["size"] = len(data)
-    next(iter(doc["meta"].values()))["templates"]["fingerprint"] = bundle_fingerprint(files)
-    save_manifest(cl, doc)
+    edit_templates(cl, fingerprint_too=True)  # the file, its size and the recorded fingerprint all agree
     for args in (("--from", head), ()):
         result = verify(cl, *args)
         assert result.exit_code == 1 and "are not the ones the history last applied" in result.stderr, args

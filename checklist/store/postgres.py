@@ -289,6 +289,15 @@ class PostgresStore:
         except psycopg.Error as err:
             raise StoreError(_("cannot use {db}: {reason}").format(db=self.location, reason=_first_line(err))) from None
 
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection for one session; closing it without a commit rolls everything back."""
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
     def _run(self, action: Any) -> Any:
         """``action()`` with the server's errors turned into one-line StoreErrors."""
         psycopg = _psycopg()
@@ -344,49 +353,42 @@ class PostgresStore:
     # -- the contract -------------------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        conn = self._connect()
-        try:
+        with self._connection() as conn:
             version = self._run(lambda: self._schema(conn))
-            if version is None:
-                return False
-            return bool(self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]))
-        finally:
-            conn.close()
+            return version is not None and self._has_data(conn)
+
+    def _has_data(self, conn: Any) -> bool:
+        """Whether anything was ever committed (the first commit always writes metadata)."""
+        return bool(self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]))
+
+    def _nothing_yet(self) -> MissingDatabase:
+        return MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import roster "
+                                 "FILE").format(path=self.location))
 
     @contextmanager
     def reading(self) -> Iterator[PostgresReader]:
-        conn = self._connect()
-        try:
+        with self._connection() as conn:
             psycopg = _psycopg()
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot, no locks
             conn.read_only = True
             self._checked(conn)
-            if not self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]):
-                raise MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import "
-                                        "roster FILE").format(path=self.location))
+            if not self._has_data(conn):
+                raise self._nothing_yet()
             yield PostgresReader(self, conn)
-        finally:
-            conn.close()
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[PostgresWriter]:
-        conn = self._connect()
-        try:
+        with self._connection() as conn:
             self._checked(conn, create=create)
-            if not create and not self._run(
-                    lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]):
-                raise MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import "
-                                        "roster FILE").format(path=self.location))
+            if not create and not self._has_data(conn):
+                raise self._nothing_yet()
             self._run(lambda: conn.execute(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'"))
             self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"))
             self._run(lambda: conn.execute("SET LOCAL lock_timeout = 0"))
             yield PostgresWriter(self, conn)
-        finally:
-            conn.close()  # without a commit, everything is rolled back
 
     def health(self) -> list[Finding]:
-        conn = self._connect()
-        try:
+        with self._connection() as conn:
             version = self._run(lambda: conn.execute("SHOW server_version").fetchone()[0])
             schema = self._run(lambda: self._schema(conn))
             findings = [Finding("server", True, _("PostgreSQL {version} at {db}").format(
@@ -400,15 +402,12 @@ class PostgresStore:
             else:
                 findings.append(Finding("schema", True, _("schema {n}").format(n=schema)))
             return findings
-        finally:
-            conn.close()
 
     # -- the schema ---------------------------------------------------------------------------------------
 
     def init(self) -> list[str]:
         """Create the schema in an empty database, or check it; the steps applied."""
-        conn = self._connect()
-        try:
+        with self._connection() as conn:
             version = self._run(lambda: self._schema(conn))
             if version is not None:
                 conn.rollback()
@@ -417,13 +416,10 @@ class PostgresStore:
             steps = self._run(lambda: self._migrate(conn, 0))
             self._run(conn.commit)
             return steps
-        finally:
-            conn.close()
 
     def upgrade(self) -> list[str]:
         """Migrate an older schema to this version's, in one transaction; the steps applied."""
-        conn = self._connect()
-        try:
+        with self._connection() as conn:
             version = self._run(lambda: self._schema(conn))
             if version is None:
                 raise MissingDatabase(_("there is no checklist database at {db} yet; create it with checklist db "
@@ -434,5 +430,3 @@ class PostgresStore:
             steps = self._run(lambda: self._migrate(conn, version))
             self._run(conn.commit)
             return steps
-        finally:
-            conn.close()
