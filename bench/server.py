@@ -14,7 +14,9 @@ each command is run as a separate process on both:
     full sync        checklist import roster into an empty database: every item for the year
     db copy          the file world onto an empty server database
     32 clients       32 processes at once, each marking its own items done, one `done` per process:
-                     commits per second across all of them
+                     commits per second across all of them (on 2 cores, mostly process start-up);
+                     and 32 threads in one process, each with its own connection, doing done/undo:
+                     the commits per second the storage itself sustains
 
 Results: docs/performance.md.
 """
@@ -36,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from run import SCALES, env, median_of, pick, run  # noqa: E402
+from run import SCALES, TODAY, env, median_of, pick, run  # noqa: E402
 from world import build, write_status  # noqa: E402
 
 _names = itertools.count(1)
@@ -95,6 +97,37 @@ def clients(db: str | Path, items: list[str], count: int = 32) -> float:
     for item in chosen:
         checklist(db, "undo", item)
     return len(chosen) / elapsed
+
+
+def threaded_commits(db: str | Path, items: list[str], clients: int = 32, rounds: int = 4) -> float:
+    """Commits per second with the process start-up taken out: ``clients`` threads in one process,
+    each with its own connection (or lock file descriptor), marking its own items done then open."""
+    import threading
+    from datetime import date
+
+    from checklist.context import Env
+    from checklist.work import work
+
+    env = Env(db=db, templates=None, today=date.fromisoformat(TODAY), actor="bench", wait=600)
+    errors: list[BaseException] = []
+
+    def client(item: str) -> None:
+        try:
+            for _ in range(rounds):
+                work(env, [item], "done")
+                work(env, [item], "undo")
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=client, args=(item,)) for item in items[:clients]]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"a client failed: {errors[0]}")
+    return len(threads) * rounds * 2 / (time.perf_counter() - start)
 
 
 def open_items(db: str | Path, count: int) -> list[str]:
@@ -169,6 +202,7 @@ def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> li
     results.append(("db copy (file → server)", float("nan"), median_of(copy_times)))
     items = open_items(world, 32)
     side_by_side("32 clients: done commits per second", lambda db: clients(db, items))
+    side_by_side("32 clients in one process: commits per second", lambda db: threaded_commits(db, items))
     return results
 
 
