@@ -1143,10 +1143,11 @@ def db_copy(
                                           show_default=False)],
     as_json: JsonOption = False,
 ) -> None:
-    """Copy a whole database — roster, items, follow-ups, history with its chain, templates —
-    between any two backends, into an empty one, in one step.
+    """Copy a whole database between any two backends (file, PostgreSQL), into an empty one.
 
-    Afterwards `audit head` is the same on both. A copy that fails leaves the target as it was.
+    Roster, items, follow-ups, the history with its chain and the applied templates go across in
+    one step. Afterwards `audit head` is the same on both; a copy that fails leaves the target as
+    it was.
 
     Example: checklist db copy 执行局.json postgresql://checklist@db.court.example/checklist
     """
