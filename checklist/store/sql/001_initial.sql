@@ -57,7 +57,6 @@ CREATE TABLE checklist.items (
     PRIMARY KEY (court, id)
 );
 CREATE INDEX items_by_officer ON checklist.items (court, officer, due);
-CREATE INDEX items_by_due ON checklist.items (due, court);
 CREATE INDEX items_by_id ON checklist.items (id text_pattern_ops);
 
 -- the history log: each entry exactly as it was written (its hash is over those fields)
