@@ -111,7 +111,7 @@ def test_server_failures_are_one_line_and_exit_3(pg_server, tmp_path):
          "cannot reach the database server"),
         (pg_server.url(user="needs_password"), "refused the login"),
         (pg_server.url(user="nobody_here"), "refused the login"),
-        (pg_server.url("no_such_database"), "cannot reach the database server"),
+        (pg_server.url("no_such_database"), "the server has no such database"),
         (pg_server.create("not_initialised"), "has no checklist schema; create it with checklist db init"),
     ]
     pg_server.sql("CREATE ROLE needs_password LOGIN PASSWORD 'secret'")
@@ -174,3 +174,79 @@ def test_a_copy_file_to_server_to_file_keeps_every_byte_of_history(demo_seed, pg
         assert Checklist(db).run("audit", "verify").exit_code == 0
         assert Checklist(db, today="2026-11-28").json("show", item)["follow_up"]["note"] == "请核实"
     assert Checklist(server, today="2026-11-28").json("export", "items") == files.json("export", "items")
+
+
+def test_a_password_never_shows_however_the_url_gives_it(pg_server):
+    socket = str(pg_server.socket).replace("/", "%2F")
+    for url in (f"postgresql://nobody@/x?host={socket}&password=Hunter2secret",
+                "POSTGRESQL://u:Hunter2secret@127.0.0.1:1/x", f"postgres://u:Hunter2secret@/x?host={socket}"):
+        for args in (("today", "--officer", "DL001"), ("doctor",), ("db", "copy", url, "/nonexistent/x.json")):
+            result = Checklist(url).run(*args)
+            assert "Hunter2secret" not in result.output, (url, args, result.output)
+            assert result.exit_code in (1, 3) and "internal error" not in result.output
+
+
+def test_a_writer_waits_for_the_chain_even_where_the_server_defaults_to_repeatable_read(cl):
+    name = cl.db.split("@/")[1].split("?")[0]
+    with psycopg.connect(cl.db, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" SET default_transaction_isolation = \'repeatable read\'')
+    item = next(i for i, s in statuses(cl).items() if s == "open")
+    with psycopg.connect(cl.db) as holder:  # another writer, mid-commit
+        holder.execute("SELECT 1 FROM checklist.chain FOR UPDATE")
+        holder.execute("UPDATE checklist.chain SET seq = seq")
+        proc = cl.spawn("done", item)
+        time.sleep(1.5)
+        holder.commit()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_wait_zero_means_do_not_wait_and_any_wait_is_accepted(cl):
+    item = next(i for i, s in statuses(cl).items() if s == "open")
+    with PostgresStore(cl.db).writing():
+        started = time.monotonic()
+        busy = cl.run("--wait", "0", "done", item)
+        assert busy.exit_code == 3 and "the database is busy" in busy.stderr
+        assert time.monotonic() - started < 5
+    for wait in ("inf", "3000000"):
+        assert cl.run("--wait", wait, "done", item).exit_code == 0, wait
+
+
+def test_a_connection_lost_while_the_log_streams_is_one_clean_error(cl, pg_server):
+    from checklist.errors import StoreError
+
+    store = PostgresStore(cl.db)
+    with store.reading() as reader:
+        lines = reader.log()
+        next(lines)
+        pid = reader._conn.info.backend_pid
+        pg_server.sql(f"SELECT pg_terminate_backend({pid})")
+        with pytest.raises(StoreError, match="lost the connection"):
+            for _line in lines:
+                pass
+
+
+def test_an_item_column_edited_apart_from_its_record_is_refused_by_the_server(cl):
+    """An edited due column would hide an overdue item from a report while its record still had it due."""
+    for column, value in (("due", "'2031-01-01'"), ("status", "'done'"), ("done_at", "'2026-11-20'")):
+        with psycopg.connect(cl.db, autocommit=True) as conn:
+            with pytest.raises(psycopg.errors.CheckViolation):
+                conn.execute(f"UPDATE checklist.items SET {column} = {value} WHERE officer = 'DL001' "
+                             "AND status = 'open' AND due < '2026-11-28'")
+    with psycopg.connect(cl.db, autocommit=True) as conn:  # both edited together: the audit names it
+        conn.execute("UPDATE checklist.items SET due = '2031-01-01', record = json_build_object('due', '2031-01-01') "
+                     "::jsonb || (record::jsonb - 'due') WHERE id = (SELECT id FROM checklist.items "
+                     "WHERE officer = 'DL001' AND status = 'open' ORDER BY due LIMIT 1)")
+    result = cl.run("audit", "verify")
+    assert result.exit_code == 1 and "due is '2031-01-01' but the history says" in result.stderr
+
+
+def test_two_first_imports_into_an_empty_server_database_both_succeed(pg_server):
+    url = pg_server.create("two_first")
+    cl = Checklist(url, today="2026-11-28")
+    procs = [cl.spawn("import", "roster", str(DEMO_ROSTER)) for _ in range(2)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert cl.run("audit", "verify").exit_code == 0

@@ -214,3 +214,18 @@ def test_a_file_database_that_cannot_be_written_changes_nothing(tmp_path, monkey
     with store.reading() as reader:
         assert (reader.items("DL001"), reader.head()) == before
     assert all(f.ok for f in store.health())
+
+
+def test_items_of_someone_not_on_the_roster_are_kept_and_follow_them_onto_it(store):
+    seed(store, officers=("DL001",))
+    with store.writing() as writer:
+        writer.commit(Change(items={"X9": [item("X9", "x9aaaaaaaaaa", "2026-11-25")]}))
+    with store.reading() as reader:
+        assert [i["id"] for i in reader.items("X9")] == ["x9aaaaaaaaaa"]
+    with store.writing() as writer:
+        writer.commit(Change(officers=[officer("X9", court="南岗区人民法院")]))
+    with store.writing() as writer:
+        writer.commit(Change(items={"X9": [item("X9", "x9aaaaaaaaaa", "2026-11-25", "done")]}))
+    with store.reading() as reader:
+        assert [(i["id"], i["status"]) for i in reader.items("X9")] == [("x9aaaaaaaaaa", "done")]
+        assert reader.find_ids("x9aa") == [("x9aaaaaaaaaa", "X9")]

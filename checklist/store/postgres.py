@@ -19,6 +19,7 @@ writers' lock held too long — is a ``StoreError`` (exit 3) in one line.
 
 from __future__ import annotations
 
+import itertools
 import re
 from contextlib import contextmanager
 from datetime import date
@@ -34,6 +35,7 @@ from checklist.i18n import _
 from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
 
 URL = re.compile(r"postgres(ql)?://", re.IGNORECASE)
+CREATING = 0x636B6C73  # the advisory lock held while the schema is looked for, and made if missing
 ITEM_ORDER = ("due", "key", "period")
 
 
@@ -42,16 +44,25 @@ def is_url(location: str) -> bool:
 
 
 def shown(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password (``user:pw@`` or ``password=`` in the query), for messages."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "postgresql://…"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}"
+    query = PASSWORD_PARAM.sub(r"\1***", parts.query)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+PASSWORD_PARAM = re.compile(r"(password=)[^&\s\"']*", re.IGNORECASE)
+
+
+def normalised(url: str) -> str:
+    """The URL as libpq takes it: the scheme in lower case (``POSTGRESQL://`` is the same URL)."""
+    scheme, sep, rest = url.partition("://")
+    return scheme.lower() + sep + rest
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -72,15 +83,24 @@ def _psycopg():
         import psycopg
     except ImportError:
         raise StoreError(_("a PostgreSQL database needs the psycopg driver: pip install 'psycopg[binary]'")) from None
+    import logging
+
     from psycopg.types.json import set_json_loads
 
     set_json_loads(orjson.loads)
+    quiet = logging.getLogger("psycopg")  # its warnings would be a second line under ours
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
     return psycopg
 
 
 def _first_line(err: BaseException) -> str:
     text = str(err).strip() or type(err).__name__
     return text.splitlines()[0].strip()
+
+
+_cursors = itertools.count(1)
 
 
 class PostgresReader:
@@ -109,10 +129,8 @@ class PostgresReader:
         return self._courts.get(officer_id)
 
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
-        court = self._court_of(officer_id)
-        if court is None:
-            return []
-        query = "SELECT record FROM checklist.items WHERE court = %s AND officer = %s"
+        court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
+        query = "SELECT due, status, record FROM checklist.items WHERE court = %s AND officer = %s"
         params: list[Any] = [court, officer_id]
         if due_from:
             query += " AND due >= %s"
@@ -121,8 +139,11 @@ class PostgresReader:
             query += " AND due <= %s"
             params.append(date.fromisoformat(due_to))
         items = []
-        for (record,) in self._rows(query, tuple(params)):
-            if not isinstance(record, dict) or not record_ok(record):
+        for due, status, record in self._rows(query, tuple(params)):
+            # the columns queries filter on must say what the item says: an edited column would hide
+            # an item from a date range that its record (and the audit) still puts in it
+            if not isinstance(record, dict) or not record_ok(record) or record["due"] != due.isoformat() \
+                    or record["status"] != status:
                 raise _damaged(_("an item of {officer} is not what checklist writes").format(officer=officer_id))
             items.append({"officer": officer_id, **record})
         items.sort(key=lambda i: (i["due"], str(i.get("key")), i["period"]))
@@ -144,17 +165,21 @@ class PostgresReader:
         return entries
 
     def log(self, after: int = 0) -> Iterator[LogLine]:
-        with self._conn.cursor(name=f"log_{id(self)}") as cursor:  # streamed from the server
-            cursor.itersize = 2000
-            self._store._run(lambda: cursor.execute(
-                "SELECT seq, line FROM checklist.history WHERE seq > %s ORDER BY seq", (after,)))
-            for seq, line in cursor:
-                try:
-                    entry = orjson.loads(line)
-                except orjson.JSONDecodeError as err:
-                    yield LogLine(f"entry {seq}", None, err.msg)
-                    continue
-                yield LogLine(f"entry {seq}", entry if isinstance(entry, dict) else None)
+        psycopg = _psycopg()
+        name = f"log_{next(_cursors)}"
+        try:
+            with self._conn.cursor(name=name) as cursor:  # streamed from the server, a batch at a time
+                cursor.itersize = 2000
+                cursor.execute("SELECT seq, line FROM checklist.history WHERE seq > %s ORDER BY seq", (after,))
+                for seq, line in cursor:
+                    try:
+                        entry = orjson.loads(line)
+                    except orjson.JSONDecodeError as err:
+                        yield LogLine(f"entry {seq}", None, err.msg)
+                        continue
+                    yield LogLine(f"entry {seq}", entry if isinstance(entry, dict) else None)
+        except psycopg.Error as err:  # the connection can go while the log streams, not only at a query
+            raise self._store.translated(err) from None
 
     def head(self) -> tuple[int, str]:
         rows = self._rows("SELECT seq, hash FROM checklist.chain WHERE court = ''")
@@ -175,6 +200,7 @@ class PostgresWriter(PostgresReader):
             raise RuntimeError("one commit per write session")
         self._committed = True
         self._store._run(lambda: self._write(change))
+        self._courts = None  # officers may have moved
         return self._linked
 
     def _write(self, change: Change) -> None:
@@ -188,8 +214,8 @@ class PostgresWriter(PostgresReader):
         with conn.cursor() as cur:
             for doc in change.officers:
                 court = str(doc.get("court") or "")
-                before = courts.get(doc["id"])
-                if before is not None and before != court:  # the officer moved: so do their rows
+                before = courts.get(doc["id"], "")  # items of someone not on the roster yet are under ''
+                if before != court:  # the officer moved (or joined): so do their rows
                     cur.execute("CREATE TEMP TABLE IF NOT EXISTS moved (LIKE checklist.items) ON COMMIT DROP")
                     cur.execute("DELETE FROM moved")
                     cur.execute("WITH gone AS (DELETE FROM checklist.items WHERE court = %s AND officer = %s "
@@ -269,9 +295,20 @@ class PostgresStore:
     """One PostgreSQL database; ``url`` is any libpq URL."""
 
     def __init__(self, url: str, wait: float = 10.0):
-        self.url = url
-        self.location = shown(url)
+        self.url = normalised(url)
+        self.location = shown(self.url)
         self.wait = wait
+
+    def _scrub(self, text: str) -> str:
+        """A server or libpq message with the URL and any password in it hidden."""
+        text = text.replace(self.url, self.location)
+        try:
+            password = urlsplit(self.url).password
+        except ValueError:
+            password = None
+        if password:
+            text = text.replace(password, "***")
+        return PASSWORD_PARAM.sub(r"\1***", text)
 
     # -- connecting, and errors in one line --------------------------------------------------------------
 
@@ -280,14 +317,18 @@ class PostgresStore:
         try:
             return psycopg.connect(self.url, connect_timeout=10, application_name="checklist")
         except psycopg.OperationalError as err:
-            reason = _first_line(err)
+            reason = self._scrub(_first_line(err))
             if "password" in reason or "authentication" in reason or "role" in reason and "does not exist" in reason:
                 raise StoreError(_("the database server refused the login for {db}: {reason}").format(
                     db=self.location, reason=reason)) from None
+            if "database" in reason and "does not exist" in reason:
+                raise StoreError(_("the server has no such database ({reason}); create it first (createdb), then "
+                                   "checklist db init").format(reason=reason)) from None
             raise StoreError(_("cannot reach the database server for {db}: {reason}").format(
                 db=self.location, reason=reason)) from None
         except psycopg.Error as err:
-            raise StoreError(_("cannot use {db}: {reason}").format(db=self.location, reason=_first_line(err))) from None
+            raise StoreError(_("cannot use {db}: {reason}").format(
+                db=self.location, reason=self._scrub(_first_line(err)))) from None
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
@@ -303,18 +344,24 @@ class PostgresStore:
         psycopg = _psycopg()
         try:
             return action()
-        except psycopg.errors.LockNotAvailable:
-            raise StoreError(_("the database is busy: {holder} has held it for more than {seconds} s; nothing was "
-                               "changed (try again, or wait longer)").format(
-                holder=_("another checklist command"), seconds=f"{self.wait:g}")) from None
-        except psycopg.errors.InsufficientPrivilege as err:
-            raise StoreError(_("the database server refused this: {reason}").format(reason=_first_line(err))) from None
-        except psycopg.OperationalError as err:
-            raise StoreError(_("lost the connection to {db}: {reason}; nothing was changed").format(
-                db=self.location, reason=_first_line(err))) from None
         except psycopg.Error as err:
-            raise StoreError(_("the database server reported: {reason}; nothing was changed").format(
-                reason=_first_line(err))) from None
+            raise self.translated(err) from None
+
+    def translated(self, err: Exception) -> StoreError:
+        """A server error in one line a user can act on."""
+        psycopg = _psycopg()
+        reason = self._scrub(_first_line(err))
+        if isinstance(err, psycopg.errors.LockNotAvailable):
+            return StoreError(_("the database is busy: {holder} has held it for more than {seconds} s; nothing was "
+                                "changed (try again, or wait longer)").format(
+                holder=_("another checklist command"), seconds=f"{self.wait:g}"))
+        if isinstance(err, psycopg.errors.InsufficientPrivilege):
+            return StoreError(_("the database server refused this: {reason}").format(reason=reason))
+        if isinstance(err, psycopg.OperationalError) and getattr(err, "sqlstate", None) in (None, "57P01", "57P02",
+                                                                                             "57P03"):
+            return StoreError(_("lost the connection to {db}: {reason}; nothing was changed").format(
+                db=self.location, reason=reason))
+        return StoreError(_("the database server reported: {reason}; nothing was changed").format(reason=reason))
 
     def _schema(self, conn: Any) -> int | None:
         """The schema version in the database (None: no checklist schema at all)."""
@@ -358,8 +405,10 @@ class PostgresStore:
             return version is not None and self._has_data(conn)
 
     def _has_data(self, conn: Any) -> bool:
-        """Whether anything was ever committed (the first commit always writes metadata)."""
-        return bool(self._run(lambda: conn.execute("SELECT EXISTS (SELECT 1 FROM checklist.meta)").fetchone()[0]))
+        """Whether anything was ever committed."""
+        return bool(self._run(lambda: conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM checklist.meta) OR EXISTS (SELECT 1 FROM checklist.officers) "
+            "OR (SELECT seq FROM checklist.chain WHERE court = '') > 0").fetchone()[0]))
 
     def _nothing_yet(self) -> MissingDatabase:
         return MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import roster "
@@ -378,14 +427,27 @@ class PostgresStore:
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[PostgresWriter]:
+        psycopg = _psycopg()
         with self._connection() as conn:
+            # set, not inherited: a server whose default is REPEATABLE READ would fail a writer that
+            # waited for the chain row instead of letting it go on
+            conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+            conn.read_only = False
+            self._wait_limit(conn)
+            if create:  # two first imports into an empty database: one creates the schema, the other waits
+                self._run(lambda: conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATING,)))
             self._checked(conn, create=create)
             if not create and not self._has_data(conn):
                 raise self._nothing_yet()
-            self._run(lambda: conn.execute(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'"))
-            self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"))
+            self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"
+                                           + (" NOWAIT" if self.wait <= 0 else "")))
             self._run(lambda: conn.execute("SET LOCAL lock_timeout = 0"))
             yield PostgresWriter(self, conn)
+
+    def _wait_limit(self, conn: Any) -> None:
+        """``--wait`` as the server's lock timeout (0: do not wait at all; capped at what it takes)."""
+        millis = max(1, min(int(min(self.wait, 2_000_000) * 1000), 2_147_483_647))
+        self._run(lambda: conn.execute(f"SET LOCAL lock_timeout = {millis}"))  # an int: nothing to quote
 
     def health(self) -> list[Finding]:
         with self._connection() as conn:
@@ -408,6 +470,8 @@ class PostgresStore:
     def init(self) -> list[str]:
         """Create the schema in an empty database, or check it; the steps applied."""
         with self._connection() as conn:
+            self._wait_limit(conn)
+            self._run(lambda: conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATING,)))
             version = self._run(lambda: self._schema(conn))
             if version is not None:
                 conn.rollback()
@@ -424,8 +488,10 @@ class PostgresStore:
             if version is None:
                 raise MissingDatabase(_("there is no checklist database at {db} yet; create it with checklist db "
                                         "init").format(db=self.location))
-            if version > SCHEMA:
+            if version >= SCHEMA:
                 self._checked(conn)
+                return []
+            self._wait_limit(conn)
             self._run(lambda: conn.execute("LOCK TABLE checklist.chain IN EXCLUSIVE MODE"))
             steps = self._run(lambda: self._migrate(conn, version))
             self._run(conn.commit)

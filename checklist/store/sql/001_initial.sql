@@ -54,7 +54,12 @@ CREATE TABLE checklist.items (
     status  text NOT NULL,
     done_at text,
     record  json NOT NULL,
-    PRIMARY KEY (court, id)
+    PRIMARY KEY (court, id),
+    -- the columns are copies of the item's own fields: an edit of one alone would hide an item
+    -- from the queries that filter on it while the item (and the audit) still said otherwise
+    CONSTRAINT item_columns_match CHECK (
+        id = record->>'id' AND due = (record->>'due')::date AND status = record->>'status'
+        AND done_at IS NOT DISTINCT FROM record->>'done_at')
 );
 CREATE INDEX items_by_officer ON checklist.items (court, officer, due);
 CREATE INDEX items_by_id ON checklist.items (id text_pattern_ops);
