@@ -229,3 +229,13 @@ def test_items_of_someone_not_on_the_roster_are_kept_and_follow_them_onto_it(sto
     with store.reading() as reader:
         assert [(i["id"], i["status"]) for i in reader.items("X9")] == [("x9aaaaaaaaaa", "done")]
         assert reader.find_ids("x9aa") == [("x9aaaaaaaaaa", "X9")]
+
+
+def test_an_item_put_twice_in_one_change_is_stored_as_put_last(store):
+    seed(store, officers=("DL001",))
+    with store.writing() as writer:
+        writer.commit(Change(items={"DL001": [item("DL001", "d001bbb00001", "2026-11-25"),
+                                              item("DL001", "d001bbb00001", "2026-11-25", "done")]}))
+    with store.reading() as reader:
+        assert [(i["id"], i["status"]) for i in reader.items("DL001") if i["id"] == "d001bbb00001"] == \
+            [("d001bbb00001", "done")]

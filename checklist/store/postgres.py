@@ -254,13 +254,15 @@ class PostgresWriter(PostgresReader):
         existing = {item_id for (item_id,) in cur.execute(
             "SELECT id FROM checklist.items WHERE court = ANY(%s) AND officer = ANY(%s)",
             (sorted({courts.get(o, "") for o in wanted}), wanted)).fetchall()}
-        fresh, updated = [], []
+        rows: dict[str, tuple] = {}  # by id: an item put twice in one change is stored as put last
         for officer, items in changed.items():
             court = courts.get(officer, "")
             for item in items:
                 record = orjson.dumps({k: v for k, v in item.items() if k != "officer"}).decode()
-                row = (court, officer, item["id"], item["due"], item["status"], item.get("done_at"), record)
-                (updated if item["id"] in existing else fresh).append(row)
+                rows[item["id"]] = (court, officer, item["id"], item["due"], item["status"], item.get("done_at"),
+                                    record)
+        fresh = [row for item_id, row in rows.items() if item_id not in existing]
+        updated = [row for item_id, row in rows.items() if item_id in existing]
         columns = "(court, officer, id, due, status, done_at, record)"
         if fresh:
             with cur.copy(f"COPY checklist.items {columns} FROM STDIN") as copy:
