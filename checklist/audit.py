@@ -519,7 +519,10 @@ def doctor(env: Env) -> list[Check]:
         checks.append(Check("database", True, _("{path}: {officers} officers, {items} items").format(
             path=store.location, officers=len(officers), items=count)))
     except ChecklistError as err:
+        on_server = not hasattr(store, "path")
         checks.append(Check("database", False, err.message, _(
+            "on the server: ask its administrator to restore the database from the last backup (pg_dump), or "
+            "upgrade checklist if the schema is newer; never edit the tables by hand") if on_server else _(
             "copy the whole database (the file, its .d folder and the lock) aside, then restore the named file — or "
             "the whole database — from the last backup; never edit it by hand")))
         return checks

@@ -153,7 +153,7 @@ def doctor_view(checks: list[Any]) -> RenderableType:
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
     names = {"templates": _("templates"), "calendar": _("calendar"), "lock": _("lock"), "database": _("database"),
-             "history": _("history"), "files": _("files")}
+             "history": _("history"), "files": _("files"), "server": _("server"), "schema": _("schema")}
     for check in checks:
         if check.warning:
             mark = Text(_("note"), style="yellow")
