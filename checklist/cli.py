@@ -1134,6 +1134,31 @@ def db_init(ctx: typer.Context) -> None:
         say(_("{db}: the checklist schema is in place; nothing to do").format(db=store.location))
 
 
+@db_app.command("roles")
+def db_roles(ctx: typer.Context) -> None:
+    """Create a PostgreSQL login role for every roster person (named as their id), or update it.
+
+    Run it as the database's owner after each roster import. Roles get no password: logging in
+    is the server's business (pg_hba.conf, docs/storage.md). Every person may read and may write
+    what the commands write; the history is append-only for them.
+
+    Example: checklist --db postgresql://checklist@db.court.example/checklist db roles
+    """
+    from checklist.render import say
+    from checklist.store.postgres import PostgresStore
+
+    env = _settings(ctx).env()
+    store = env.store()
+    if not isinstance(store, PostgresStore):
+        raise UsageError(_("db roles is for a PostgreSQL database; a file database is guarded by its file "
+                           "permissions"))
+    with store.reading() as reader:
+        people = sorted(o["id"] for o in reader.officers())
+    created, present = store.roles(people)
+    say(_("{db}: {created} login roles created, {present} already there, all members of {group}").format(
+        db=store.location, created=len(created), present=len(present), group="checklist_member"))
+
+
 @db_app.command("copy")
 def db_copy(
     ctx: typer.Context,

@@ -250,3 +250,21 @@ def test_two_first_imports_into_an_empty_server_database_both_succeed(pg_server)
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
     assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_db_roles_gives_each_person_a_login_that_can_work_but_never_rewrite_history(cl, pg_server):
+    result = cl.run("db", "roles")
+    assert result.exit_code == 0 and "13 login roles created, 0 already there" in result.stdout
+    assert "0 login roles created, 13 already there" in cl.run("db", "roles").stdout
+    name = cl.db.split("@/")[1].split("?")[0]
+    as_officer = Checklist(pg_server.url(name, user="DL001"), today="2026-11-28")
+    item = next(i["id"] for i in as_officer.json("today", "--officer", "DL001")["items"] if i["status"] == "open")
+    assert as_officer.run("done", item, "--note", "已报送").exit_code == 0  # the commands work as that person
+    with psycopg.connect(pg_server.url(name, user="DL001"), autocommit=True) as conn:  # psql, as that person
+        for statement in ("UPDATE checklist.history SET line = line", "DELETE FROM checklist.history",
+                          "TRUNCATE checklist.history"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+    assert cl.run("audit", "verify").exit_code == 0
+    refused = Checklist(DEMO_ROSTER.parent / "x.json").run("db", "roles")
+    assert refused.exit_code == 2 and "for a PostgreSQL database" in refused.stderr

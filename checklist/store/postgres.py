@@ -35,6 +35,17 @@ from checklist.i18n import _
 from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
 
 URL = re.compile(r"postgres(ql)?://", re.IGNORECASE)
+MEMBERS = "checklist_member"  # the group role every roster person's login role belongs to
+MEMBER_GRANTS = (
+    "GRANT USAGE ON SCHEMA checklist TO {role}",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA checklist TO {role}",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA checklist TO {role}",
+    "GRANT INSERT, UPDATE, DELETE ON checklist.items, checklist.officers, checklist.meta, checklist.templates "
+    "TO {role}",
+    "GRANT UPDATE ON checklist.chain TO {role}",
+    "GRANT INSERT ON checklist.history TO {role}",  # append-only: no UPDATE, DELETE or TRUNCATE
+    "REVOKE UPDATE, DELETE, TRUNCATE ON checklist.history FROM {role}",
+)
 CREATING = 0x636B6C73  # the advisory lock held while the schema is looked for, and made if missing
 ITEM_ORDER = ("due", "key", "period")
 
@@ -482,6 +493,36 @@ class PostgresStore:
             steps = self._run(lambda: self._migrate(conn, 0))
             self._run(conn.commit)
             return steps
+
+    def roles(self, people: list[str]) -> tuple[list[str], list[str]]:
+        """One login role per roster person, members of ``checklist_member``; (created, already there).
+
+        Members may read everything and write what the commands write; the history is
+        append-only for them (no UPDATE, DELETE or TRUNCATE), so only the database's owner can
+        rewrite it. Which rows each person may touch (row-level security keyed to the session
+        user) follows the permission rules (SPEC.md → Who may do what). No passwords: logging in
+        is the server's business (pg_hba.conf).
+        """
+        from psycopg import sql
+
+        created, present = [], []
+        with self._connection() as conn:
+            self._checked(conn)
+            exists = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)"
+            if not self._run(lambda: conn.execute(exists, (MEMBERS,)).fetchone()[0]):
+                self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(MEMBERS))))
+            for statement in MEMBER_GRANTS:
+                self._run(lambda: conn.execute(sql.SQL(statement).format(role=sql.Identifier(MEMBERS))))
+            for person in people:
+                if self._run(lambda: conn.execute(exists, (person,)).fetchone()[0]):
+                    present.append(person)
+                else:
+                    self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(person))))
+                    created.append(person)
+                self._run(lambda: conn.execute(sql.SQL("GRANT {} TO {}").format(
+                    sql.Identifier(MEMBERS), sql.Identifier(person))))
+            self._run(conn.commit)
+        return created, present
 
     def upgrade(self) -> list[str]:
         """Migrate an older schema to this version's, in one transaction; the steps applied."""
