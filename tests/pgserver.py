@@ -41,6 +41,27 @@ def binaries() -> Path:
                        "CHECKLIST_PG_BIN)")
 
 
+def _reachable_by_all(path: Path) -> bool:
+    return all(os.stat(folder).st_mode & 0o001 for folder in (path, *path.parents))
+
+
+def _copied(bin_dir: Path, into: Path) -> Path:
+    """The binaries copied where any user can run them, keeping the layout their RPATH expects
+    (the pgserver wheel's: <site>/pgserver/pginstall/bin and <site>/pgserver.libs)."""
+    install = bin_dir.parent
+    site = install.parent.parent
+    if (site / "pgserver.libs").is_dir():
+        shutil.copytree(site / "pgserver.libs", into / "pgserver.libs")
+        target = into / install.parent.name / install.name
+    else:
+        target = into / install.name
+    shutil.copytree(install, target, symlinks=True)
+    for folder in (into, *into.rglob("*")):
+        if folder.is_dir():
+            os.chmod(folder, 0o755)
+    return target / "bin"
+
+
 def _server_user() -> str:
     """As root, the user the server runs as: ``postgres`` if the machine has one, else one made for it."""
     import pwd
@@ -69,6 +90,8 @@ class Server:
         if os.geteuid() == 0:  # initdb refuses root
             self._owner = _server_user()
             self._as = ["runuser", "-u", self._owner, "--"]
+            if not _reachable_by_all(self.bin):  # e.g. a venv under /root: the server user could not run them
+                self.bin = _copied(self.bin, self.root / "bin-copy")
 
     def _run(self, *args: str) -> None:
         done = subprocess.run([*self._as, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -76,6 +99,7 @@ class Server:
             raise RuntimeError(f"{Path(args[0]).name} failed: {done.stderr.strip()[-2000:]}")
 
     def start(self) -> Server:
+        os.chmod(self.root, 0o755)
         self.socket.mkdir()
         self.data.mkdir()
         os.chmod(self.root, 0o755)
