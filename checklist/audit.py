@@ -378,9 +378,8 @@ def _check_officers(reader: Reader, chain: _Chain, result: AuditResult, since: i
                 officer=officer, fields=", ".join(fields)))
         stored_items = {i["id"]: i for i in reader.items(officer)}
         result.items += len(stored_items)
-        for iid in stored_items:
-            index.add(iid, officer)
         for iid, item in stored_items.items():
+            index.add(iid, officer)
             expected = state.items.get(iid)
             title = item.get("title", "")
             if expected is None:
@@ -519,7 +518,9 @@ def doctor(env: Env) -> list[Check]:
         checks.append(Check("database", True, _("{path}: {officers} officers, {items} items").format(
             path=store.location, officers=len(officers), items=count)))
     except ChecklistError as err:
-        on_server = not hasattr(store, "path")
+        from checklist.store.postgres import PostgresStore
+
+        on_server = isinstance(store, PostgresStore)
         checks.append(Check("database", False, err.message, _(
             "on the server: ask its administrator to restore the database from the last backup (pg_dump), or "
             "upgrade checklist if the schema is newer; never edit the tables by hand") if on_server else _(

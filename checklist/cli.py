@@ -1205,13 +1205,14 @@ def db_upgrade(ctx: typer.Context) -> None:
     Example: checklist --db 执行局.json db upgrade
     """
     from checklist.render import lines_to, say, stderr_console
+    from checklist.store.postgres import PostgresStore
     from checklist.store.upgrade import upgrade
     from checklist.sync import sync as run_sync
 
     env = _settings(ctx).env()
     store = env.store()
-    if not hasattr(store, "path"):  # a server database: migrate its schema
-        steps = store.upgrade()  # type: ignore[attr-defined]
+    if isinstance(store, PostgresStore):  # a server database: migrate its schema
+        steps = store.upgrade()
         say(_("{db}: migrated the schema ({steps})").format(db=store.location, steps=", ".join(steps)) if steps else
             _("{db}: the schema is current; nothing to do").format(db=store.location))
         return

@@ -32,7 +32,8 @@ class FileLock:
         """Take the lock, waiting up to ``timeout`` seconds; OSError if the file cannot be opened."""
         deadline = time.monotonic() + self.timeout
         delay = 0.005
-        flags = (os.O_RDWR | os.O_CREAT if self.create else os.O_RDONLY) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        flags = (os.O_RDWR | os.O_CREAT if self.create else os.O_RDONLY) | getattr(os, "O_NOFOLLOW", 0) \
+            | getattr(os, "O_CLOEXEC", 0)
         while True:
             fd = os.open(self.path, flags, 0o666)
             while not _try_lock(fd):

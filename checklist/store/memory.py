@@ -83,7 +83,8 @@ class MemoryWriter(MemoryReader):
             items[officer] = merge_items(items.get(officer, []), copy.deepcopy(changed))
             owners.update((i["id"], officer) for i in changed)
         self._state = _State(
-            meta=stamp_templates({**state.meta, **copy.deepcopy(change.meta)}, linked), officers=officers, items=items, owners=owners,
+            meta=stamp_templates({**state.meta, **copy.deepcopy(change.meta)}, linked), officers=officers,
+            items=items, owners=owners,
             log=state.log + tuple(copy.deepcopy(linked)),
             templates=tuple(change.templates) if change.templates is not None else state.templates)
         self._store._state = self._state

@@ -19,6 +19,7 @@ writers' lock held too long — is a ``StoreError`` (exit 3) in one line.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from contextlib import contextmanager
@@ -34,7 +35,6 @@ from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
 
-URL = re.compile(r"postgres(ql)?://", re.IGNORECASE)
 MEMBERS = "checklist_member"  # the group role every roster person's login role belongs to
 MEMBER_GRANTS = (
     "GRANT USAGE ON SCHEMA checklist TO {role}",
@@ -47,11 +47,6 @@ MEMBER_GRANTS = (
     "REVOKE UPDATE, DELETE, TRUNCATE ON checklist.history FROM {role}",
 )
 CREATING = 0x636B6C73  # the advisory lock held while the schema is looked for, and made if missing
-ITEM_ORDER = ("due", "key", "period")
-
-
-def is_url(location: str) -> bool:
-    return bool(URL.match(location))
 
 
 def shown(url: str) -> str:
@@ -89,7 +84,9 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA = migrations()[-1][0]
 
 
+@functools.cache
 def _psycopg():
+    """The driver, set up once: orjson for JSON columns, and its own log quiet (ours is one line)."""
     try:
         import psycopg
     except ImportError:
@@ -134,10 +131,14 @@ class PostgresReader:
         rows = self._rows("SELECT record FROM checklist.officers WHERE id = %s", (officer_id,))
         return rows[0][0] if rows else None
 
-    def _court_of(self, officer_id: str) -> str | None:
-        if self._courts is None:  # one query for the session: a report reads thousands of officers
+    def _all_courts(self) -> dict[str, str]:
+        """Officer id → court, read once a session: a report reads thousands of officers."""
+        if self._courts is None:
             self._courts = dict(self._rows("SELECT id, court FROM checklist.officers"))
-        return self._courts.get(officer_id)
+        return self._courts
+
+    def _court_of(self, officer_id: str) -> str | None:
+        return self._all_courts().get(officer_id)
 
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
         court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
@@ -221,18 +222,15 @@ class PostgresWriter(PostgresReader):
         self._linked = linked
         old_meta = self.meta()
         meta = stamp_templates({**old_meta, **change.meta}, linked)
-        courts = {officer: court for officer, court in conn.execute("SELECT id, court FROM checklist.officers")}
+        courts = dict(self._all_courts())
         with conn.cursor() as cur:
             for doc in change.officers:
                 court = str(doc.get("court") or "")
                 before = courts.get(doc["id"], "")  # items of someone not on the roster yet are under ''
-                if before != court:  # the officer moved (or joined): so do their rows
-                    cur.execute("CREATE TEMP TABLE IF NOT EXISTS moved (LIKE checklist.items) ON COMMIT DROP")
-                    cur.execute("DELETE FROM moved")
+                if before != court:  # the officer moved (or joined): their rows are deleted and inserted again
                     cur.execute("WITH gone AS (DELETE FROM checklist.items WHERE court = %s AND officer = %s "
-                                "RETURNING *) INSERT INTO moved SELECT * FROM gone", (before, doc["id"]))
-                    cur.execute("INSERT INTO checklist.items SELECT %s, officer, id, due, status, done_at, record "
-                                "FROM moved", (court,))
+                                "RETURNING *) INSERT INTO checklist.items SELECT %s, officer, id, due, status, "
+                                "done_at, record FROM gone", (before, doc["id"], court))
                 cur.execute("INSERT INTO checklist.officers (id, court, record) VALUES (%s, %s, %s) "
                             "ON CONFLICT (id) DO UPDATE SET court = excluded.court, record = excluded.record",
                             (doc["id"], court, _json(doc)))
@@ -257,7 +255,6 @@ class PostgresWriter(PostgresReader):
                     for n, (path, text) in enumerate(change.templates, start=1):
                         copy.write_row(("", n, path, text))
         conn.commit()
-
 
     def _put_items(self, cur: Any, changed: dict[str, list[dict[str, Any]]], courts: dict[str, str]) -> None:
         """New items go straight in with COPY; changed ones through a temporary table and one UPDATE."""
