@@ -66,7 +66,10 @@ def parse_head(text: str) -> tuple[int, str]:
 
 
 def head(env: Env) -> str:
+    from checklist.identity import identify, require_audit
+
     with env.store().reading() as reader:
+        require_audit(identify(reader, env), _("audit head"))
         return format_head(*reader.head())
 
 
@@ -190,9 +193,12 @@ def verify(env: Env, expected_head: str | None = None, from_head: str | None = N
     """Check the chain and replay it against every officer and item; see the module docstring."""
     wanted = parse_head(expected_head) if expected_head else None
     start = parse_head(from_head) if from_head else None
+    from checklist.identity import identify, require_audit
+
     result = AuditResult()
     chain = _Chain()
     with env.store().reading() as reader:
+        require_audit(identify(reader, env), _("audit verify"))
         if start is not None:
             _start_at(reader, start, from_head or "", chain, result)
             if result.problems:
@@ -443,12 +449,24 @@ def read_log(env: Env, typed: str | None = None, since: str | None = None,
     from checklist.core.history import project
     from checklist.work import resolve
 
+    from checklist.identity import identify, require_see
+    from checklist.roster import officer_from_doc
+    from checklist.service import viewed_scope
+
     with env.store().reading() as reader:
+        access = identify(reader, env)
         if typed:
             item = resolve(reader, typed, officer_id)
+            require_see(access, access.roster.get(item["officer"]) or officer_from_doc({"id": item["officer"]}))
             found = [p for p in (project(e, item["id"]) for e in reader.history(item["officer"])) if p is not None]
         else:
-            found = [line.entry for line in reader.log() if line.entry is not None]
+            members, label = viewed_scope(reader, access, officer_id)
+            if label["kind"] == "everyone":
+                found = [line.entry for line in reader.log() if line.entry is not None]
+            else:  # someone's scope: their people's entries (and the templates applied to everyone)
+                seen = {o.id for o in members}
+                found = [line.entry for line in reader.log() if line.entry is not None
+                         and (line.entry.get("officer") in seen or line.entry.get("officer") is None)]
     return [e for e in found if since is None or str(e.get("at", ""))[:10] >= since]
 
 
@@ -476,7 +494,11 @@ def doctor(env: Env) -> list[Check]:
     exists = store.exists()
     try:
         if exists:
+            from checklist.identity import identify, require_audit
+
             with store.reading() as reader:
+                if reader.officers():
+                    require_audit(identify(reader, env), _("doctor"))
                 templates = applied(reader)
             where = _("applied to the database")
         else:
@@ -487,6 +509,10 @@ def doctor(env: Env) -> list[Check]:
         checks.append(Check("templates", True, _("{folder}: {campaigns} campaigns, {duties} duties").format(
             folder=where, campaigns=len(templates.campaigns), duties=len(templates.duties))))
     except ChecklistError as err:
+        from checklist.identity import Refused
+
+        if isinstance(err, Refused):
+            raise
         first = (err.problems or [err.message])[0]
         checks.append(Check("templates", False, _("{n} problem(s), first: {first}").format(
             n=len(err.problems) or 1, first=first), _("check them with checklist templates validate DIR, then "

@@ -266,7 +266,8 @@ class Settings:
     def env(self):  # -> context.Env (imported lazily: --help should not pay for it)
         from checklist.context import Env, default_actor
 
-        return Env(db=self.db, templates=self.templates, today=self.today, actor=default_actor(), wait=self.wait)
+        user = default_actor()
+        return Env(db=self.db, templates=self.templates, today=self.today, actor=user, user=user, wait=self.wait)
 
 
 def today_from_env() -> date:
@@ -442,11 +443,14 @@ def plan(
         who = Officer(officer or "-", "", court, department, tuple(role))
         tset = _templates_in_use(settings)
     else:
-        from checklist.service import require_officer
+        from checklist.identity import identify, require_see
+        from checklist.service import officer_for
         from checklist.sync import applied
 
         with env.store().reading() as reader:
-            who = require_officer(reader, officer)
+            access = identify(reader, env)
+            who = officer_for(reader, access, officer)
+            require_see(access, who)
             tset = applied(reader)
     result = plan_for(who, tset, today=None if include_ended else env.today)
     if as_json:
@@ -481,6 +485,26 @@ def path(ctx: typer.Context) -> None:
         folder=applied.get("folder", "?"), day=str(applied.get("applied_at", ""))[:10], n=applied.get("files", "?")))
 
 
+@app.command()
+def whoami(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Who checklist thinks you are: your roster entry, your level, whom you see and what you may do.
+
+    You are the roster person whose login (账号), else id, equals CHECKLIST_USER (default: your
+    login name); on a PostgreSQL database, the user you connect as.
+
+    Example: CHECKLIST_USER=DL010 checklist whoami
+    """
+    from checklist.identity import whoami as who
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.setup import whoami_view
+
+    found = who(_settings(ctx).env())
+    if as_json:
+        emit_json(found)
+    else:
+        stdout_console().print(whoami_view(found))
+
+
 @app.command("roster")
 def roster_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the officers on the roster.
@@ -493,7 +517,7 @@ def roster_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     officers = service.roster(_settings(ctx).env())
     if as_json:
-        emit_json({"officers": [officer_json(o) for o in officers]})
+        emit_json({"officers": [officer_json(o, level) for o, level in officers]})
     else:
         stdout_console().print(roster_view(officers))
 
@@ -528,9 +552,11 @@ def import_roster(
 ) -> None:
     """Add or update officers from a spreadsheet (all or nothing), then bring their lists up to date.
 
-    Columns (English or Chinese): id/工号, name/姓名, court/法院, department/部门, roles/角色,
-    lead/上级, since/起始日期. Officers are matched by id; re-importing the same file changes nothing.
-    The first import creates the database and applies the templates (--templates, else the shipped).
+    Columns (English or Chinese): id/工号, name/姓名, court/法院, department/部门, roles/角色 (job
+    titles such as 执行法官, 团队长, 局长), lead/上级, since/起始日期, until/离岗日期, login/账号.
+    Officers are matched by id; re-importing the same file changes nothing. The first import
+    creates the database and applies the templates (--templates, else the shipped); after it, a
+    chief imports their court's people and an admin anyone's.
 
     Example: checklist import roster 人员名单.xlsx --dry-run
     """
@@ -550,8 +576,7 @@ def import_roster(
         from checklist.render import say
 
         say(result.summary())
-    if result.sync is not None:
-        lines_to(stderr_console(), result.sync.warnings, style="yellow")
+    lines_to(stderr_console(), result.warnings, style="yellow")
 
 
 @import_app.command("status")
@@ -687,7 +712,8 @@ def export_report(
     ctx: typer.Context,
     fmt: FormatOption = "csv",
     out: OutOption = None,
-    by: Annotated[str, typer.Option("--by", help="officer, department, court or campaign.")] = "officer",
+    by: Annotated[str, typer.Option(
+        "--by", help="officer, department, court, intermediate or campaign (or 人员, 部门, 法院, 中院, 活动).")] = "officer",
     week: WeekOption = None,
     month: MonthOption = None,
     start: FromOption = None,
@@ -824,6 +850,31 @@ def skip(
 
 
 @app.command()
+def reassign(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Open items to hand on (unique id prefixes).",
+                                             show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="The officer who takes them over (工号).", show_default=False)],
+    note: Annotated[Optional[str], typer.Option("--note", "-n", help="Why, kept in both histories.")] = None,
+) -> None:
+    """Hand open items to another officer — usually those of someone who left (离岗日期).
+
+    The items leave the first officer's list and join the other's, due the same day; both
+    histories record it. Their lead or a chief of their court may do it. `checklist report` lists
+    people who left with open items.
+
+    Example: checklist reassign 3fk2 8q1m --to DL003 --note 周敏调离，由郑洁接办
+    """
+    from checklist.render import say
+    from checklist.work import reassign as hand_on
+
+    for item in hand_on(_settings(ctx).env(), ids, to, note=note):
+        say(_("{id}  now {officer}'s  {title}  (due {due}; was {old})").format(
+            id=item["id"][:6], officer=item["officer"], title=item["title"], due=item["due"],
+            old=item["reassigned_from"][:6]))
+
+
+@app.command()
 def show(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id (a unique prefix is enough).",
@@ -853,7 +904,9 @@ def show(
 @app.command()
 def report(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="Group by officer, department, court or campaign.")] = "officer",
+    by: Annotated[str, typer.Option(
+        "--by", help="Group by officer, department, court, intermediate (basic courts under their 中院) or "
+                     "campaign; or 人员, 部门, 法院, 中院, 活动.")] = "officer",
     week: WeekOption = None,
     month: MonthOption = None,
     start: FromOption = None,
@@ -933,32 +986,42 @@ def report(
 @app.command("follow-up")
 def follow_up(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(metavar="[close] ID", help="The item; 'close ID' closes it.",
-                                              show_default=False)],
-    note: Annotated[Optional[str], typer.Option("--note", "-n", help="What you ask for (required to open).",
+    args: Annotated[list[str], typer.Argument(
+        metavar="[open|reply|return|close] ID", help="What to do (default open) and the item.", show_default=False)],
+    note: Annotated[Optional[str], typer.Option("--note", "-n", help="What you ask for, answer or still miss.",
                                                 show_default=False)] = None,
     days: Annotated[int, typer.Option("--days", min=1, max=250, help="Working days to reply in.")] = 3,
     officer: OfficerOption = None,
 ) -> None:
-    """Open a follow-up (督办) on an item, or close it once you have checked the reply.
+    """督办 on an item: open it, reply to it, send it back (退回重办) or close it.
 
-    An open follow-up tops the officer's `today` list, done or not, until it is closed.
+    A lead (or a chief of the court, or an admin) opens it, and it tops the officer's `today`
+    list, done or not, until closed. The officer replies with what was done; whoever opened it
+    (or someone above them) returns it with a new deadline or closes it.
 
-    Example: checklist follow-up 3fk2 --note 请说明逾期原因并于三日内整改 ; checklist follow-up close 3fk2
+    Example: checklist follow-up open 3fk2 --note 请说明逾期原因并于三日内整改 ; checklist follow-up reply 3fk2
+    --note 已整改 ; checklist follow-up close 3fk2
     """
     from checklist.render import say
-    from checklist.work import close_follow_up, open_follow_up, open_follow_up_on
+    from checklist.work import answer_follow_up, close_follow_up, open_follow_up, open_follow_up_on
 
     env = _settings(ctx).env()
-    if args[0] == "close":
-        if len(args) != 2:
-            raise UsageError(_("follow-up close takes one item id"))
-        item = close_follow_up(env, args[1], note, officer)
+    verb = args[0] if args[0] in ("open", "reply", "return", "close") else "open"
+    rest = args[1:] if args[0] == verb else args
+    if len(rest) != 1:
+        raise UsageError(_("follow-up {verb} takes one item id").format(verb=verb))
+    if verb == "close":
+        item = close_follow_up(env, rest[0], note, officer)
         say(_("{id}  follow-up closed  {title}").format(id=item["id"][:6], title=item["title"]))
         return
-    if len(args) != 1:
-        raise UsageError(_("follow-up takes one item id (or 'close ID')"))
-    item = open_follow_up_on(env, args[0], note or "", days, officer)
+    if verb in ("reply", "return"):
+        item = answer_follow_up(env, rest[0], verb, note or "", days, officer)
+        current = open_follow_up(item) or {}
+        message = _("{id}  follow-up answered  {title}") if verb == "reply" else \
+            _("{id}  follow-up returned  {title}  (reply by {day})")
+        say(message.format(id=item["id"][:6], title=item["title"], day=current.get("reply_due")))
+        return
+    item = open_follow_up_on(env, rest[0], note or "", days, officer)
     current = open_follow_up(item) or {}
     say(_("{id}  follow-up opened  {title}  (reply by {day})").format(
         id=item["id"][:6], title=item["title"], day=current.get("reply_due")))
@@ -1152,8 +1215,11 @@ def db_roles(ctx: typer.Context) -> None:
     if not isinstance(store, PostgresStore):
         raise UsageError(_("db roles is for a PostgreSQL database; a file database is guarded by its file "
                            "permissions"))
+    from checklist.service import require_manager
+
+    require_manager(env, "db roles")
     with store.reading() as reader:
-        people = sorted(o["id"] for o in reader.officers())
+        people = sorted(o.get("login") or o["id"] for o in reader.officers())
     created, present = store.roles(people)
     say(_("{db}: {created} login roles created, {present} already there, all members of {group}").format(
         db=store.location, created=len(created), present=len(present), group="checklist_member"))
@@ -1182,7 +1248,8 @@ def db_copy(
     from checklist.transfer import copy_database
 
     settings = _settings(ctx)
-    result = copy_database(open_store(db_path(source), settings.wait), open_store(db_path(target), settings.wait))
+    result = copy_database(open_store(db_path(source), settings.wait), open_store(db_path(target), settings.wait),
+                           settings.env())
     if as_json:
         from checklist.render import emit_json
 
@@ -1216,7 +1283,7 @@ def db_upgrade(ctx: typer.Context) -> None:
         say(_("{db}: migrated the schema ({steps})").format(db=store.location, steps=", ".join(steps)) if steps else
             _("{db}: the schema is current; nothing to do").format(db=store.location))
         return
-    result = upgrade(env)
+    result = upgrade(env)  # a 0.1 database has no owner or titles yet: whoever can write its folder upgrades it
     if result is None:
         say(_("{path} is already in the current layout; nothing to do").format(path=env.store().location))
         return

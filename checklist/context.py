@@ -35,9 +35,19 @@ class Env:
     db: str | Path
     templates: Path | None  # the folder given with --templates / CHECKLIST_TEMPLATES, if any
     today: date
-    actor: str = ""
+    actor: str = ""  # who the history names: the acting roster person's id once known (see checklist.identity)
     wait: float = 10.0
     clock: Callable[[], datetime] | None = None  # None: the real clock
+    user: str = ""  # the account the user runs as: CHECKLIST_USER, else the login name
+    actor_name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.user:
+            self.user = self.actor
+
+    def who(self) -> dict[str, str]:
+        """The history's actor fields."""
+        return {"actor": self.actor, "actor_name": self.actor_name} if self.actor_name else {"actor": self.actor}
 
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else real_clock()

@@ -20,11 +20,10 @@ from checklist.context import Env
 from checklist.errors import InputError
 from checklist.i18n import _
 from checklist.reporting import safe_cell
-from checklist.service import require_officer
 
 ITEM_COLUMNS = ("id", "officer", "name", "court", "department", "key", "title", "period", "due", "status",
                 "done_at", "note", "priority", "campaigns", "overdue_days")
-ROSTER_COLUMNS = ("id", "name", "court", "department", "roles", "lead", "since")
+ROSTER_COLUMNS = ("id", "name", "court", "department", "roles", "lead", "since", "until", "login")
 FORMATS = ("csv", "json", "xlsx")
 
 
@@ -59,17 +58,15 @@ STATUSES = ("open", "done", "skipped", "withdrawn", "overdue")
 
 
 def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dict[str, Any]]:
-    from checklist.core.report import scope
-    from checklist.roster import officer_from_doc
+    from checklist.identity import identify
+    from checklist.service import viewed_scope
 
     if selection.status and selection.status not in STATUSES:
         raise InputError(_("a status is one of {values}").format(values=", ".join(STATUSES)), field="status")
     today = env.today.isoformat()
     rows = []
     with env.store().reading() as session:
-        officers = [officer_from_doc(d) for d in session.officers()]
-        viewer = require_officer(session, selection.officer) if selection.officer else None
-        members, _label = scope(officers, viewer)
+        members, _label = viewed_scope(session, identify(session, env), selection.officer)
         for n, officer in enumerate(members):
             if progress is not None:
                 progress(n, len(members))
@@ -98,16 +95,15 @@ def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dic
 
 
 def roster_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
-    from checklist.core.report import scope
-    from checklist.roster import officer_from_doc
+    from checklist.identity import identify
+    from checklist.service import viewed_scope
 
     with env.store().reading() as session:
-        officers = [officer_from_doc(d) for d in session.officers()]
-        viewer = require_officer(session, selection.officer) if selection.officer else None
-    members, _label = scope(officers, viewer)
+        members, _label = viewed_scope(session, identify(session, env), selection.officer)
     return [
         {"id": o.id, "name": o.name, "court": o.court, "department": o.department, "roles": list(o.roles),
-         "lead": o.lead, "since": o.since.isoformat() if o.since else ""}
+         "lead": o.lead, "since": o.since.isoformat() if o.since else "",
+         "until": o.until.isoformat() if o.until else "", "login": o.login}
         for o in members
         if (not selection.court or o.court == selection.court)
         and (not selection.department or o.department == selection.department)

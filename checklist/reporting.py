@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from checklist.context import Env
-from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report, scope
+from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report
 from checklist.errors import InputError
-from checklist.i18n import _
-from checklist.service import require_officer
+from checklist.core.models import Officer
+from checklist.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class LateRecord:
     workdays: int
 
 
+@dataclass(frozen=True)
+class Leaver:
+    """Someone who left (离岗) and still has open items for their lead to hand on."""
+
+    officer: Officer
+    open: list[str]
+
+
 @dataclass
 class ReportResult:
     report: Report
@@ -41,6 +49,7 @@ class ReportResult:
     recorded_late: list[LateRecord] = field(default_factory=list)
     record_days: int = 3
     notes: list[str] = field(default_factory=list)
+    left: list[Leaver] = field(default_factory=list)
 
 
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
@@ -55,12 +64,14 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
         raise InputError(_("a report groups by one of {values}").format(values=", ".join(GROUPINGS)), field="by")
     if not 0 <= threshold <= 1:
         raise InputError(_("the completion threshold is a share between 0 and 1, like 0.8"), field="threshold")
+    from checklist.identity import identify
+    from checklist.service import viewed_scope
+
     with env.store().reading() as reader:
+        access = identify(reader, env)
+        members, label = viewed_scope(reader, access, viewer_id)
         notes = templates_notes(reader, env)
         calendar = stored_calendar(reader.meta().get("calendar"))
-        officers = [officer_from_doc(d) for d in reader.officers()]
-        viewer = require_officer(reader, viewer_id) if viewer_id else None
-        members, label = scope(officers, viewer)
         items: list[ReportItem] = []
         late_records: list[LateRecord] = []
         for officer in members:
@@ -80,14 +91,28 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                     if gap > record_days:
                         late_records.append(LateRecord(doc["id"], officer.id, doc["title"], done_on, recorded_on, gap))
         meta = reader.meta().get("campaigns", {})
+        left = [Leaver(o, [i["id"] for i in reader.items(o.id) if i["status"] == "open"])
+                for o in members if o.until is not None and o.until < env.today]
+        left = [leaver for leaver in left if leaver.open]
     campaigns = {
         key: c.get("short") or c.get("name") or key for key, c in meta.items()
         if c.get("start", "") <= end.isoformat() and c.get("end", "9999") >= start.isoformat()
     }
+    rules = access.rules
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
-                          threshold=threshold, late_days=late_days, campaigns=campaigns)
+                          threshold=threshold, late_days=late_days, campaigns=campaigns,
+                          rollup={o.court: rules.intermediate(o.court) for o in members}, levels=rules.levels)
     late_records.sort(key=lambda r: (-r.workdays, r.officer, r.claimed))
-    return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes)
+    for leaver in left:
+        o = leaver.officer
+        notes.append(ngettext(
+            "note: {name} ({id}) left on {day} with {n} open item; hand it on: checklist reassign {ids} --to ID",
+            "note: {name} ({id}) left on {day} with {n} open items; hand them on: checklist reassign {ids} --to ID",
+            len(leaver.open)).format(name=o.name, id=o.id, day=o.until, n=len(leaver.open),
+                                     ids=" ".join(i[:6] for i in leaver.open[:10]) + (" …" if len(leaver.open) > 10
+                                                                                     else "")))
+    return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes,
+                        left)
 
 
 # -- output formats --------------------------------------------------------------------------------------
@@ -126,6 +151,9 @@ def report_json(result: ReportResult) -> dict[str, Any]:
             for r in result.recorded_late
         ],
         "recorded_late_days": result.record_days,
+        "left": [{"officer": {"id": leaver.officer.id, "name": leaver.officer.name},
+                  "until": leaver.officer.until.isoformat() if leaver.officer.until else None, "open": leaver.open}
+                 for leaver in result.left],
     }
 
 

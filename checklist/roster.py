@@ -3,11 +3,12 @@
 Columns, in English or Chinese (more names are accepted; ``--map`` adds your own):
 
     id / 工号   name / 姓名   court / 法院   department / 部门   roles / 角色   lead / 上级
-    since / 起始日期
+    since / 起始日期   until / 离岗日期   login / 账号
 
-Roles are separated by ``,`` ``，`` ``、`` ``;`` or spaces. The usual Chinese role words map to
-the role names templates use: 承办人 → officer, 团队长/庭长 → lead, 局长 → chief. Any other role
-is kept as written, so a template may ask for it by that name.
+Roles are job titles (执行法官, 团队长, 局长 …), separated by ``,`` ``，`` ``、`` ``;`` or spaces, kept
+as written (English words in lower case). Each must be a level (officer, lead, chief, admin) or a
+title the shipped list or a ``roles:`` file knows (``checklist.core.access``); the import checks
+that against the templates the database runs on, so nobody is silently left with no duties.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from checklist.core.models import Officer
 from checklist.i18n import _
 
 if TYPE_CHECKING:
+    from checklist.core.access import Rules
     from checklist.spreadsheets import Sheet
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -31,13 +33,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "roles": ("角色", "role", "岗位角色"),
     "lead": ("上级", "直接上级", "上级工号", "团队长工号"),
     "since": ("起始日期", "开始日期", "入职日期", "start"),
+    "until": ("离岗日期", "离职日期", "调离日期", "end", "left"),
+    "login": ("账号", "登录名", "用户名", "account", "user"),
 }
 REQUIRED = ("id", "name", "roles")
-ROLE_WORDS = {
-    "承办人": "officer", "执行干警": "officer", "干警": "officer",
-    "团队长": "lead", "庭长": "lead",
-    "局长": "chief", "执行局长": "chief",
-}
 _ROLE_SPLIT = re.compile(r"[,，、;；/\s]+")
 ID_PATTERN = re.compile(r"^[^\s,，;；]{1,40}$")
 
@@ -47,7 +46,7 @@ def parse_roles(text: str) -> tuple[str, ...]:
     for word in _ROLE_SPLIT.split(text):
         if not word:
             continue
-        role = ROLE_WORDS.get(word, word.lower() if word.isascii() else word)
+        role = word.lower() if word.isascii() else word
         if role not in roles:
             roles.append(role)
     return tuple(roles)
@@ -81,7 +80,7 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
             bad = True
             problems.append(f"{where}: {column}: {reason}")
 
-        for column in ("id", "name", "court", "department", "roles", "lead"):
+        for column in ("id", "name", "court", "department", "roles", "lead", "login"):
             bad_char = control_character(text_of(values.get(column)))
             if bad_char is not None:
                 problem(column, _("holds a control character ({char}); remove it").format(char=bad_char))
@@ -102,11 +101,21 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
         if isinstance(since, str):
             problem("since", since)
             since = None
+        until = date_of(values.get("until"))
+        if isinstance(until, str):
+            problem("until", until)
+            until = None
+        if since is not None and until is not None and until < since:
+            problem("until", _("{until} is before their start ({since})").format(until=until, since=since))
+        login = text_of(values.get("login"))
+        if login and not ID_PATTERN.match(login):
+            problem("login", _("'{value}' is not an account name (no spaces or commas, at most 40 characters)").format(
+                value=login))
         if bad:
             continue
         officer = Officer(
             id=oid, name=name, court=text_of(values.get("court")), department=text_of(values.get("department")),
-            roles=roles, lead=text_of(values.get("lead")), since=since,
+            roles=roles, lead=text_of(values.get("lead")), since=since, until=until, login=login,
         )
         if officer.lead == oid:
             problems.append(f"{where}: lead: " + _("'{id}' cannot be their own lead").format(id=oid))
@@ -142,17 +151,52 @@ def check_leads(sheet_path: str, rows: list[RosterRow], known: dict[str, Officer
     return problems
 
 
+def check_titles(sheet_path: str, rows: list[RosterRow], rules: Rules) -> list[str]:
+    """Every role word must be a level or a known title; the message names the known ones."""
+    problems = []
+    for r in rows:
+        unknown = rules.unknown_titles(r.officer.roles)
+        if unknown:
+            problems.append(f"{sheet_path}:{r.row}: roles: " + _("'{title}' is not a known title (known: {known}); "
+                                                                 "add it to a roles: file in the templates").format(
+                title=unknown[0], known=rules.known_titles()))
+    return problems
+
+
+def check_accounts(sheet_path: str, rows: list[RosterRow], known: dict[str, Officer]) -> list[str]:
+    """Two people cannot log in as the same account (their login, else their id)."""
+    owners = {o.login or o.id: o.id for o in known.values()}
+    problems = []
+    for r in rows:
+        owners.pop(next((a for a, i in owners.items() if i == r.officer.id), ""), None)
+    for r in rows:
+        name = r.officer.login or r.officer.id
+        other = owners.get(name)
+        if other is not None and other != r.officer.id:
+            problems.append(f"{sheet_path}:{r.row}: login: " + _("'{login}' is already {other}'s account").format(
+                login=name, other=other))
+            continue
+        owners[name] = r.officer.id
+    return problems
+
+
 def officer_from_doc(doc: dict[str, Any]) -> Officer:
-    since = doc.get("since")
+    since, until = doc.get("since"), doc.get("until")
     return Officer(
         id=doc["id"], name=doc.get("name", ""), court=doc.get("court", ""), department=doc.get("department", ""),
         roles=tuple(doc.get("roles", ())), lead=doc.get("lead", "") or "",
-        since=date.fromisoformat(since) if since else None,
+        since=date.fromisoformat(since) if since else None, until=date.fromisoformat(until) if until else None,
+        login=doc.get("login") or "",
     )
 
 
 def officer_doc(officer: Officer) -> dict[str, Any]:
-    return {
+    doc = {
         "id": officer.id, "name": officer.name, "court": officer.court, "department": officer.department,
         "roles": list(officer.roles), "lead": officer.lead, "since": officer.since.isoformat() if officer.since else None,
     }
+    if officer.until is not None:  # written only when set: records of people who never left stay as they were
+        doc["until"] = officer.until.isoformat()
+    if officer.login:
+        doc["login"] = officer.login
+    return doc

@@ -20,11 +20,12 @@ from checklist.context import Env, calendar_warnings
 from checklist.core.history import roster_record
 from checklist.core.models import Officer
 from checklist.errors import InputError
-from checklist.i18n import _
+from checklist.i18n import _, ngettext
 from checklist.roster import officer_doc, officer_from_doc
 from checklist.store import Change
 
 if TYPE_CHECKING:
+    from checklist.core.access import Access
     from checklist.store import Reader
     from checklist.sync import SyncResult
 
@@ -58,6 +59,17 @@ class RosterImport:
     unchanged: int = 0
     dry_run: bool = False
     sync: SyncResult | None = None
+    idle: list[str] = field(default_factory=list)  # people no duty of the templates applies to
+
+    @property
+    def warnings(self) -> list[str]:
+        found = list(self.sync.warnings) if self.sync is not None else []
+        if self.idle:
+            shown = "、".join(self.idle[:20]) + ("…" if len(self.idle) > 20 else "")
+            found.append(ngettext("warning: {n} person matches no duty of the templates: {names}",
+                                  "warning: {n} people match no duty of the templates: {names}",
+                                  len(self.idle)).format(n=len(self.idle), names=shown))
+        return found
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.path, "rows": self.rows, "added": self.added, "changed": self.changed,
@@ -83,7 +95,8 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                   mapping: dict[str, str] | None = None, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> RosterImport:
     """Upsert officers from a spreadsheet: all or nothing, every bad row named."""
-    from checklist.roster import ALIASES, REQUIRED, check_leads, parse_roster
+    from checklist.identity import acting, identify, require_manage, require_writer, rules_of
+    from checklist.roster import ALIASES, REQUIRED, check_accounts, check_leads, check_titles, parse_roster
     from checklist.spreadsheets import read_sheet, refuse
     from checklist.sync import applied, needs_sync, parse_bundle, read_bundle, sync_all, templates_change
 
@@ -92,6 +105,8 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     store = env.store()
     if dry_run and not store.exists():
         problems += check_leads(table.path, rows, {})
+        problems += check_titles(table.path, rows, parse_bundle(read_bundle(env.templates_folder())).rules)
+        problems += check_accounts(table.path, rows, {})
         refuse(table, problems)
         return RosterImport(table.path, len(rows), added=[r.officer.id for r in rows], dry_run=True)
 
@@ -100,8 +115,22 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         first_files = read_bundle(env.templates_folder())
     with (store.reading() if dry_run else store.writing(create=True)) as writer:  # a dry run never waits or tidies
         known = {d["id"]: officer_from_doc(d) for d in writer.officers()}
+        first = not known
+        access = identify(writer, env, known.values())
+        if not first:
+            require_writer(access)
+        env = acting(env, access)
+        if first_files is None and not writer.templates():
+            first_files = read_bundle(env.templates_folder())
+        rules = parse_bundle(first_files).rules if first_files is not None else rules_of(writer.meta())
         problems += check_leads(table.path, rows, known)
+        problems += check_titles(table.path, rows, rules)
+        problems += check_accounts(table.path, rows, known)
         refuse(table, problems)
+        if not first:  # a chief imports their court's people; an admin anyone's
+            require_manage(access, {c for r in rows for c in (r.officer.court, getattr(known.get(r.officer.id), "court",
+                                                                                        r.officer.court))},
+                           what=_("importing a roster"))
         result = RosterImport(table.path, len(rows), dry_run=dry_run)
         change = Change()
         absent = {name for name in ("court", "department", "lead") if name not in table.columns}
@@ -125,11 +154,13 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             doc = officer_doc(officer)
             change.officers.append(doc)
             change.entries.append({
-                "at": at, "recorded": recorded, "actor": env.actor, "action": "roster", "officer": officer.id,
+                "at": at, "recorded": recorded, **env.who(), "action": "roster", "officer": officer.id,
                 "before": roster_record(officer_doc(old)) if old is not None else None,
                 "after": roster_record(doc), "note": f"{table.path}:{r.row}"})
         if dry_run or not change.officers:
             return result
+        if first:
+            change.meta["owner"] = access.actor.login  # who made the database acts as its admin (SPEC.md → Who may do what)
         everyone = {d["id"]: d for d in writer.officers()} | {d["id"]: d for d in change.officers}
         if first_files is not None or not writer.templates():
             files = first_files or read_bundle(env.templates_folder())
@@ -142,13 +173,32 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             if needs_sync(writer.meta()):  # the holiday data or the rules changed too: bring everyone up to date
                 touched = list(everyone.values())
         result.sync = sync_all(writer, templates, env, change, touched, progress=progress)
+        result.idle = [f"{o.name} ({o.id})" for o in map(officer_from_doc, touched)
+                       if not templates.duties_for(o) and templates.rules.levels(o) != {"admin"}]
         writer.commit(change)
         return result
 
 
-def roster(env: Env) -> list[Officer]:
+def roster(env: Env) -> list[tuple[Officer, str]]:
+    """The people the acting person may see, by court and department, each with their level."""
+    from checklist.identity import identify
+
     with env.store().reading() as reader:
-        return sorted((officer_from_doc(d) for d in reader.officers()), key=lambda o: (o.court, o.department, o.id))
+        access = identify(reader, env)
+        members, _label = viewed_scope(reader, access, None)
+    return [(o, access.rules.level(o)) for o in sorted(members, key=lambda o: (o.court, o.department, o.id))]
+
+
+def require_manager(env: Env, what: str) -> None:
+    """Refuse unless the acting person may manage the whole database (db roles, db copy, db upgrade)."""
+    from checklist.identity import identify, require_manage, require_writer
+
+    with env.store().reading() as reader:
+        if not reader.officers():
+            return
+        access = identify(reader, env)
+        require_writer(access)
+        require_manage(access, {o.court for o in access.roster.values()}, what=what)
 
 
 def require_officer(reader: Reader, officer_id: str | None) -> Officer:
@@ -163,3 +213,24 @@ def require_officer(reader: Reader, officer_id: str | None) -> Officer:
     if doc is None:
         raise InputError(_("no officer '{id}' on the roster (checklist roster lists them)").format(id=officer_id))
     return officer_from_doc(doc)
+
+
+def officer_for(reader: Reader, access: Access, officer_id: str | None) -> Officer:
+    """The officer a command is for: the one named, else the acting person themself."""
+    if not officer_id and access.actor.person is not None:
+        return access.actor.person
+    return require_officer(reader, officer_id)
+
+
+def viewed_scope(reader: Reader, access: Access, viewer_id: str | None) -> tuple[list[Officer], dict[str, str]]:
+    """Whom a listing covers: the acting person's scope, or — with ``viewer_id`` — the scope of that lead
+    or chief, if the acting person may see them."""
+    from checklist.identity import require_reader, require_see
+
+    require_reader(access)
+    everyone = sorted(access.roster.values(), key=lambda o: o.id)
+    if viewer_id:
+        viewer = require_officer(reader, viewer_id)
+        require_see(access, viewer)
+        return access.scope_of(viewer, everyone)
+    return access.scope(everyone)

@@ -156,6 +156,12 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     store = env.store()
     # a dry run only reads: it neither waits for a writer nor can change anything
     with (store.reading() if dry_run else store.writing()) as session:
+        from checklist.identity import acting, identify, require_manage, require_writer
+
+        access = identify(session, env)
+        require_writer(access)
+        require_manage(access, what=_("importing status"))
+        env = acting(env, access)
         at, recorded = env.at(), env.recorded()
         items_of: dict[str, dict[str, dict[str, Any]]] = {}  # officer → id → item
         by_name: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}  # officer → (key, period|due)
@@ -266,6 +272,11 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 else:
                     result.duplicates += 1
                 continue
+            owner = access.roster.get(item["officer"])
+            if owner is not None and not access.may_manage([owner.court]):
+                problems.append(f"{where}: officer: " + _("{officer} works at {court}, not in your courts").format(
+                    officer=f"{owner.name} ({owner.id})", court=owner.court or _("(no court)")))
+                continue
             wanted[item["id"]] = (row.number, change, item["officer"])
         refuse(table, problems)
 
@@ -286,7 +297,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             item.update(step.after)
             change.put_items(owner, [item])
             change.entries.append({
-                "at": at, "recorded": recorded, "actor": env.actor, "action": "import", "officer": owner,
+                "at": at, "recorded": recorded, **env.who(), "action": "import", "officer": owner,
                 "item": item_id, "before": step.before, "after": step.after, "note": f"{table.path}:{row_number}"})
         if not dry_run and not change.empty:
             session.commit(change)  # type: ignore[attr-defined]

@@ -182,8 +182,13 @@ def prepare(planned: list[PlannedItem]) -> list[Planned]:
 
 
 def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Planned],
-              result: SyncResult) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do)."""
+              result: SyncResult, today: str = "") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do).
+
+    An open item no plan asks for any more is withdrawn only if it is not yet due (due today or
+    later): what was due in the past stays as it was, so past figures never change when a role,
+    a scope or a template does — except after an officer's last day (``until``), when nothing is theirs.
+    """
     by_id = {i["id"]: i for i in stored}
     changed: list[dict[str, Any]] = []
     parts: dict[str, Any] = {}
@@ -197,8 +202,8 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
             parts.setdefault("new", {})[iid] = [p.period, p.due, p.digest]
             result.created += 1
             continue
-        if old["status"] in ("done", "skipped"):
-            continue  # worked against what it was then: a template change does not re-date work done
+        if old["status"] in ("done", "skipped") or old.get("reassigned_to"):
+            continue  # worked against what it was then (a template change does not re-date work done), or handed on
         updated = False
         if p.due != old["due"]:
             parts.setdefault("due", {})[iid] = [old["due"], p.due]
@@ -214,7 +219,10 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
         if updated or old["status"] == "withdrawn":
             changed.append({**old, **p.fields, "status": "open"})
     for old in stored:
-        if old["id"] not in planned_ids and old["status"] == "open":
+        left = officer.until is not None and old["due"] > officer.until.isoformat()
+        if old.get("reassigned_from") and not left:
+            continue  # handed to this officer by a lead: it stays theirs whatever their duties say
+        if old["id"] not in planned_ids and old["status"] == "open" and (old["due"] >= today or left):
             changed.append({**old, "status": "withdrawn"})
             parts.setdefault("withdrawn", []).append(old["id"])
             result.withdrawn += 1
@@ -238,11 +246,12 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         if profile not in shared:  # officers in the same court, department and roles share one merge
             shared[profile] = prepare(merge_sources(templates.duties_for(officer), templates, calendar))
         since = officer.since.isoformat() if officer.since else ""
-        planned = [p for p in shared[profile] if p.due >= since]
-        items, parts = reconcile(reader.items(officer.id), officer, planned, result)
+        until = officer.until.isoformat() if officer.until else "9999"
+        planned = [p for p in shared[profile] if since <= p.due <= until]
+        items, parts = reconcile(reader.items(officer.id), officer, planned, result, env.today.isoformat())
         if parts:
             change.put_items(officer.id, items)
-            change.entries.append({"at": at, "recorded": recorded, "actor": env.actor, "action": "sync",
+            change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "sync",
                                    "officer": officer.id, "items": parts})
         result.officers += 1
     return result
@@ -250,12 +259,14 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
 
 def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:
     from checklist.calendars import calendar_extras
+    from checklist.identity import access_meta
 
     return {
         "sync_version": SYNC_VERSION, "holidays": holidays_fingerprint(), "synced_at": env.recorded(),
         "campaigns": {c.key: {"name": c.name, "short": c.label, "start": c.start.isoformat(), "end": c.end.isoformat()}
                       for c in templates.campaigns.values()},
         "calendar": calendar_extras(templates),
+        "access": access_meta(templates),
     }
 
 
@@ -276,7 +287,13 @@ def sync_all(reader: Reader, templates: TemplateSet, env: Env, change: Change,
 
 def sync(env: Env, force: bool = False, progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """Bring every officer's items up to date with the applied templates (if anything changed, or ``force``)."""
+    from checklist.identity import acting, identify, require_manage, require_writer
+
     with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        require_manage(access, {o.court for o in access.roster.values()}, what=_("sync"))
+        env = acting(env, access)
         meta = writer.meta()
         if not force and not needs_sync(meta):
             return SyncResult(officers=len(writer.officers()))
@@ -312,7 +329,7 @@ def templates_change(files: list[tuple[str, str]], folder: Path, env: Env, chang
     change.templates = files
     change.meta["templates"] = {"fingerprint": fingerprint, "applied_at": env.recorded(), "applied_by": env.actor,
                                 "folder": str(folder), "files": len(files)}
-    change.entries.insert(0, {"at": env.at(), "recorded": env.recorded(), "actor": env.actor, "action": "templates",
+    change.entries.insert(0, {"at": env.at(), "recorded": env.recorded(), **env.who(), "action": "templates",
                               "officer": None, "after": {"fingerprint": fingerprint, "files": len(files)}})
     return fingerprint
 
@@ -321,7 +338,13 @@ def apply_templates(env: Env, folder: Path, progress: Callable[[int, int], None]
     """Make ``folder`` the templates this database runs on, and re-sync everyone."""
     files = read_bundle(folder)
     templates = parse_bundle(files)
+    from checklist.identity import acting, identify, require_manage, require_writer
+
     with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        require_manage(access, {o.court for o in access.roster.values()}, what=_("applying templates"))
+        env = acting(env, access)
         meta = writer.meta()
         fingerprint = bundle_fingerprint(files)
         if meta.get("templates", {}).get("fingerprint") == fingerprint and not needs_sync(meta):

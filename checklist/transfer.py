@@ -10,11 +10,14 @@ source.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checklist.errors import InputError
 from checklist.i18n import _
 from checklist.store import Change, Store
+
+if TYPE_CHECKING:
+    from checklist.context import Env
 
 
 @dataclass
@@ -31,11 +34,18 @@ class CopyResult:
                 "entries": self.entries, "head": self.head}
 
 
-def copy_database(source: Store, target: Store) -> CopyResult:
+def copy_database(source: Store, target: Store, env: Env | None = None) -> CopyResult:
+    """Copy ``source`` into the empty ``target``; with ``env``, only if its actor may manage the source."""
     if target.exists():
         raise InputError(_("{db} already holds a database; copy only into an empty one (nothing was copied)").format(
             db=target.location))
     with source.reading() as reader:
+        if env is not None and reader.officers():
+            from checklist.identity import identify, require_manage, require_writer
+
+            access = identify(reader, env)
+            require_writer(access)
+            require_manage(access, {o.court for o in access.roster.values()}, what="db copy")
         change = Change(meta=reader.meta(), officers=reader.officers(),
                         linked=[line.entry for line in _whole(reader)])
         for officer in change.officers:

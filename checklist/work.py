@@ -17,7 +17,7 @@ from checklist.errors import InputError
 from checklist.i18n import _, ngettext
 from checklist.context import Env
 from checklist.core.history import open_follow_up
-from checklist.service import require_officer
+from checklist.service import officer_for, viewed_scope
 from checklist.store import Change
 
 if TYPE_CHECKING:
@@ -76,8 +76,12 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
 
     if not 0 <= days <= 366:
         raise InputError(_("the number of days ahead must be from 0 to 366"), field="days")
+    from checklist.identity import identify, require_see
+
     with env.store().reading() as reader:
-        officer = require_officer(reader, officer_id)
+        access = identify(reader, env)
+        officer = officer_for(reader, access, officer_id)
+        require_see(access, officer)
         warnings = templates_notes(reader, env)
         items = reader.items(officer.id)
         campaigns = reader.meta().get("campaigns", {})
@@ -171,12 +175,34 @@ def resolve(reader: Reader, typed: str, officer_id: str | None = None) -> dict[s
         for owner, ids in owners.items():
             matches += [i for i in reader.items(owner) if i["id"] in ids]
     if not matches:
+        hidden = getattr(reader, "hidden_owners", None)  # a server hides what the session may not see
+        owners = sorted({o for _i, o in hidden(prefix)}) if hidden is not None else []
+        if len(owners) == 1:
+            from checklist.identity import Refused
+
+            doc = reader.officer(owners[0]) or {"id": owners[0]}
+            raise Refused(_("'{typed}' is {officer}'s item, which you may neither see nor change").format(
+                typed=typed, officer=f"{doc.get('name')} ({doc['id']})" if doc.get("name") else doc["id"]))
         raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=typed))
+    if officer_id and len(matches) == 1 and matches[0]["officer"] != officer_id:
+        raise InputError(_("{item} is {owner}'s item, not {officer}'s; nothing was changed for anyone else").format(
+            item=item_name(matches[0]), owner=matches[0]["officer"], officer=officer_id))
     if len(matches) > 1:
         shown = ", ".join(f"{i['id']} ({i['officer']} {i['title']} {i['due']})" for i in matches[:5])
         raise InputError(_("'{typed}' matches {n} items: {items}; type more of the id").format(
             typed=typed, n=len(matches), items=shown))
     return matches[0]
+
+
+def opener_shown(follow_up: dict[str, Any]) -> str:
+    """Who opened a follow-up: '陈立新 (DL010)', or the account for one opened before names were kept."""
+    name = follow_up.get("by_name")
+    return f"{name} ({follow_up['by']})" if name else str(follow_up.get("by", ""))
+
+
+def opener_name(follow_up: dict[str, Any]) -> str:
+    """The opener as a list shows them: their name, else their account."""
+    return str(follow_up.get("by_name") or follow_up.get("by", ""))
 
 
 def item_name(item: dict[str, Any]) -> str:
@@ -220,7 +246,12 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
             day=on, earliest=EARLIEST))
     if on is not None and on > env.today:
         raise InputError(_("work cannot be claimed for {day}, after today ({today})").format(day=on, today=env.today))
+    from checklist.identity import acting, identify, require_writer, work_refusal
+
     with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        env = acting(env, access)
         items, problems, seen = [], [], set()
         for typed in typed_ids:
             try:
@@ -228,7 +259,11 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
             except InputError as err:
                 problems.append(err.message)
                 continue
-            if item["id"] not in seen:  # the same item named twice (09ghc5 09GHC) is worked once
+            refused = work_refusal(access, access.roster[item["officer"]], item_name(item)) \
+                if item["officer"] in access.roster else None
+            if refused is not None:
+                problems.append(refused)
+            elif item["id"] not in seen:  # the same item named twice (09ghc5 09GHC) is worked once
                 seen.add(item["id"])
                 items.append(item)
         at, recorded = env.at(on), env.recorded()
@@ -253,7 +288,7 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
                 continue
             worked = {**item, **done.after}
             change.put_items(item["officer"], [worked])
-            change.entries.append({"at": at, "recorded": recorded, "actor": env.actor, "action": action,
+            change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": action,
                                    "officer": item["officer"], "item": item["id"], "before": done.before,
                                    "after": done.after, "note": note})
             results.append(Worked(worked, action, True, ""))
@@ -275,9 +310,13 @@ def show(env: Env, typed: str, officer_id: str | None = None) -> ItemDetail:
     from checklist.core.history import project
     from checklist.roster import officer_from_doc
 
+    from checklist.identity import identify, require_see
+
     with env.store().reading() as reader:
+        access = identify(reader, env)
         item = resolve(reader, typed, officer_id)
-        officer = officer_from_doc(reader.officer(item["officer"]) or {"id": item["officer"]})
+        officer = access.roster.get(item["officer"]) or officer_from_doc({"id": item["officer"]})
+        require_see(access, officer)
         history = [p for p in (project(e, item["id"]) for e in reader.history(item["officer"])) if p is not None]
         return ItemDetail(item, officer, history, reader.meta().get("campaigns", {}), env.today)
 
@@ -310,24 +349,31 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
     check_note(note)
     if not 1 <= days <= 250:
         raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
+    from checklist.identity import acting, identify, require_open, require_writer
+
     with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        env = acting(env, access)
         calendar = stored_calendar(writer.meta().get("calendar"))
         item = resolve(writer, typed, officer_id)
         name = f"{item['id'][:6]} ({item['title']})"
+        require_open(access, access.roster[item["officer"]], item_name(item))
         if item["status"] == "withdrawn":
             raise InputError(_("{item} was withdrawn: no campaign asks for it any more").format(item=name))
         current = open_follow_up(item)
         if current is not None:
             raise InputError(_("{item} already has an open follow-up from {by} (since {since}); close it first").format(
-                item=name, by=current["by"], since=current["opened_at"][:10]))
+                item=name, by=opener_shown(current), since=current["opened_at"][:10]))
         at, recorded = env.at(), env.recorded()
-        follow_up = {"opened_at": at, "recorded": recorded, "by": env.actor, "note": note.strip(),
+        follow_up = {"opened_at": at, "recorded": recorded, "by": env.actor, "by_name": env.actor_name,
+                     "note": note.strip(),
                      "reply_due": calendar.add_workdays(env.today, days).isoformat(), "closed_at": None}
         follow_ups = [*(item.get("follow_ups") or []), follow_up]
         change = Change()
         change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
         change.entries.append({
-            "at": at, "recorded": recorded, "actor": env.actor, "action": "follow-up", "officer": item["officer"],
+            "at": at, "recorded": recorded, **env.who(), "action": "follow-up", "officer": item["officer"],
             "item": item["id"], "before": {"follow_up": None},
             "after": {"follow_up": "open", "reply_due": follow_up["reply_due"]}, "note": follow_up["note"]})
         writer.commit(change)
@@ -336,8 +382,13 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
 
 def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: str | None = None) -> dict[str, Any]:
     """The lead has checked the reply: the follow-up is closed and leaves the officer's list."""
+    from checklist.identity import acting, identify, require_close, require_writer
+
     check_note(note)
     with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        env = acting(env, access)
         item = resolve(writer, typed, officer_id)
         current = open_follow_up(item)
         if current is None:
@@ -347,15 +398,68 @@ def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: s
                 raise InputError(_("{item} has no open follow-up (the last one was closed on {day})").format(
                     item=name, day=closed[-1]["closed_at"][:10]))
             raise InputError(_("{item} has no open follow-up").format(item=name))
+        require_close(access, current["by"], current.get("by_name", ""), _("the follow-up on {item}").format(
+            item=item_name(item)))
         at, recorded = env.at(), env.recorded()
         current = {**current, "closed_at": at, "closed_by": env.actor, "close_note": note}
         follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
         change = Change()
         change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
         change.entries.append({
-            "at": at, "recorded": recorded, "actor": env.actor, "action": "follow-up-close",
+            "at": at, "recorded": recorded, **env.who(), "action": "follow-up-close",
             "officer": item["officer"], "item": item["id"], "before": {"follow_up": "open"},
             "after": {"follow_up": "closed"}, "note": note})
+        writer.commit(change)
+        return {**item, "follow_ups": follow_ups}
+
+
+def answer_follow_up(env: Env, typed: str, action: str, note: str, days: int = 3,
+                     officer_id: str | None = None) -> dict[str, Any]:
+    """``reply``: the officer says what was done (整改情况); ``return``: the opener (or someone above them)
+    sends it back to be done again (退回重办) with a new reply deadline. The follow-up stays open."""
+    from checklist.calendars import stored_calendar
+    from checklist.identity import Refused, acting, identify, require_close, require_writer
+
+    if not note.strip():
+        raise InputError(_("say what was done (the lead reads it)") if action == "reply" else
+                         _("say what is still missing (the officer reads it)"), field="note")
+    check_note(note)
+    if not 1 <= days <= 250:
+        raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
+    with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        env = acting(env, access)
+        item = resolve(writer, typed, officer_id)
+        current = open_follow_up(item)
+        if current is None:
+            raise InputError(_("{item} has no open follow-up").format(item=item_name(item)))
+        owner = access.roster.get(item["officer"])
+        what = _("the follow-up on {item}").format(item=item_name(item))
+        if action == "reply":
+            if owner is None or not access.may_reply(owner):
+                raise Refused(_("{what} is for {officer} to answer; you are {you}").format(
+                    what=what, officer=f"{owner.name} ({owner.id})" if owner else item["officer"],
+                    you=access.actor.shown()))
+        else:
+            require_close(access, current["by"], current.get("by_name", ""), what)
+        at, recorded = env.at(), env.recorded()
+        step = {"at": at, "by": env.actor, "by_name": env.actor_name, "note": note.strip()}
+        if action == "reply":
+            current = {**current, "replies": [*(current.get("replies") or []), step], "state": "replied"}
+            after = {"follow_up": "replied"}
+        else:
+            calendar = stored_calendar(writer.meta().get("calendar"))
+            reply_due = calendar.add_workdays(env.today, days).isoformat()
+            current = {**current, "returns": [*(current.get("returns") or []), step], "state": "returned",
+                       "reply_due": reply_due}
+            after = {"follow_up": "returned", "reply_due": reply_due}
+        follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
+        change = Change()
+        change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
+        change.entries.append({
+            "at": at, "recorded": recorded, **env.who(), "action": f"follow-up-{action}", "officer": item["officer"],
+            "item": item["id"], "before": {"follow_up": "open"}, "after": after, "note": note.strip()})
         writer.commit(change)
         return {**item, "follow_ups": follow_ups}
 
@@ -369,13 +473,11 @@ class FollowUpList:
 
 def list_follow_ups(env: Env, viewer_id: str | None = None) -> FollowUpList:
     """Open follow-ups in the viewer's scope (their team or court; everyone without a viewer), oldest first."""
-    from checklist.core.report import scope
-    from checklist.roster import officer_from_doc
+    from checklist.identity import identify
 
     with env.store().reading() as reader:
-        officers = [officer_from_doc(d) for d in reader.officers()]
-        viewer = require_officer(reader, viewer_id) if viewer_id else None
-        members, label = scope(officers, viewer)
+        access = identify(reader, env)
+        members, label = viewed_scope(reader, access, viewer_id)
         rows = []
         for officer in members:
             for item in reader.items(officer.id):
@@ -395,10 +497,88 @@ def follow_ups_json(listing: FollowUpList) -> dict[str, Any]:
             {
                 "id": item["id"], "officer": {"id": officer.id, "name": officer.name}, "title": item["title"],
                 "due": item["due"], "status": item["status"], "opened_at": f["opened_at"], "by": f["by"],
-                "note": f["note"], "reply_due": f["reply_due"],
+                "by_name": f.get("by_name") or None,
+                "note": f["note"], "reply_due": f["reply_due"], "state": f.get("state", "open"),
+                "replies": f.get("replies", []), "returns": f.get("returns", []),
                 "open_days": (today - date.fromisoformat(f["opened_at"][:10])).days,
                 "reply_overdue": f["reply_due"] < today.isoformat(),
             }
             for officer, item, f in listing.rows
         ],
     }
+
+
+# -- reassigning (a person who left, 离岗) ---------------------------------------------------------------
+
+
+def reassign(env: Env, typed_ids: list[str], to_id: str, *, note: str | None = None) -> list[dict[str, Any]]:
+    """Hand open items to another officer (all or nothing); both officers' histories say so.
+
+    The item leaves its officer's list (withdrawn, ``reassigned_to``) and a new item for the same
+    duty and period, due the same day, joins the other officer's (``reassigned_from``). Whoever does
+    it must be allowed to work the items of both (their lead, a chief of their court).
+    """
+    from checklist.core.history import plan_digest
+    from checklist.core.ids import item_id
+    from checklist.identity import acting, identify, require_writer, work_refusal
+    from checklist.service import require_officer
+
+    check_note(note)
+    with env.store().writing() as writer:
+        access = identify(writer, env)
+        require_writer(access)
+        env = acting(env, access)
+        target = require_officer(writer, to_id)
+        problems: list[str] = []
+        if target.until is not None and target.until < env.today:
+            raise InputError(_("{officer} left on {day}; hand the items to someone still here").format(
+                officer=f"{target.name} ({target.id})", day=target.until))
+        refused = work_refusal(access, target, _("the items"))
+        if refused is not None:
+            raise InputError(_("{target} is not below you ({you}); you can hand items only to your own people").format(
+                target=f"{target.name} ({target.id})", you=access.actor.shown()))
+        theirs = {i["id"] for i in writer.items(target.id)}
+        moves: list[tuple[dict[str, Any], str]] = []
+        for typed in typed_ids:
+            try:
+                item = resolve(writer, typed)
+            except InputError as err:
+                problems.append(err.message)
+                continue
+            name = item_name(item)
+            owner = access.roster.get(item["officer"])
+            why = work_refusal(access, owner, name) if owner is not None else None
+            new_id = item_id(target.id, item["key"], item["period"])
+            if why is not None:
+                problems.append(why)
+            elif item["officer"] == target.id:
+                problems.append(_("{item} is already {officer}'s").format(item=name, officer=target.id))
+            elif item["status"] != "open":
+                problems.append(_("{item} is {status}; only open items are handed on").format(
+                    item=name, status=item["status"]))
+            elif new_id in theirs or any(new_id == n for _old, n in moves):
+                problems.append(_("{officer} already has this duty for {period} ({id}); skip this one instead").format(
+                    officer=target.id, period=item["period"], id=new_id[:6]))
+            else:
+                moves.append((item, new_id))
+        if problems:
+            raise InputError(ngettext("{n} problem; nothing was changed", "{n} problems; nothing was changed",
+                                      len(problems)).format(n=len(problems)), problems)
+        at, recorded = env.at(), env.recorded()
+        change = Change()
+        moved = []
+        for item, new_id in moves:
+            left = {**item, "status": "withdrawn", "reassigned_to": target.id}
+            change.put_items(item["officer"], [left])
+            change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
+                                   "officer": item["officer"], "item": item["id"], "before": {"status": "open"},
+                                   "after": {"status": "withdrawn"}, "to": target.id, "note": note})
+            fields = {k: v for k, v in item.items() if k not in ("follow_ups", "note", "reason", "reassigned_to")}
+            new = {**fields, "id": new_id, "officer": target.id, "status": "open", "reassigned_from": item["id"]}
+            change.put_items(target.id, [new])
+            change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
+                                   "officer": target.id, "from": item["officer"], "note": note,
+                                   "items": {"new": {new_id: [item["period"], item["due"], plan_digest(item)]}}})
+            moved.append(new)
+        writer.commit(change)
+        return moved

@@ -34,7 +34,8 @@ def test_gb18030_roster_with_chinese_headers_and_roles(cl, tmp_path):
     assert result.exit_code == 0, result.output
     assert "4 officers: 4 new, 0 changed, 0 unchanged; items:" in result.stdout
     officers = {o["id"]: o for o in cl.json("roster")["officers"]}
-    assert officers["DL002"]["roles"] == ["officer", "lead"]
+    assert officers["DL002"]["roles"] == ["承办人", "团队长"]  # job titles, as written
+    assert officers["DL002"]["level"] == "lead"  # the highest of their titles' levels
     assert officers["DL002"]["since"] == "2026-11-23"
     assert officers["DL001"]["name"] == "周敏"
     assert officers["NG001"]["since"] == "2026-12-02"  # no start date: the day of the import
@@ -93,7 +94,8 @@ def test_done_undo_skip_and_show_keep_the_history(loaded):
     shown = loaded.json("show", ledger["id"][:6])
     assert shown["status"] == "skipped" and shown["reason"] == "本周无攻坚案件"
     assert [h["action"] for h in shown["history"]] == ["created", "done", "undo", "skip"]
-    assert all(h["actor"] == "测试员" for h in shown["history"])
+    me = loaded.json("whoami")["login"]  # CHECKLIST_USER on a file database; the session user on a server
+    assert all(h["actor"] == me for h in shown["history"])
     assert shown["history"][1]["note"] == "已报送"
     assert shown["history"][1]["before"]["status"] == "open" and shown["history"][1]["after"]["status"] == "done"
     assert {s["title"] for s in shown["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账",
@@ -183,7 +185,7 @@ def test_xlsx_roster_with_title_rows_and_excel_dates(cl, tmp_path):
     assert result.exit_code == 0, result.output
     officers = {o["id"]: o for o in cl.json("roster")["officers"]}
     assert officers["1001"]["since"] == "2026-11-02"  # Excel serial 46328
-    assert officers["1001"]["roles"] == ["officer", "lead"]
+    assert officers["1001"]["roles"] == ["承办人", "团队长"]
     assert officers["DL010"]["since"] == "2026-11-02"
 
 
@@ -218,14 +220,18 @@ def test_the_database_runs_on_its_applied_templates_and_keeps_done_work(tmp_path
     shutil.copytree(TEMPLATES, folder)
     cl = Checklist(tmp_path / "db.json", templates=folder)
     assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
-    items = cl.json("today", "--officer", "DL001")["items"]
-    selfcheck = next(i for i in items if i["key"] == "passive-selfcheck")
+    items = cl.json("today", "--officer", "DL001", "--days", "30")["items"]
+    selfcheck = next(i for i in items if i["key"] == "passive-selfcheck" and i["due"] >= "2026-12-02")
+    past = [i for i in cl.json("export", "items", "--officer", "DL001", "--format", "json")["items"]
+            if "passive-enforcement-2026" in i["campaigns"] and len(i["campaigns"]) == 1 and i["due"] < "2026-12-02"
+            and i["status"] == "open"]
+    assert past
     ledger = next(i for i in items if i["key"] == "weekly-ledger")
     assert cl.run("done", ledger["id"]).exit_code == 0
     # the 专项整治 campaign is dropped from the folder: nothing changes until it is applied …
     (folder / "passive-enforcement-2026.yaml").unlink()
     before = snapshot(cl.db)
-    today = cl.run("today", "--officer", "DL001", "--json")
+    today = cl.run("today", "--officer", "DL001", "--days", "30", "--json")
     assert today.exit_code == 0 and selfcheck["id"] in today.stdout
     assert "the ones in" in today.stderr and "templates apply" in today.stderr  # said, not applied
     assert snapshot(cl.db) == before  # a reading command never writes
@@ -236,6 +242,8 @@ def test_the_database_runs_on_its_applied_templates_and_keeps_done_work(tmp_path
     assert selfcheck["id"] not in after
     assert cl.json("show", ledger["id"])["status"] == "done"
     assert cl.json("show", selfcheck["id"])["status"] == "withdrawn"
+    # what fell due before today stays as it was: past figures do not change when templates do
+    assert all(cl.json("show", i["id"])["status"] == "open" for i in past)
     assert cl.json("show", ledger["id"])["campaigns"] == ledger["campaigns"]  # credited as when it was done
     assert cl.run("done", selfcheck["id"]).exit_code == 1  # withdrawn: a clean refusal
     assert "already applied" in cl.run("templates", "apply", str(folder)).stdout

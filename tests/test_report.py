@@ -239,7 +239,7 @@ def test_follow_up_loop_end_to_end(request, world, tmp_path):
     if isinstance(world.db, str):  # a copy made by the server
         server = request.getfixturevalue("pg_server")
         db = server.create(f"loop_{tmp_path.name}", template=world.db.split("@/")[1].split("?")[0])
-    cl = Checklist(db, today="2026-11-26", templates=tmp_path / "w" / "templates", user="陈立新")
+    cl = Checklist(db, today="2026-11-26", templates=tmp_path / "w" / "templates", user="L1")  # 陈立新, A1's lead
     doc = cl.json("today", "--officer", "A1")
     first = doc["items"][0]
     assert first["section"] == "follow_up" and first["id"] == world.a1_w47  # the 督办 tops the list
@@ -250,14 +250,19 @@ def test_follow_up_loop_end_to_end(request, world, tmp_path):
 
     listing = cl.json("follow-ups", "--officer", "L1")
     assert [(f["id"], f["open_days"], f["reply_overdue"]) for f in listing["follow_ups"]] == [(world.a1_w47, 1, False)]
-    assert cl.json("follow-ups", "--officer", "M1")["follow_ups"] == []  # not in 杨帆's team
+    if not isinstance(db, str):
+        other = cl.run("follow-ups", "--officer", "M1", "--json")  # 杨帆's team is not 陈立新's to look into
+        assert other.exit_code == 1 and "杨帆 (M1)'s list is not yours to see" in other.stderr
 
     assert cl.run("done", world.a1_w47, "--note", "已整改").exit_code == 0
     still = cl.json("today", "--officer", "A1")["items"][0]
     assert (still["id"], still["status"], still["section"]) == (world.a1_w47, "done", "follow_up")
 
-    closed = cl.run("follow-up", "close", world.a1_w47[:5], "--note", "已核实")
-    assert closed.exit_code == 0 and "follow-up closed" in closed.stdout
+    if not isinstance(db, str):  # on a file database L1 acts as L1 (on the server, everyone here is its owner)
+        not_theirs = cl.run("follow-up", "close", world.a1_w47[:5], "--note", "已核实")
+        assert not_theirs.exit_code == 1 and "was opened by 张局" in not_theirs.stderr
+    closed = cl.run("follow-up", "close", world.a1_w47[:5], "--note", "已核实", CHECKLIST_USER="张局")
+    assert closed.exit_code == 0 and "follow-up closed" in closed.stdout, closed.output
     assert world.a1_w47 not in [i["id"] for i in cl.json("today", "--officer", "A1")["items"]]
     assert cl.json("follow-ups")["follow_ups"] == []
     assert cl.json("report", "--month", "2026-11")["rows"][0]["follow_ups"] == 0
@@ -273,4 +278,5 @@ def test_follow_up_loop_end_to_end(request, world, tmp_path):
 
 def test_a_second_follow_up_on_an_open_one_is_refused(world):
     result = world.run("follow-up", world.a1_w47, "--note", "再次督办")
-    assert result.exit_code == 1 and "already has an open follow-up from 张局" in result.stderr
+    opener = world.json("whoami")["login"]  # 张局 on a file database; the session user on a server
+    assert result.exit_code == 1 and f"already has an open follow-up from {opener}" in result.stderr

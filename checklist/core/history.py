@@ -11,9 +11,13 @@ was really recorded (``recorded``: the clock), who did it (``actor``), and what 
 ``action`` is one of:
 
 * ``done`` ``skip`` ``undo`` ``import`` — one item's status (``item``, ``before``, ``after``);
-* ``follow-up`` ``follow-up-close`` — a follow-up (督办) opened or closed on one item;
+* ``follow-up`` ``follow-up-reply`` ``follow-up-return`` ``follow-up-close`` — a follow-up (督办) on
+  one item opened, answered by the officer, sent back to be done again (退回重办), closed;
 * ``sync`` — what a sync did to one officer's items, in ``items``: ``new`` (id → [period, due,
   plan]), ``due`` and ``plan`` (id → [old, new]), ``withdrawn`` and ``restored`` (ids);
+* ``reassign`` — an open item handed to someone else (a person who left, 离岗): two entries, one
+  for the officer it leaves (``item``, open → withdrawn, ``to``) and one for the officer it goes
+  to (``items``: ``new`` as in a sync, ``from``);
 * ``roster`` — an officer added or changed (``before``/``after`` are roster records);
 * ``templates`` — templates applied to the database (``after``: their fingerprint);
 * ``upgrade`` — a database from checklist 0.1 taken over: the officer's record (``after``) and
@@ -43,9 +47,10 @@ from checklist.core import lifecycle
 GENESIS = "0" * 64
 PLAN_FIELDS = ("key", "title", "priority", "campaigns", "tags", "sources", "basis", "every")
 ROSTER_FIELDS = ("id", "name", "court", "department", "roles", "lead", "since")
-ITEM_ACTIONS = ("done", "skip", "undo", "import", "follow-up", "follow-up-close")
+ROSTER_OPTIONAL = ("until", "login")  # kept only when set, so records written before them compare equal
+ITEM_ACTIONS = ("done", "skip", "undo", "import", "follow-up", "follow-up-close", "follow-up-reply", "follow-up-return")
 LEGACY_ACTIONS = ("withdrawn", "restored", "rescheduled")  # one item's sync change, as checklist 0.1 wrote it
-OFFICER_ACTIONS = (*ITEM_ACTIONS, *LEGACY_ACTIONS, "sync", "roster", "upgrade")
+OFFICER_ACTIONS = (*ITEM_ACTIONS, *LEGACY_ACTIONS, "sync", "roster", "upgrade", "reassign")
 GLOBAL_ACTIONS = ("templates",)
 # what the replay compares with each stored item: everything a report counts
 COMPARED = ("period", "due", "plan", "status", "done_at", "recorded_at", "follow_up")
@@ -80,7 +85,9 @@ def plan_digest(item: dict[str, Any]) -> str:
 
 def roster_record(doc: dict[str, Any]) -> dict[str, Any]:
     """The fields of an officer the history keeps (and the replay compares)."""
-    return {name: doc.get(name) for name in ROSTER_FIELDS}
+    record = {name: doc.get(name) for name in ROSTER_FIELDS}
+    record.update({name: doc[name] for name in ROSTER_OPTIONAL if doc.get(name)})
+    return record
 
 
 # -- checking one entry's shape ----------------------------------------------------------------------
@@ -129,7 +136,9 @@ def shape_problem(entry: Any) -> str | None:
         return f"unknown action '{action}'"
     if not _is_str(officer):
         return "'officer' is missing or not text"
-    if action in ITEM_ACTIONS or action in LEGACY_ACTIONS:
+    if action == "reassign" and "items" in entry:
+        return _sync_shape(entry["items"]) or (None if set(entry["items"]) == {"new"} else "'items' holds more than 'new'")
+    if action in ITEM_ACTIONS or action in LEGACY_ACTIONS or action == "reassign":
         if not _is_str(entry.get("item")):
             return "'item' is missing or not text"
         for name in ("before", "after"):
@@ -214,7 +223,7 @@ def replay(officer: str, entries: Iterable[dict[str, Any]]) -> Replay:
             if (entry.get("before") or None) != state.record:
                 state.problem(entry, "roster-before")
             state.record = roster_record(entry["after"])
-        elif action == "sync":
+        elif action == "sync" or (action == "reassign" and "items" in entry):
             _replay_sync(state, entry)
         else:
             _replay_item(state, entry)
@@ -268,6 +277,16 @@ def _replay_item(state: Replay, entry: dict[str, Any]) -> None:
             state.problem(entry, "follow-up-not-open", item=item_id)
         item["follow_up"] = False
         return
+    if action in ("follow-up-reply", "follow-up-return"):  # answered or sent back: it stays open
+        if not item["follow_up"]:
+            state.problem(entry, "follow-up-not-open", item=item_id)
+        return
+    if action == "reassign":  # handed to someone else: only an open item, and it leaves this list
+        if item["status"] != "open" or after.get("status") != "withdrawn":
+            state.problem(entry, "transition", item=item_id, action=action, status=item["status"])
+        item["status"] = "withdrawn"
+        item["follow_up"] = False
+        return
     if "status" in before and before["status"] != item["status"]:
         state.problem(entry, "before", item=item_id, field="status", said=before["status"], was=item["status"])
     target = after.get("status", item["status"])
@@ -315,10 +334,14 @@ def project(entry: dict[str, Any], item_id: str) -> dict[str, Any] | None:
         state = entry["items"][item_id]
         return {**{k: v for k, v in entry.items() if k != "items"}, "item": item_id, "before": {},
                 "after": {"status": state[3], "due": state[1]}}
-    parts = entry.get("items") if entry.get("action") == "sync" else None
+    parts = entry.get("items") if entry.get("action") in ("sync", "reassign") else None
     if not isinstance(parts, dict):
         return None
     base = {k: v for k, v in entry.items() if k not in ("items",)}
+    if entry.get("action") == "reassign" and item_id in parts.get("new", {}):
+        _period, due, _plan = parts["new"][item_id]
+        return {**base, "item": item_id, "before": {"officer": entry.get("from")},
+                "after": {"status": "open", "due": due}}
     if item_id in parts.get("new", {}):
         period, due, _plan = parts["new"][item_id]
         return {**base, "action": "created", "item": item_id, "before": {}, "after": {"status": "open", "due": due}}

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from checklist.core.access import Court, Rules
 
 PRIORITIES = ("low", "normal", "high")
 PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
@@ -77,6 +81,8 @@ class Officer:
     roles: tuple[str, ...] = ()
     lead: str = ""
     since: date | None = None
+    until: date | None = None  # the last day they work here (离岗日期); no items after it
+    login: str = ""  # the account they act as (账号); their id when empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +121,19 @@ class TemplateSet:
     rest_days: frozenset[date] = frozenset()
     working_days: frozenset[date] = frozenset()
     calendar_years: frozenset[int] = frozenset()
+    titles: Mapping[str, str] = field(default_factory=dict)  # job title → level; empty: the shipped ones
+    courts: Mapping[str, Court] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> Rules:
+        from checklist.core.access import Rules, builtin_titles
+
+        return Rules(self.titles or builtin_titles(), self.courts)
 
     def duties_for(self, officer: Officer) -> list[tuple[Campaign, Duty]]:
-        """Every (campaign, duty) that applies to ``officer`` by scope and role."""
-        roles = set(officer.roles)
+        """Every (campaign, duty) that applies to ``officer`` by scope and role (a title or its level)."""
+        titles = self.titles or self.rules.titles
+        roles = set(officer.roles) | {titles[r] for r in officer.roles if r in titles}
         found = []
         for duty in self.duties:
             campaign = self.campaigns[duty.campaign]

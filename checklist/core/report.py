@@ -23,12 +23,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Callable, Iterable, Mapping
 
 from checklist.core.calendar import WorkCalendar
 from checklist.core.models import Officer
 
-GROUPINGS = ("officer", "department", "court", "campaign")
+GROUPINGS = ("officer", "department", "court", "intermediate", "campaign")  # intermediate: basic courts → their 中院
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,29 +125,38 @@ def _done_by(item: ReportItem, day: date) -> bool:
     return item.status == "done" and item.done_on is not None and item.done_on <= day
 
 
-def group_keys(by: str, officer: Officer, item: ReportItem | None = None) -> list[tuple[str, str]]:
-    """The (group id, display name) pairs an officer's item counts in."""
+def group_keys(by: str, officer: Officer, item: ReportItem | None = None,
+               rollup: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """The (group id, display name) pairs an officer's item counts in.
+
+    ``rollup`` maps a court to the intermediate court (中院) it belongs to, for ``by="intermediate"``;
+    a court it does not name stands for itself.
+    """
     if by == "officer":
         return [(officer.id, officer.name or officer.id)]
     if by == "department":
         return [(f"{officer.court}/{officer.department}", f"{officer.court} {officer.department}".strip())]
     if by == "court":
         return [(officer.court, officer.court)]
+    if by == "intermediate":
+        upper = (rollup or {}).get(officer.court, officer.court)
+        return [(upper, upper)]
     return [(c, c) for c in (item.campaigns if item else ())]
 
 
-def _responsible(by: str, members: list[Officer], everyone: dict[str, Officer]) -> Officer | None:
+def _responsible(by: str, group: str, members: list[Officer], everyone: dict[str, Officer],
+                 levels: Callable[[Officer], Iterable[str]]) -> Officer | None:
     if by == "officer":
         return members[0] if members else None
     if by == "department":
-        leads = sorted((o for o in members if "lead" in o.roles), key=lambda o: o.id)
+        leads = sorted((o for o in members if "lead" in levels(o)), key=lambda o: o.id)
         if leads:
             return leads[0]
         # no lead sits in the department (a team led from another one): whom its members answer to
         answer_to = Counter(o.lead for o in members if o.lead in everyone)
         return everyone[min(answer_to, key=lambda i: (-answer_to[i], i))] if answer_to else None
-    if by == "court":
-        chiefs = sorted((o for o in members if "chief" in o.roles), key=lambda o: o.id)
+    if by in ("court", "intermediate"):
+        chiefs = sorted((o for o in members if "chief" in levels(o) and o.court == group), key=lambda o: o.id)
         return chiefs[0] if chiefs else None
     return None
 
@@ -164,12 +173,17 @@ def build_report(
     threshold: float = 0.8,
     late_days: int = 5,
     campaigns: dict[str, str] | None = None,
+    rollup: Mapping[str, str] | None = None,
+    levels: Callable[[Officer], Iterable[str]] | None = None,
 ) -> Report:
     """Count every group's items over ``start``..``end`` as of ``as_of`` (see the module's rules).
 
     ``campaigns`` maps campaign keys to display names; with ``by="campaign"`` every campaign in it
-    gets a row, even one with nothing due yet.
+    gets a row, even one with nothing due yet. ``rollup`` maps courts to their intermediate court
+    (``by="intermediate"``); ``levels`` gives an officer's levels (default: the level names among
+    their roles), to name whom a department or court answers to.
     """
+    levels = levels or (lambda o: o.roles)
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     officers = list(officers)
@@ -182,7 +196,7 @@ def build_report(
             rows[key] = GroupRow(key, name)
     else:
         for officer in sorted(officers, key=lambda o: o.id):
-            for key, name in group_keys(by, officer):
+            for key, name in group_keys(by, officer, rollup=rollup):
                 rows.setdefault(key, GroupRow(key, name))
                 members.setdefault(key, []).append(officer)
 
@@ -192,7 +206,7 @@ def build_report(
         if officer is None or item.status == "withdrawn" or not start <= item.due <= end:
             continue
         counted = _counted(item, start, until, as_of)
-        for key, name in group_keys(by, officer, item):
+        for key, name in group_keys(by, officer, item, rollup):
             row = rows.setdefault(key, GroupRow(key, (campaigns or {}).get(key, name)))
             if item.follow_up_open:  # a 督办 is open whatever the item's due date
                 row.follow_ups += 1
@@ -218,7 +232,7 @@ def build_report(
 
     for key, row in rows.items():
         row.late.sort(key=lambda i: (i.due, i.officer, i.title))
-        row.responsible = _responsible(by, members.get(key, []), by_id)
+        row.responsible = _responsible(by, key, members.get(key, []), by_id, levels)
         if row.due and row.completion < threshold:
             row.flags.append({"code": "low_completion", "completion": round(row.completion, 4), "threshold": threshold})
         if row.max_overdue_workdays > late_days:

@@ -5,7 +5,10 @@ A templates folder holds three kinds of YAML file, told apart by their top-level
 * a **campaign** (``campaign:`` and ``duties:``) — see SPEC.md → Template format;
 * a **duty library** (``duties:`` only) — standard duties a campaign names by key (标准任务化);
 * a **calendar** (``calendar:``) — rest days and make-up working days for years or local rest
-  days the built-in holiday data lacks.
+  days the built-in holiday data lacks;
+* a **roles** file (``roles:``) — job titles added to the shipped ones, by level
+  (``lead: [执行团队负责人]``; see ``checklist.core.access``);
+* a **courts** file (``courts:``) — each court's 代字, level (高/中/基) and parent court.
 
 The parser is strict on purpose: the safe loader, no anchors or aliases (an alias bomb is refused
 at its first ``&``), no duplicate or unknown keys, one document per file. Every problem is
@@ -23,6 +26,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from checklist.core.access import COURT_LEVELS, LEVELS, Court, builtin_titles
 from checklist.core.models import PRIORITIES, Campaign, Duty, Scope, TemplateSet
 from checklist.core.periods import EVERY, month_length
 from checklist.core.text import control_character
@@ -52,6 +56,8 @@ CAMPAIGN_FIELDS = {"key", "name", "short", "start", "end", "scope", "description
 SCOPE_FIELDS = {"courts", "departments"}
 DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis"}
 CALENDAR_FIELDS = {"name", "years", "holidays", "workdays"}
+COURT_FIELDS = {"name", "code", "level", "parent"}
+MAX_COURTS = 1000  # a province has a few hundred
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -525,6 +531,80 @@ def _read_calendar(reader: _Reader, entry: tuple[yaml.Node, int]) -> tuple[set[d
     return rest, work, years
 
 
+# -- roles and courts ---------------------------------------------------------------------------
+
+
+def _read_roles(reader: _Reader, entry: tuple[yaml.Node, int], titles: dict[str, str],
+                first: dict[str, str]) -> None:
+    """Add a roles file's titles (level → list of titles) to ``titles``."""
+    fields = reader.mapping(entry[0], _("roles"), set(LEVELS))
+    for level, (node, line) in fields.items():
+        words = reader.texts((node, line), _("roles {level}").format(level=level))
+        for word in words or ():
+            shown = f"{reader.path}:{line}"
+            if word in LEVELS and word != level:
+                reader.problem(line, _("roles: '{title}' is a level name; it cannot be a {level} title").format(
+                    title=word, level=level))
+            elif titles.get(word, level) != level:
+                reader.problem(line, _("roles: '{title}' is already a {other} title ({where}); a title has one "
+                                       "level").format(title=word, other=titles[word],
+                                                       where=first.get(word, _("shipped"))))
+            else:
+                titles[word] = level
+                first.setdefault(word, shown)
+
+
+def _read_courts(reader: _Reader, entry: tuple[yaml.Node, int], courts: dict[str, Court]) -> None:
+    node, line = entry
+    if not isinstance(node, yaml.SequenceNode):
+        reader.problem(line, _("courts must be a list of '- name: …' entries"))
+        return
+    for item in node.value:
+        fields = reader.mapping(item, _("court"), COURT_FIELDS)
+        if not fields:
+            continue
+        if "name" not in fields:
+            reader.problem(_line(item), _("court: missing name"))
+            continue
+        name = reader.text(fields["name"], _("court name"))
+        if name is None:
+            continue
+        where = f"{reader.path}:{fields['name'][1]}"
+        values = {key: reader.text(fields[key], _("court {field}").format(field=key)) or ""
+                  for key in ("code", "level", "parent") if key in fields}
+        level = values.get("level", "")
+        if level and level not in COURT_LEVELS:
+            reader.problem(fields["level"][1], _("court '{name}': level must be 高, 中 or 基 (high, intermediate, "
+                                                 "basic), not '{value}'").format(name=name, value=level))
+            continue
+        if name in courts:
+            reader.problem(fields["name"][1], _("court '{name}' is already named at {where}").format(
+                name=name, where=courts[name].where))
+            continue
+        courts[name] = Court(name, values.get("code", ""), COURT_LEVELS.get(level, ""), values.get("parent", ""), where)
+
+
+def _check_courts(courts: dict[str, Court], problems: list[str]) -> None:
+    codes: dict[str, Court] = {}
+    for court in courts.values():
+        if court.code and court.code in codes:
+            problems.append(f"{court.where}: " + _("court '{name}': code {code} is also {other}'s").format(
+                name=court.name, code=court.code, other=codes[court.code].name))
+        codes.setdefault(court.code, court) if court.code else None
+        if court.parent and court.parent not in courts:
+            problems.append(f"{court.where}: " + _("court '{name}': parent '{parent}' is not a court in the courts "
+                                                   "file").format(name=court.name, parent=court.parent))
+            continue
+        seen, current = {court.name}, court.parent
+        while current:
+            if current in seen:
+                problems.append(f"{court.where}: " + _("court '{name}': its parents loop back through '{parent}'").format(
+                    name=court.name, parent=current))
+                break
+            seen.add(current)
+            current = courts[current].parent if current in courts else ""
+
+
 # -- the whole folder ---------------------------------------------------------------------------
 
 
@@ -537,6 +617,9 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
     rest_days: set[date] = set()
     working_days: set[date] = set()
     years: set[int] = set()
+    titles = builtin_titles()
+    title_places: dict[str, str] = {}
+    courts: dict[str, Court] = {}
 
     for path, text in files:
         reader = _Reader(path, problems)
@@ -545,8 +628,16 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
             if not any(p.startswith(f"{path}:") for p in problems):
                 reader.problem(1, _("the file is empty"))
             continue
-        top = reader.mapping(root, _("file"), {"campaign", "duties", "calendar"})
-        if "calendar" in top:
+        top = reader.mapping(root, _("file"), {"campaign", "duties", "calendar", "roles", "courts"})
+        alone = [name for name in ("roles", "courts") if name in top]
+        if alone and len(top) > 1:
+            reader.problem(top[alone[0]][1], _("a {kind} file holds only '{kind}:'").format(kind=alone[0]))
+            continue
+        if "roles" in top:
+            _read_roles(reader, top["roles"], titles, title_places)
+        elif "courts" in top:
+            _read_courts(reader, top["courts"], courts)
+        elif "calendar" in top:
             if len(top) > 1:
                 reader.problem(top["calendar"][1], _("a calendar file holds only 'calendar:'"))
                 continue
@@ -567,7 +658,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
             library_files.append((reader, _read_duty_list(reader, top["duties"], _("the duty library"))))
         elif isinstance(root, yaml.MappingNode):
             reader.problem(_line(root), _("expected 'campaign:' and 'duties:' (a campaign), 'duties:' alone "
-                                          "(a duty library) or 'calendar:'"))
+                                          "(a duty library), 'calendar:', 'roles:' or 'courts:'"))
 
     library: dict[str, Duty] = {}
     for reader, entries in library_files:
@@ -595,6 +686,15 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         if campaign is not None:
             campaigns[campaign.key] = campaign
 
+    for duty in (*library.values(), *duties):
+        unknown = [role for role in duty.roles if role not in titles]
+        if unknown:
+            problems.append(f"{duty.where}: " + _("duty '{key}': role '{role}' is not a level (officer, lead, chief, "
+                                                  "admin) or a known title; add it to a roles: file").format(
+                key=duty.key, role=unknown[0]))
+    _check_courts(courts, problems)
+    if len(courts) > MAX_COURTS:
+        problems.append(f"{next(iter(courts.values())).where}: " + _("more than {n} courts").format(n=MAX_COURTS))
     count_duties = len(duties) + len(library)
     if count_duties > MAX_DUTIES:
         problems.append(f"{files[0][0] if files else '?'}:1: " + _(
@@ -613,6 +713,8 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         rest_days=frozenset(rest_days),
         working_days=frozenset(working_days),
         calendar_years=frozenset(years),
+        titles=titles,
+        courts=dict(sorted(courts.items())),
     )
 
 

@@ -121,11 +121,15 @@ def schedule_text(duty: Duty) -> str:
     return _("{every}, day {n}").format(every=every_word(duty.every), n=duty.due_text)
 
 
-def officer_json(officer: Officer) -> dict[str, Any]:
-    return {
+def officer_json(officer: Officer, level: str | None = None) -> dict[str, Any]:
+    doc = {
         "id": officer.id, "name": officer.name, "court": officer.court, "department": officer.department,
         "roles": list(officer.roles), "lead": officer.lead or None, "since": officer.since,
+        "until": officer.until, "login": officer.login or None,
     }
+    if level is not None:
+        doc["level"] = level or None
+    return doc
 
 
 def officer_heading(officer: Officer, today: date) -> Text:

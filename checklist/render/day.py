@@ -114,14 +114,17 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     due_today = sum(1 for i in view.due_today if i["status"] == "open")
     upcoming = [i for i in view.upcoming if i["status"] == "open"]
     if view.follow_ups:
-        from checklist.work import open_follow_up
+        from checklist.work import open_follow_up, opener_name
 
         section(_("Follow-ups (督办) · {n}").format(n=len(view.follow_ups)), "bold magenta")
         for item in view.follow_ups:
             follow_up = open_follow_up(item) or {}
-            add(item, _("督办 by {who}: {note}; reply by {day}").format(
-                who=follow_up.get("by", ""), note=follow_up.get("note", ""),
-                day=short_date(date.fromisoformat(follow_up["reply_due"])) if follow_up.get("reply_due") else ""))
+            line = _("督办 by {who}: {note}; reply by {day}").format(
+                who=opener_name(follow_up), note=follow_up.get("note", ""),
+                day=short_date(date.fromisoformat(follow_up["reply_due"])) if follow_up.get("reply_due") else "")
+            if follow_up.get("replies"):
+                line += " · " + _("replied: {note}").format(note=follow_up["replies"][-1]["note"])
+            add(item, line)
     if view.overdue:
         section(_("Overdue · {n}").format(n=len(view.overdue)), "bold red")
         hidden = add_grouped(view.overdue, False, None if show_all else OVERDUE_SHOWN)
@@ -209,6 +212,8 @@ def action_word(action: str) -> str:
     return {
         "done": _("done"), "undo": _("undo"), "skip": _("skip"), "import": _("import"),
         "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"), "withdrawn": _("withdrawn"),
+        "follow-up-reply": _("follow-up replied"), "follow-up-return": _("follow-up returned"),
+        "reassign": _("reassigned"),
         "restored": _("restored"), "rescheduled": _("rescheduled"), "created": _("created"),
         "updated": _("duty updated"), "sync": _("sync"), "roster": _("roster"), "templates": _("templates applied"),
         "upgrade": _("taken over from checklist 0.1"),
@@ -254,7 +259,13 @@ def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
             what.append(" " + _sync_summary(entry), style="dim")
         if entry.get("note"):
             what.append(f" “{entry['note']}”")
-        row = [str(entry.get("seq", "")), _when(entry), str(entry.get("actor", "")), what]
+        if entry.get("action") == "reassign":
+            what.append(" " + (_("to {officer}").format(officer=entry["to"]) if entry.get("to") else
+                               _("from {officer}").format(officer=entry.get("from") or (before.get("officer") or ""))),
+                        style="dim")
+        actor = str(entry.get("actor", ""))
+        row = [str(entry.get("seq", "")), _when(entry), f"{entry['actor_name']} ({actor})" if entry.get("actor_name")
+               else actor, what]
         if with_item:
             row.append(f"{str(entry.get('item') or '')[:6]} {entry.get('officer') or ''}".strip())
         table.add_row(*row)

@@ -18,13 +18,15 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 def group_label(by: str) -> str:
     return {"officer": _("officer"), "department": _("department"), "court": _("court"),
-            "campaign": _("campaign")}.get(by, by)
+            "intermediate": _("intermediate court"), "campaign": _("campaign")}.get(by, by)
 
 
 def scope_label(scope: dict[str, Any]) -> str:
     """Whom a report covers, in words: everyone, a court, a lead's team, one officer."""
     kind = scope.get("kind")
     if kind == "court":
+        if scope.get("below"):
+            return _("{court} and the {n} courts below it").format(court=scope.get("court"), n=len(scope["below"]))
         return scope.get("court") or _("everyone")
     if kind == "team":
         return _("{name}'s team").format(name=scope.get("name") or scope.get("officer"))
@@ -134,6 +136,8 @@ def _recorded_late(result: Any) -> list[RenderableType]:
 
 
 def follow_ups_view(listing: Any) -> RenderableType:
+    from checklist.work import opener_name
+
     if not listing.rows:
         return Text(_("No open follow-ups ({scope}).").format(scope=scope_label(listing.scope)), style="green")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -148,7 +152,7 @@ def follow_ups_view(listing: Any) -> RenderableType:
         duty.append(f" ({status_word(item['status'])})", style="green" if item["status"] == "done" else "dim")
         table.add_row(
             Text(item["id"][:6], style="cyan"), officer.name or officer.id, duty,
-            f"{follow_up['by']}: {follow_up['note']}", _("{n}d").format(n=(today - opened).days),
+            f"{opener_name(follow_up)}: {follow_up['note']}", _("{n}d").format(n=(today - opened).days),
             Text(short_date(reply), style="bold red" if reply < today else ""),
         )
     title = _("Open follow-ups (督办) · {scope} · oldest first").format(scope=scope_label(listing.scope))

@@ -136,15 +136,57 @@ def templates_view(templates: TemplateSet, today: date) -> RenderableType:
 # -- roster and doctor ------------------------------------------------------------------------------------
 
 
-def roster_view(officers: list[Officer]) -> RenderableType:
+def roster_view(officers: list[tuple[Officer, str]]) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name, wrap in ((_("id"), False), (_("name"), True), (_("court"), True), (_("department"), True),
                        (_("roles"), True), (_("lead"), True), (_("since"), False)):
         table.add_column(name, overflow="fold", no_wrap=not wrap)
-    for o in officers:
-        table.add_row(o.id, o.name, o.court, o.department, ", ".join(o.roles), o.lead,
-                      o.since.isoformat() if o.since else "")
+    for o, level in officers:
+        roles = "、".join(o.roles)
+        if level and level not in o.roles:
+            roles += f" ({level_word(level)})"
+        since = o.since.isoformat() if o.since else ""
+        if o.until is not None:
+            since += "–" + o.until.isoformat()
+        table.add_row(o.id, o.name, o.court, o.department, roles, o.lead, since)
     return Group(table, Text(_("{n} officers").format(n=len(officers)), style="dim"))
+
+
+def whoami_view(found: dict[str, Any]) -> RenderableType:
+    person = found["person"]
+    lines = []
+    if person is None:
+        lines.append(_("{login}: not on the roster of this database").format(login=found["login"]))
+        if found["owner"]:
+            lines.append(_("you made this database, so you act as its admin"))
+        elif found["server"]:
+            lines.append(_("a server database lets only people on its roster in; ask its administrator"))
+        else:
+            lines.append(_("on a file database you may read everything its files let you read, and change nothing; "
+                           "set CHECKLIST_USER to your account (your 账号, else your id)"))
+    else:
+        lines.append(_("{name} ({id}), {court} {department}").format(
+            name=person["name"], id=person["id"], court=person["court"], department=person["department"]).strip())
+        lines.append(_("titles: {titles}; level: {level}").format(titles="、".join(person["roles"]),
+                                                                 level=level_word(found["level"] or "")))
+        if found["owner"]:
+            lines.append(_("you made this database, so you also act as its admin"))
+    sees = found["sees"]
+    kinds = {"everyone": _("everyone"), "court": _("your court and the courts below it"), "team": _("your team"),
+             "officer": _("yourself"), "nobody": _("nobody")}
+    lines.append(_("you see: {whom} — {n} people in {courts}").format(
+        whom=kinds.get(sees["kind"], sees["kind"]), n=sees["people"], courts="、".join(sees["courts"]) or "—"))
+    may = found["may"]
+    lines.append(_("you may: work {items} items; open follow-ups: {open}; import and apply templates: {manage}; "
+                   "audit: {audit}").format(
+        items={"team": _("your own and your people's"), "own": _("your own"), "none": _("no")}[may["work_items"]],
+        open=_("yes") if may["open_follow_ups"] else _("no"), manage=_("yes") if may["import"] else _("no"),
+        audit=_("yes") if may["audit"] else _("no")))
+    return Text("\n".join(lines))
+
+
+def level_word(level: str) -> str:
+    return {"officer": _("officer"), "lead": _("lead"), "chief": _("chief"), "admin": _("admin")}.get(level, level)
 
 
 def doctor_view(checks: list[Any]) -> RenderableType:

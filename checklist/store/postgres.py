@@ -25,13 +25,13 @@ import re
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
 from checklist.core.history import GENESIS
-from checklist.errors import StoreError
+from checklist.errors import ChecklistError, StoreError
 from checklist.i18n import _
 from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
 
@@ -45,6 +45,7 @@ MEMBER_GRANTS = (
     "GRANT UPDATE ON checklist.chain TO {role}",
     "GRANT INSERT ON checklist.history TO {role}",  # append-only: no UPDATE, DELETE or TRUNCATE
     "REVOKE UPDATE, DELETE, TRUNCATE ON checklist.history FROM {role}",
+    "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA checklist TO {role}",  # the permission functions policies call
 )
 CREATING = 0x636B6C73  # the advisory lock held while the schema is looked for, and made if missing
 
@@ -127,6 +128,14 @@ class PostgresReader:
     def officers(self) -> list[dict[str, Any]]:
         return [record for (record,) in self._rows("SELECT record FROM checklist.officers ORDER BY pos")]
 
+    def session_user(self) -> str:
+        """Who the server says is connected: the acting person's account (CHECKLIST_USER cannot change it)."""
+        return str(self._rows("SELECT session_user")[0][0])
+
+    def session_is_owner(self) -> bool:
+        """Whether the session user owns the database (or is a superuser): it acts as admin."""
+        return bool(self._rows("SELECT checklist.is_owner()")[0][0])
+
     def officer(self, officer_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT record FROM checklist.officers WHERE id = %s", (officer_id,))
         return rows[0][0] if rows else None
@@ -165,6 +174,11 @@ class PostgresReader:
         pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return sorted((i, o) for i, o in self._rows(
             "SELECT id, officer FROM checklist.items WHERE id LIKE %s", (pattern,)))
+
+    def hidden_owners(self, prefix: str) -> list[tuple[str, str]]:
+        """(id, officer) of items starting with ``prefix`` that this session may not read: only whose they
+        are, so that a refusal can say so (the items themselves stay hidden)."""
+        return sorted((i, o) for i, o in self._rows("SELECT id, officer FROM checklist.item_owners(%s)", (prefix,)))
 
     def history(self, officer_id: str) -> list[dict[str, Any]]:
         entries = []
@@ -238,11 +252,10 @@ class PostgresWriter(PostgresReader):
             if change.items:
                 self._put_items(cur, change.items, courts)
             if linked:
-                with cur.copy("COPY checklist.history (court, seq, officer, line) FROM STDIN") as copy:
-                    for entry in linked:
-                        officer = entry.get("officer")
-                        copy.write_row((courts.get(officer, "") if officer else "", entry["seq"], officer,
-                                        orjson.dumps(entry, option=orjson.OPT_SORT_KEYS).decode()))
+                self._copy_in(cur, "history", "(court, seq, officer, line)", (
+                    (courts.get(entry.get("officer"), "") if entry.get("officer") else "", entry["seq"],
+                     entry.get("officer"), orjson.dumps(entry, option=orjson.OPT_SORT_KEYS).decode())
+                    for entry in linked))
                 cur.execute("UPDATE checklist.chain SET seq = %s, hash = %s WHERE court = ''",
                             (linked[-1]["seq"], linked[-1]["hash"]))
             for name, value in meta.items():
@@ -251,10 +264,24 @@ class PostgresWriter(PostgresReader):
                                 "ON CONFLICT (court, name) DO UPDATE SET value = excluded.value", (name, _json(value)))
             if change.templates is not None:
                 cur.execute("DELETE FROM checklist.templates WHERE court = ''")
-                with cur.copy("COPY checklist.templates (court, n, path, body) FROM STDIN") as copy:
-                    for n, (path, text) in enumerate(change.templates, start=1):
-                        copy.write_row(("", n, path, text))
+                self._copy_in(cur, "templates", "(court, n, path, body)",
+                              (("", n, path, text) for n, (path, text) in enumerate(change.templates, start=1)))
         conn.commit()
+
+    def _copy_in(self, cur: Any, table: str, columns: str, rows: Iterable[tuple]) -> None:
+        """Rows into a table with COPY — through a temporary table when row-level security binds this
+        session (a roster person: COPY FROM does not apply policies, so PostgreSQL refuses it there)."""
+        bound = cur.execute("SELECT row_security_active(%s)", (f"checklist.{table}",)).fetchone()[0]
+        target = f"checklist.{table}"
+        if bound:
+            target = f"incoming_{table}"
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} (LIKE checklist.{table}) ON COMMIT DROP")
+            cur.execute(f"TRUNCATE {target}")
+        with cur.copy(f"COPY {target} {columns} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if bound:
+            cur.execute(f"INSERT INTO checklist.{table} {columns} SELECT {columns[1:-1]} FROM {target}")
 
     def _put_items(self, cur: Any, changed: dict[str, list[dict[str, Any]]], courts: dict[str, str]) -> None:
         """New items go straight in with COPY; changed ones through a temporary table and one UPDATE."""
@@ -273,9 +300,7 @@ class PostgresWriter(PostgresReader):
         updated = [row for item_id, row in rows.items() if item_id in existing]
         columns = "(court, officer, id, due, status, done_at, record)"
         if fresh:
-            with cur.copy(f"COPY checklist.items {columns} FROM STDIN") as copy:
-                for row in fresh:
-                    copy.write_row(row)
+            self._copy_in(cur, "items", columns, fresh)
         if updated:
             cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (LIKE checklist.items) ON COMMIT DROP")
             cur.execute("TRUNCATE incoming")
@@ -357,8 +382,8 @@ class PostgresStore:
         except psycopg.Error as err:
             raise self.translated(err) from None
 
-    def translated(self, err: Exception) -> StoreError:
-        """A server error in one line a user can act on."""
+    def translated(self, err: Exception) -> ChecklistError:
+        """A server error in one line a user can act on; the server's own refusal exits 1 like the CLI's."""
         psycopg = _psycopg()
         reason = self._scrub(_first_line(err))
         if isinstance(err, psycopg.errors.LockNotAvailable):
@@ -366,7 +391,10 @@ class PostgresStore:
                                 "changed (try again, or wait longer)").format(
                 holder=_("another checklist command"), seconds=f"{self.wait:g}"))
         if isinstance(err, psycopg.errors.InsufficientPrivilege):
-            return StoreError(_("the database server refused this: {reason}").format(reason=reason))
+            from checklist.identity import Refused
+
+            return Refused(_("the database server refused this: {reason}; nothing was changed (checklist whoami tells "
+                             "who you are to it)").format(reason=reason))
         if isinstance(err, psycopg.OperationalError) and getattr(err, "sqlstate", None) in (None, "57P01", "57P02",
                                                                                              "57P03"):
             return StoreError(_("lost the connection to {db}: {reason}; nothing was changed").format(

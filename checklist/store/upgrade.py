@@ -202,11 +202,11 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
     at, recorded = env.at(), env.recorded()
     seq, previous = (logged[-1]["seq"], logged[-1]["hash"]) if logged else (0, GENESIS)
     fingerprint = bundle_fingerprint(files)
-    new_entries = [{"at": at, "recorded": recorded, "actor": env.actor, "action": "templates", "officer": None,
+    new_entries = [{"at": at, "recorded": recorded, **env.who(), "action": "templates", "officer": None,
                     "after": {"fingerprint": fingerprint, "files": len(files), "upgrade": True}}]
     for officer in officers:
         new_entries.append({
-            "at": at, "recorded": recorded, "actor": env.actor, "action": "upgrade", "officer": officer["id"],
+            "at": at, "recorded": recorded, **env.who(), "action": "upgrade", "officer": officer["id"],
             "after": roster_record(officer),
             "items": {i["id"]: [i["period"], i["due"], plan_digest(i), i["status"], i.get("done_at"),
                                 bool(i.get("follow_ups")) and not (i["follow_ups"][-1] or {}).get("closed_at")]
@@ -229,7 +229,9 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
                             {k: v for k, v in meta.items() if k not in ("schema", "templates_fp")}
                             | {"templates": {"fingerprint": fingerprint, "applied_at": recorded,
                                              "applied_by": env.actor, "folder": str(folder or ""),
-                                             "files": len(files), "seq": linked[0]["seq"]}},
+                                             "files": len(files), "seq": linked[0]["seq"]},
+                               # 0.1 kept no owner: whoever takes the database over (and can write its folder) owns it
+                               "owner": env.user},
                             {o["id"]: o for o in officers}, {}, {})
         bundle = orjson.dumps({"templates": {str(n): {"path": p, "text": t}
                                              for n, (p, t) in enumerate(files, start=1)}})

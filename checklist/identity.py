@@ -1,0 +1,198 @@
+"""Who is acting, and the permission checks every command makes (SPEC.md → Who may do what).
+
+The acting person is the roster person whose account (``login``, else ``id``) equals
+``CHECKLIST_USER`` (default: the login name); on PostgreSQL it is the server's session user, and
+``CHECKLIST_USER`` cannot change it. The database's owner — on a file database whoever made it
+(the first roster import), on PostgreSQL the role that owns the database — acts as admin.
+
+The rules themselves are in ``checklist.core.access``; this module reads what they need from the
+database (the roster, the titles and courts of the applied templates, the owner) and turns a
+"no" into a refusal that names whose item or follow-up it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from checklist.core.access import Access, Actor, Court, Rules, builtin_titles
+from checklist.errors import ChecklistError
+from checklist.i18n import _
+
+if TYPE_CHECKING:
+    from checklist.context import Env
+    from checklist.core.models import Officer, TemplateSet
+    from checklist.store import Reader
+
+
+class Refused(ChecklistError):
+    """The acting person may not do this (exit 1); nothing was written."""
+
+
+def access_meta(templates: TemplateSet) -> dict[str, Any]:
+    """What the database keeps of the templates' roles and courts files (meta ``access``): every title
+    (the shipped ones too: a server database checks levels itself) and every court."""
+    return {
+        "titles": dict(sorted({**builtin_titles(), **templates.titles}.items())),
+        "courts": {c.name: {"code": c.code, "level": c.level, "parent": c.parent} for c in templates.courts.values()},
+    }
+
+
+def rules_of(meta: dict[str, Any]) -> Rules:
+    stored = meta.get("access") or {}
+    titles = {**builtin_titles(), **stored.get("titles", {})}
+    courts = {name: Court(name, c.get("code", ""), c.get("level", ""), c.get("parent", ""))
+              for name, c in stored.get("courts", {}).items()}
+    return Rules(titles, courts)
+
+
+def owner_of(reader: Reader, meta: dict[str, Any]) -> str:
+    """Who made a file database (meta ``owner``; before owners were recorded, the first entry's actor)."""
+    if meta.get("owner"):
+        return str(meta["owner"])
+    for line in reader.log():  # a database made before owners were recorded: who made it
+        return str(line.entry.get("actor") or "")
+    return ""
+
+
+def login_of(reader: Reader, env: Env) -> str:
+    session = getattr(reader, "session_user", None)
+    return str(session()) if session is not None else env.user
+
+
+def identify(reader: Reader, env: Env, officers: Iterable[Officer] | None = None) -> Access:
+    """Who is acting against this database, with the rules that apply to them."""
+    from checklist.roster import officer_from_doc
+
+    meta = reader.meta()
+    roster = {o.id: o for o in (officers if officers is not None else map(officer_from_doc, reader.officers()))}
+    login = login_of(reader, env)
+    person = next((o for o in roster.values() if (o.login or o.id) == login), None)
+    rules = rules_of(meta)
+    server_owner = getattr(reader, "session_is_owner", None)
+    owner = server_owner() if server_owner is not None else bool(login) and login == owner_of(reader, meta)
+    level = rules.level(person) if person is not None else ""
+    actor = Actor(login, person, level or ("admin" if owner else ""), owner)
+    return Access(rules, roster, actor, server=hasattr(reader, "session_user"))
+
+
+def acting(env: Env, access: Access) -> Env:
+    """``env`` with the history's actor set to the acting person."""
+    from dataclasses import replace
+
+    return replace(env, actor=access.actor.id, actor_name=access.actor.name)
+
+
+# -- refusals -------------------------------------------------------------------------------------------
+
+
+def _who(officer: Officer) -> str:
+    return f"{officer.name} ({officer.id})" if officer.name else officer.id
+
+
+def _you(access: Access) -> str:
+    actor = access.actor
+    if actor.person is None:
+        return _("'{login}' (not on the roster)").format(login=actor.login)
+    return actor.shown()
+
+
+def require_reader(access: Access) -> None:
+    """A read by someone not on the roster: allowed on a file database, refused on a server."""
+    if access.actor.stranger and access.server:
+        raise Refused(_("{you} is not on the roster of this database; ask its administrator to add you").format(
+            you=_you(access)))
+
+
+def require_see(access: Access, officer: Officer) -> None:
+    require_reader(access)
+    if not access.may_see(officer):
+        raise Refused(_("{officer}'s list is not yours to see: you are {you}").format(
+            officer=_who(officer), you=_you(access)))
+
+
+def work_refusal(access: Access, officer: Officer, item: str) -> str | None:
+    if access.may_work(officer) or access.actor.owner:
+        return None
+    return _("{item} is {officer}'s item; you ({you}) are neither them nor above them").format(
+        item=item, officer=_who(officer), you=_you(access))
+
+
+def require_open(access: Access, officer: Officer, what: str) -> None:
+    if not access.may_open(officer):
+        raise Refused(_("{what}: {officer} is not below you ({you}); a follow-up is opened by their lead, a chief "
+                        "of their court or an admin").format(what=what, officer=_who(officer), you=_you(access)))
+
+
+def require_close(access: Access, opener: str, opener_name: str, what: str) -> None:
+    if not access.may_close(opener):
+        shown = f"{opener_name} ({opener})" if opener_name else opener
+        raise Refused(_("{what} was opened by {opener}; only they or someone above them may close it (you are "
+                        "{you})").format(what=what, opener=shown, you=_you(access)))
+
+
+def require_manage(access: Access, courts: Iterable[str] = (), *, what: str) -> None:
+    """Imports, templates apply, sync, db …: a chief for their court's people, or admin."""
+    courts = sorted(set(courts))
+    if access.may_manage(courts):
+        return
+    actor = access.actor
+    if actor.person is not None and actor.level == "chief":
+        outside = [c or _("(no court)") for c in courts if not access.rules.covers(actor.person.court, c)]
+        raise Refused(_("{what}: {courts} is not your court; you ({you}) manage {court} and the courts below "
+                        "it").format(what=what, courts="、".join(outside), you=_you(access), court=actor.person.court))
+    raise Refused(_("{what} is for a chief or an admin; you are {you}").format(what=what, you=_you(access)))
+
+
+def require_audit(access: Access, what: str) -> None:
+    """audit verify, audit head, doctor: a chief or an admin. On a server, which shows each person only
+    the rows they may see, the whole history is checked only by someone who sees everyone."""
+    require_reader(access)
+    if not access.may_audit() and not (access.actor.stranger and not access.server):
+        raise Refused(_("{what} is for a chief or an admin; you are {you}").format(what=what, you=_you(access)))
+    if access.server and not access.admin:
+        members, _label = access.scope(access.roster.values())
+        if len(members) < len(access.roster):
+            raise Refused(_("{what} on a server database checks every court's history, and you ({you}) see only "
+                            "{n} of its {total} people; ask an admin or the chief of the court above").format(
+                what=what, you=_you(access), n=len(members), total=len(access.roster)))
+
+
+def require_writer(access: Access) -> None:
+    """Anyone who changes anything must be on the roster (or be the database's owner)."""
+    if access.actor.stranger:
+        raise Refused(_("{you} is not on the roster of this database, so cannot change it; set CHECKLIST_USER to "
+                        "your account (checklist whoami tells who you are)").format(you=_you(access)))
+
+
+# -- whoami ---------------------------------------------------------------------------------------------
+
+
+def whoami(env: Env) -> dict[str, Any]:
+    """Who the tool thinks you are, your level, whom you see and what you may do (``checklist whoami``)."""
+    with env.store().reading() as reader:
+        access = identify(reader, env)
+    actor = access.actor
+    person = actor.person
+    everyone = sorted(access.roster.values(), key=lambda o: o.id)
+    if actor.stranger and access.server:
+        members, scope = [], {"kind": "nobody"}
+    else:
+        members, scope = access.scope(everyone)
+    return {
+        "login": actor.login,
+        "on_roster": person is not None,
+        "person": None if person is None else {
+            "id": person.id, "name": person.name, "court": person.court, "department": person.department,
+            "roles": list(person.roles), "lead": person.lead or None},
+        "level": actor.level or None,
+        "owner": actor.owner,
+        "server": access.server,
+        "sees": {**scope, "people": len(members), "courts": sorted({o.court for o in members})},
+        "may": {
+            "work_items": "team" if person is not None and len(members) > 1 else "own" if person is not None else "none",
+            "open_follow_ups": access.admin or bool(person is not None and any(
+                access.may_open(o) for o in members if o.id != person.id)),
+            "import": access.may_manage([]) and not actor.stranger,
+            "audit": access.may_audit() or (actor.stranger and not access.server),
+        },
+    }

@@ -1,0 +1,256 @@
+"""Who may do what (SPEC.md → Who may do what): every level against every command, on both backends.
+
+The world is the demo's two basic courts under 哈尔滨市中级人民法院 (templates/courts.yaml), with the
+intermediate court's chief and an admin added, and 陈立新 (DL010) logging in as ``chenlx``. The
+database was made by someone not on the roster (its owner); everyone else acts as themselves —
+through CHECKLIST_USER on a file database, as their own PostgreSQL login on a server — and on the
+server the same questions are put straight to the tables with SQL, which must refuse what the
+commands refuse.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clitools import TEMPLATES, Checklist
+
+ROSTER = """\
+id,name,court,department,roles,lead,since,login
+DL001,周敏,道里区人民法院,执行一庭,执行法官,DL010,2026-11-02,
+DL002,吴刚,道里区人民法院,执行一庭,法官助理,DL010,2026-11-02,
+DL003,郑洁,道里区人民法院,执行一庭,书记员,DL010,2026-11-02,
+DL004,王磊,道里区人民法院,执行二庭,执行法官,DL011,2026-11-02,
+DL005,冯雪,道里区人民法院,执行二庭,执行法官,DL011,2026-11-02,
+DL010,陈立新,道里区人民法院,执行一庭,团队长,DL020,2026-11-02,chenlx
+DL011,褚红,道里区人民法院,执行二庭,团队长,DL020,2026-11-02,
+DL020,卫国强,道里区人民法院,执行局,局长,,2026-11-02,
+NG001,蒋文,南岗区人民法院,执行一庭,执行法官,NG010,2026-11-02,
+NG010,杨帆,南岗区人民法院,执行一庭,团队长,NG020,2026-11-02,
+NG020,朱振华,南岗区人民法院,执行局,局长,,2026-11-02,
+ZY020,孙立平,哈尔滨市中级人民法院,执行局,局长,,2026-11-02,
+ADM01,刘静,哈尔滨市中级人民法院,执行局,内勤,,2026-11-02,
+"""
+DAOLI = {"DL001", "DL002", "DL003", "DL004", "DL005", "DL010", "DL011", "DL020"}
+EVERYONE = DAOLI | {"NG001", "NG010", "NG020", "ZY020", "ADM01"}
+ACTORS = {  # who → their account
+    "officer": "DL001", "lead": "chenlx", "other_lead": "DL011", "chief": "DL020", "mid_chief": "ZY020",
+    "admin": "ADM01", "stranger": "nobody",
+}
+Y, N = True, False
+# (officer, lead, other lead, chief, intermediate chief, admin, stranger); the stranger's reads differ by backend
+MATRIX = {
+    "today of DL001": (Y, Y, N, Y, Y, Y, "file"),
+    "done DL001's item": (Y, Y, N, Y, N, N, N),
+    "undo DL001's item": (Y, Y, N, Y, N, N, N),
+    "skip DL001's item": (Y, Y, N, Y, N, N, N),
+    "follow-up open": (N, Y, N, Y, Y, Y, N),
+    "follow-up reply": (Y, N, N, N, N, N, N),
+    "follow-up return": (N, Y, N, Y, Y, N, N),
+    "follow-up close": (N, Y, N, Y, Y, N, N),
+    "import status": (N, N, N, Y, Y, Y, N),
+    "import roster": (N, N, N, Y, Y, Y, N),
+    "templates apply": (N, N, N, N, Y, Y, N),
+    # on a server, which shows each person only their rows, the whole history is checked by someone who sees it all
+    "audit verify": (N, N, N, "file", Y, Y, "file"),
+}
+REPORT_SCOPE = {
+    "officer": {"DL001"}, "lead": {"DL010", "DL001", "DL002", "DL003"}, "other_lead": {"DL011", "DL004", "DL005"},
+    "chief": DAOLI, "mid_chief": EVERYONE, "admin": EVERYONE,
+}
+
+
+class World:
+    def __init__(self, backend: str, root, server=None):
+        self.backend = backend
+        self.root = root
+        self.server = server
+        (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+        if server is None:
+            self.db = root / "db.json"
+            self.owner = Checklist(self.db, today="2026-12-02", user="keeper")
+        else:
+            self.name = f"perm_{root.name}".replace("-", "_")[-60:]
+            self.db = server.create(self.name)
+            self.owner = Checklist(self.db, today="2026-12-02")
+        result = self.owner.run("import", "roster", str(root / "roster.csv"))
+        assert result.exit_code == 0, result.output
+        if server is not None:
+            assert self.owner.run("db", "roles").exit_code == 0
+            server.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nobody') THEN "
+                       "CREATE ROLE nobody LOGIN; END IF; END $$")
+        items = self.owner.json("today", "--officer", "DL001", "--days", "14")["items"]
+        opened = [i for i in items if i["status"] == "open"]
+        self.item, self.other = opened[0]["id"], opened[1]["id"]
+        self.ng_item = self.owner.json("today", "--officer", "NG001")["items"][0]["id"]
+
+    def actor(self, who: str) -> Checklist:
+        account = ACTORS[who]
+        if self.server is None:
+            return Checklist(self.db, today="2026-12-02", user=account)
+        return Checklist(self.server.url(self.name, user=account), today="2026-12-02")
+
+    def status(self, item: str) -> str:
+        return self.owner.json("show", item)["status"]
+
+
+@pytest.fixture(params=["files", "postgres"])
+def world(request, tmp_path):
+    server = request.getfixturevalue("pg_server") if request.param == "postgres" else None
+    return World(request.param, tmp_path, server)
+
+
+def allowed(result) -> bool:
+    """Exit 0 is yes, exit 1 a clean refusal; anything else (a crash, a usage error) fails the test."""
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert "error:" in result.stderr and "Traceback" not in result.output, result.output
+    return result.exit_code == 0
+
+
+def attempt(world: World, who: str, action: str) -> bool:
+    cl, owner, item = world.actor(who), world.owner, world.item
+    if action == "today of DL001":
+        return allowed(cl.run("today", "--officer", "DL001", "--json"))
+    if action == "done DL001's item":
+        ok = allowed(cl.run("done", item))
+        assert world.status(item) == ("done" if ok else "open")
+        if ok:
+            assert owner.run("undo", item).exit_code == 0
+        return ok
+    if action == "undo DL001's item":
+        assert owner.run("done", item).exit_code == 0
+        ok = allowed(cl.run("undo", item))
+        assert world.status(item) == ("open" if ok else "done")
+        if not ok:
+            assert owner.run("undo", item).exit_code == 0
+        return ok
+    if action == "skip DL001's item":
+        ok = allowed(cl.run("skip", item, "--reason", "本期无案件"))
+        if ok:
+            assert owner.run("undo", item).exit_code == 0
+        return ok
+    if action == "follow-up open":
+        ok = allowed(cl.run("follow-up", "open", world.other, "--note", "请说明"))
+        if ok:
+            assert cl.run("follow-up", "close", world.other).exit_code == 0  # the opener closes their own
+        return ok
+    lead = world.actor("lead")
+    if action.startswith("follow-up "):
+        verb = action.split()[1]
+        assert lead.run("follow-up", "open", world.other, "--note", "请说明逾期原因").exit_code == 0
+        note = ["--note", "已整改"] if verb in ("reply", "return") else []
+        ok = allowed(cl.run("follow-up", verb, world.other, *note))
+        if verb != "close" or not ok:
+            assert lead.run("follow-up", "close", world.other).exit_code == 0
+        return ok
+    if action == "import status":
+        sheet = world.root / "status.csv"
+        sheet.write_text(f"id,status\n{item},done\n", encoding="utf-8")
+        return allowed(cl.run("import", "status", str(sheet), "--dry-run"))
+    if action == "import roster":
+        sheet = world.root / "moved.csv"
+        sheet.write_text("id,name,court,department,roles,lead\nDL001,周敏,道里区人民法院,执行二庭,执行法官,DL011\n",
+                         encoding="utf-8")
+        return allowed(cl.run("import", "roster", str(sheet), "--dry-run"))
+    if action == "templates apply":
+        return allowed(cl.run("templates", "apply", str(TEMPLATES)))
+    if action == "audit verify":
+        return allowed(cl.run("audit", "verify"))
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_every_level_may_do_what_the_table_says_and_nothing_more(world, who):
+    column = list(ACTORS).index(who)
+    found, wanted = {}, {}
+    for action, row in MATRIX.items():
+        expected = row[column]
+        wanted[action] = (world.backend == "files") if expected == "file" else expected
+        found[action] = attempt(world, who, action)
+    assert found == wanted
+    import json
+
+    report = world.actor(who).run("report", "--json")
+    if who == "stranger" and world.backend == "postgres":
+        assert not allowed(report)
+    else:  # (a stranger to a file database reads what its files let them: everyone)
+        assert allowed(report)
+        assert {r["group"] for r in json.loads(report.stdout)["rows"]} == REPORT_SCOPE.get(who, EVERYONE)
+    assert world.owner.run("audit", "verify").exit_code == 0  # every refusal left the history whole
+
+
+def test_a_refusal_names_whose_item_it_is_and_changes_nothing(world):
+    from clitools import snapshot
+
+    before = snapshot(world.db)
+    refused = world.actor("other_lead").run("done", world.item)
+    assert refused.exit_code == 1
+    assert "is 周敏 (DL001)'s item" in refused.stderr  # a server does not even show it to 褚红
+    if world.backend == "files":
+        assert "you (褚红 (DL011)) are neither them nor above them" in refused.stderr
+    named = world.actor("chief").run("done", world.item, "--officer", "DL002")  # never applied to someone else
+    assert named.exit_code == 1 and "is DL001's item, not DL002's" in named.stderr
+    assert snapshot(world.db) == before
+
+
+def test_history_and_follow_ups_name_the_roster_person(world):
+    lead = world.actor("lead")
+    assert lead.run("follow-up", "open", world.other, "--note", "请说明逾期原因").exit_code == 0
+    assert world.actor("officer").run("follow-up", "reply", world.other, "--note", "已补录").exit_code == 0
+    shown = world.owner.json("show", world.other)
+    opened = [h for h in shown["history"] if h["action"] == "follow-up"][0]
+    assert opened["actor"] == "DL010"  # the person, by id, whatever account they log in with
+    assert shown["follow_up"]["by"] == "DL010" and shown["follow_up"]["by_name"] == "陈立新"
+    assert shown["follow_up"]["replies"][0]["by_name"] == "周敏"
+    table = world.owner.run("show", world.other).stdout
+    assert "陈立新 (DL010)" in table and "周敏 (DL001)" in table
+    listed = lead.json("follow-ups")["follow_ups"]
+    assert [(f["id"], f["by_name"], f["state"]) for f in listed] == [(world.other, "陈立新", "replied")]
+
+
+def test_whoami_tells_the_account_the_level_and_the_scope(world):
+    me = world.actor("lead").json("whoami")
+    assert me["person"]["id"] == "DL010" and me["login"] == "chenlx" and me["level"] == "lead"
+    assert me["sees"]["people"] == 4 and me["sees"]["kind"] == "team"
+    mid = world.actor("mid_chief").json("whoami")
+    assert mid["level"] == "chief" and mid["sees"]["people"] == len(EVERYONE)
+    assert set(mid["sees"]["courts"]) == {"道里区人民法院", "南岗区人民法院", "哈尔滨市中级人民法院"}
+    text = world.actor("officer").run("whoami").stdout
+    assert "周敏 (DL001)" in text and "执行法官" in text
+
+
+def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_path):
+    """The same people with psql: the tables themselves enforce the table."""
+    import psycopg
+
+    server = request.getfixturevalue("pg_server")
+    w = World("postgres", tmp_path, server)
+    sees = {"officer": Y, "lead": Y, "other_lead": N, "chief": Y, "mid_chief": Y, "admin": Y}
+    # a status change straight in the table: whoever may work the item, or manages its court (import status)
+    changes = {"officer": Y, "lead": Y, "other_lead": N, "chief": Y, "mid_chief": Y, "admin": Y}
+    for who, account in ACTORS.items():
+        with psycopg.connect(server.url(w.name, user=account)) as conn:
+            if who == "stranger":
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute("SELECT count(*) FROM checklist.items")
+                continue
+            seen = conn.execute("SELECT count(*) FROM checklist.items WHERE officer = 'DL001'").fetchone()[0]
+            assert (seen > 0) == sees[who], who
+            updated = conn.execute("UPDATE checklist.items SET status = status WHERE id = %s", (w.item,)).rowcount
+            assert (updated == 1) == changes[who], who
+            conn.rollback()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the history is append-only for everyone
+                conn.execute("DELETE FROM checklist.history")
+            conn.rollback()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # and names its real actor
+                conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES "
+                             "('道里区人民法院', 999999, 'DL001', '{\"actor\": \"DL020\"}')" if who != "chief" else
+                             "INSERT INTO checklist.history (court, seq, officer, line) VALUES "
+                             "('道里区人民法院', 999999, 'DL001', '{\"actor\": \"DL001\"}')")
+            conn.rollback()
+            meta = conn.execute("UPDATE checklist.meta SET value = value").rowcount
+            assert (meta > 0) == (who in ("chief", "mid_chief", "admin")), who
+            conn.rollback()
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation):  # the head moves only to the last entry
+                conn.execute("UPDATE checklist.chain SET seq = 1")
+            conn.rollback()
