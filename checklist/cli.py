@@ -339,13 +339,23 @@ def templates_validate(
 ) -> None:
     """Check every template file; list every problem as FILE:LINE: message.
 
+    With a database, also warns of a duty whose role nobody on its roster (in the campaign's
+    scope) holds.
+
     Example: checklist templates validate templates/
     """
     from checklist import service
     from checklist.render import lines_to, stderr_console, stdout_console
+    from checklist.roster import officer_from_doc
+    from checklist.store import open_store
 
     settings = _settings(ctx)
-    report = service.validate_templates(folder or settings.templates_folder, settings.today)
+    store = open_store(settings.db, settings.wait)
+    officers = None
+    if store.exists():
+        with store.reading() as reader:
+            officers = [officer_from_doc(d) for d in reader.officers()]
+    report = service.validate_templates(folder or settings.templates_folder, settings.today, officers)
     lines_to(stderr_console(), report.warnings, style="yellow")
     stdout_console().print(report.summary, markup=False, highlight=False)
 

@@ -189,7 +189,8 @@ def whoami(env: Env) -> dict[str, Any]:
         "server": access.server,
         "sees": {**scope, "people": len(members), "courts": sorted({o.court for o in members})},
         "may": {
-            "work_items": "team" if person is not None and len(members) > 1 else "own" if person is not None else "none",
+            "work_items": "all" if actor.owner else "team" if person is not None and len(members) > 1
+            else "own" if person is not None else "none",
             "open_follow_ups": access.admin or bool(person is not None and any(
                 access.may_open(o) for o in members if o.id != person.id)),
             "import": access.may_manage([]) and not actor.stranger,

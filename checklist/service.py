@@ -36,18 +36,25 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def validate_templates(folder: Path, today: date) -> ValidationReport:
+def validate_templates(folder: Path, today: date, officers: list[Officer] | None = None) -> ValidationReport:
+    """Check a templates folder; with ``officers`` (the roster), also warn of duties nobody can hold."""
     from checklist.calendars import work_calendar
     from checklist.loader import load_templates
 
     templates = load_templates(folder)
+    unheld = []
+    for duty, role in templates.unheld(officers) if officers else ():
+        campaign = templates.campaigns[duty.campaign]
+        unheld.append(_("warning: {where}: duty '{key}' ({campaign}) asks for role '{role}', which nobody on the "
+                        "roster in its scope holds").format(where=f"{folder}/{duty.where}", key=duty.key, campaign=campaign.label,
+                                                            role=role))
     calendar = work_calendar(templates)
     active = sum(1 for c in templates.campaigns.values() if c.start <= today <= c.end)
     summary = _("{folder}: OK — {campaigns} campaigns ({active} active on {today}), {duties} duties, "
                 "{library} in the duty library").format(
         folder=folder, campaigns=len(templates.campaigns), active=active, today=today,
         duties=len(templates.duties), library=len(templates.library))
-    return ValidationReport(summary, calendar_warnings(templates, calendar))
+    return ValidationReport(summary, calendar_warnings(templates, calendar) + unheld)
 
 
 @dataclass

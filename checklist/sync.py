@@ -185,9 +185,10 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
               result: SyncResult, today: str = "") -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do).
 
-    An open item no plan asks for any more is withdrawn only if it is not yet due (due today or
-    later): what was due in the past stays as it was, so past figures never change when a role,
-    a scope or a template does — except after an officer's last day (``until``), when nothing is theirs.
+    Past figures never change when a role, a scope or a template does: an open item no plan asks
+    for any more is withdrawn only if it is not yet due (due today or later), and a new duty gives
+    an officer who already has items only what falls due from today (a newcomer's first sync gives
+    everything from their start date) — except after an officer's last day (``until``), when nothing is theirs.
     """
     by_id = {i["id"]: i for i in stored}
     changed: list[dict[str, Any]] = []
@@ -197,6 +198,8 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
         iid = item_id(officer.id, p.key, p.period)
         planned_ids.add(iid)
         old = by_id.get(iid)
+        if old is None and stored and p.due < today:
+            continue  # a new duty for someone already here (a new role, a new campaign) starts today: the past stays
         if old is None:
             changed.append({"id": iid, "officer": officer.id, **p.fields, "status": "open"})
             parts.setdefault("new", {})[iid] = [p.period, p.due, p.digest]

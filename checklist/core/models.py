@@ -130,6 +130,16 @@ class TemplateSet:
 
         return Rules(self.titles or builtin_titles(), self.courts)
 
+    def unheld(self, officers: list[Officer]) -> list[tuple[Duty, str]]:
+        """Each (duty, role) of a campaign that no officer in the campaign's scope holds (a title or its level)."""
+        titles = self.titles or self.rules.titles
+        found = []
+        for duty in self.duties:
+            scope = self.campaigns[duty.campaign].scope
+            held = {r for o in officers if scope.includes(o) for t in o.roles for r in (t, titles.get(t, t))}
+            found += [(duty, role) for role in duty.roles if role not in held]
+        return found
+
     def duties_for(self, officer: Officer) -> list[tuple[Campaign, Duty]]:
         """Every (campaign, duty) that applies to ``officer`` by scope and role (a title or its level)."""
         titles = self.titles or self.rules.titles

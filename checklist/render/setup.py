@@ -179,7 +179,8 @@ def whoami_view(found: dict[str, Any]) -> RenderableType:
     may = found["may"]
     lines.append(_("you may: work {items} items; open follow-ups: {open}; import and apply templates: {manage}; "
                    "audit: {audit}").format(
-        items={"team": _("your own and your people's"), "own": _("your own"), "none": _("no")}[may["work_items"]],
+        items={"all": _("everyone's"), "team": _("your own and your people's"), "own": _("your own"),
+               "none": _("no")}[may["work_items"]],
         open=_("yes") if may["open_follow_ups"] else _("no"), manage=_("yes") if may["import"] else _("no"),
         audit=_("yes") if may["audit"] else _("no")))
     return Text("\n".join(lines))
