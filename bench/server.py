@@ -130,6 +130,12 @@ def threaded_commits(db: str | Path, items: list[str], clients: int = 32, rounds
     return len(threads) * rounds * 2 / (time.perf_counter() - start)
 
 
+def as_user(url: str, user: str) -> str:
+    """The same server URL, logging in as ``user`` (a roster person's role from checklist db roles)."""
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{user}@{rest.split('@', 1)[1]}"
+
+
 def open_items(db: str | Path, count: int) -> list[str]:
     doc = json.loads(checklist(db, "export", "items", "--status", "open", "--json"))
     return [i["id"] for i in doc["items"]][:count]
@@ -163,6 +169,24 @@ def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> li
         return median_of(times)
 
     side_by_side("done", done)
+
+    # the same as the people themselves: their own logins, bound by row-level security
+    checklist(server, "db", "roles")
+    chief = officer.rsplit("-", 1)[0] + "-000"
+    mine = as_user(server, officer)
+    results.append(("today, as the officer's own login (row-level security)", float("nan"),
+                    median_of([run(mine, "today")[0] for _ in range(runs)])))
+
+    def done_as_officer():
+        times = []
+        for _ in range(runs):
+            times.append(run(mine, "done", item)[0])
+            run(mine, "undo", item)
+        return median_of(times)
+
+    results.append(("done, as the officer's own login (row-level security)", float("nan"), done_as_officer()))
+    results.append(("report --by department, as the court's chief (row-level security)", float("nan"), median_of(
+        [run(as_user(server, chief), "report", "--by", "department", "--month", "2026-11")[0] for _ in range(runs)])))
     side_by_side("report --by court --month", lambda db: median_of(
         [run(db, "report", "--by", "court", "--month", "2026-11")[0] for _ in range(runs)]))
 

@@ -247,32 +247,3 @@ def build_report(
         trend.append(TrendPoint(label, due, done))
         week += timedelta(days=7)
     return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days)
-
-
-def scope(officers: Iterable[Officer], viewer: Officer | None) -> tuple[list[Officer], dict[str, str]]:
-    """Whom a report covers, and a description of it for JSON and for words.
-
-    A bureau chief (role ``chief``) sees their court; anyone else sees themselves and everyone
-    whose chain of leads reaches them (their team); no viewer means everyone. The description is
-    ``{"kind": "everyone" | "court" | "team" | "officer", …}``.
-    """
-    everyone = sorted(officers, key=lambda o: o.id)
-    if viewer is None:
-        return everyone, {"kind": "everyone"}
-    if "chief" in viewer.roles:
-        return [o for o in everyone if o.court == viewer.court], {"kind": "court", "court": viewer.court,
-                                                                  "officer": viewer.id, "name": viewer.name}
-    leads = {o.id: o.lead for o in everyone}
-
-    def reaches(officer_id: str) -> bool:
-        seen = set()
-        current = officer_id
-        while current and current not in seen:
-            if current == viewer.id:
-                return True
-            seen.add(current)
-            current = leads.get(current, "")
-        return False
-
-    team = [o for o in everyone if reaches(o.id)]
-    return team, {"kind": "team" if len(team) > 1 else "officer", "officer": viewer.id, "name": viewer.name}

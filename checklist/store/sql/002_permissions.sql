@@ -10,6 +10,10 @@
 -- the court hierarchy from meta 'access'.courts (name → {parent}). The functions run as their
 -- owner (SECURITY DEFINER) so that they read the roster whatever the caller may see.
 
+-- the roster found by account and by lead, as the functions below look people up
+CREATE INDEX officers_by_account ON checklist.officers ((coalesce(record->>'login', id)));
+CREATE INDEX officers_by_lead ON checklist.officers ((record->>'lead'));
+
 -- the acting person's officer id (NULL: not on the roster)
 CREATE FUNCTION checklist.me() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
@@ -74,7 +78,8 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist
 DECLARE
     me_id text := checklist.me();
     level integer := checklist.my_level();
-    mine text;
+    team text[];
+    courts text[];
 BEGIN
     IF level >= 3 THEN
         RETURN (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers);
@@ -82,12 +87,12 @@ BEGIN
     IF me_id IS NULL THEN
         RETURN '{}';
     END IF;
+    team := array_append(checklist.below(me_id), me_id);
     IF level = 2 THEN
-        SELECT court INTO mine FROM checklist.officers WHERE id = me_id;
-        RETURN (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers
-                WHERE court = ANY (checklist.courts_under(mine)) OR id = me_id OR id = ANY (checklist.below(me_id)));
+        courts := checklist.courts_under((SELECT court FROM checklist.officers WHERE id = me_id));
+        RETURN team || (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers WHERE court = ANY (courts));
     END IF;
-    RETURN array_append(checklist.below(me_id), me_id);
+    RETURN team;
 END
 $$;
 
@@ -97,6 +102,7 @@ CREATE FUNCTION checklist.workable() RETURNS text[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
 DECLARE
     me_id text := checklist.me();
+    team text[];
     mine text;
 BEGIN
     IF checklist.is_owner() THEN
@@ -105,12 +111,12 @@ BEGIN
     IF me_id IS NULL THEN
         RETURN '{}';
     END IF;
+    team := array_append(checklist.below(me_id), me_id);
     IF checklist.my_level() = 2 THEN
         SELECT court INTO mine FROM checklist.officers WHERE id = me_id;
-        RETURN (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers
-                WHERE court = mine OR id = me_id OR id = ANY (checklist.below(me_id)));
+        RETURN team || (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers WHERE court = mine);
     END IF;
-    RETURN array_append(checklist.below(me_id), me_id);
+    RETURN team;
 END
 $$;
 
