@@ -878,9 +878,10 @@ def reassign(
     from checklist.render import say
     from checklist.work import reassign as hand_on
 
-    for item in hand_on(_settings(ctx).env(), ids, to, note=note):
+    target, moved = hand_on(_settings(ctx).env(), ids, to, note=note)
+    for item in moved:
         say(_("{id}  now {officer}'s  {title}  (due {due}; was {old})").format(
-            id=item["id"][:6], officer=item["officer"], title=item["title"], due=item["due"],
+            id=item["id"][:6], officer=f"{target.name} ({target.id})", title=item["title"], due=item["due"],
             old=item["reassigned_from"][:6]))
 
 

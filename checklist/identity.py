@@ -96,11 +96,21 @@ def _you(access: Access) -> str:
     return actor.shown()
 
 
+def _stranger(access: Access) -> str:
+    """'nobody' — or, when that is the id of someone who logs in with an account, who they are."""
+    login = access.actor.login
+    found = access.roster.get(login)
+    if found is not None and found.login:
+        return _("'{login}' ({name}'s id; they log in as '{account}')").format(
+            login=login, name=found.name or found.id, account=found.login)
+    return f"'{login}'"
+
+
 def require_reader(access: Access) -> None:
     """A read by someone not on the roster: allowed on a file database, refused on a server."""
     if access.actor.stranger and access.server:
         raise Refused(_("{you} is not on the roster of this database; ask its administrator to add you").format(
-            you=_you(access)))
+            you=_stranger(access)))
 
 
 def require_see(access: Access, officer: Officer) -> None:
@@ -118,16 +128,19 @@ def work_refusal(access: Access, officer: Officer, item: str) -> str | None:
 
 
 def require_open(access: Access, officer: Officer, what: str) -> None:
+    if access.actor.person is not None and access.actor.person.id == officer.id and not access.admin:
+        raise Refused(_("{what}: a follow-up is opened by someone above you, not on your own items").format(what=what))
     if not access.may_open(officer):
         raise Refused(_("{what}: {officer} is not below you ({you}); a follow-up is opened by their lead, a chief "
                         "of their court or an admin").format(what=what, officer=_who(officer), you=_you(access)))
 
 
 def require_close(access: Access, opener: str, opener_name: str, what: str) -> None:
+    """follow-up close and return: the opener, or someone above them."""
     if not access.may_close(opener):
         shown = f"{opener_name} ({opener})" if opener_name else opener
-        raise Refused(_("{what} was opened by {opener}; only they or someone above them may close it (you are "
-                        "{you})").format(what=what, opener=shown, you=_you(access)))
+        raise Refused(_("{what} was opened by {opener}; only they or someone above them may return or close it "
+                        "(you are {you})").format(what=what, opener=shown, you=_you(access)))
 
 
 def require_manage(access: Access, courts: Iterable[str] = (), *, what: str) -> None:
@@ -141,6 +154,23 @@ def require_manage(access: Access, courts: Iterable[str] = (), *, what: str) -> 
         raise Refused(_("{what}: {courts} is not your court; you ({you}) manage {court} and the courts below "
                         "it").format(what=what, courts="、".join(outside), you=_you(access), court=actor.person.court))
     raise Refused(_("{what} is for a chief or an admin; you are {you}").format(what=what, you=_you(access)))
+
+
+def manage_refusal(access: Access, officer: Officer, old: Officer | None) -> str | None:
+    """Why the acting person may not add or change this roster person (``column: reason``), or None.
+
+    A chief manages the people of their court and the courts below it — where someone is moved
+    from as well as to — and only an admin makes someone an admin (an admin sees everything)."""
+    for court in dict.fromkeys((officer.court, *((old.court,) if old is not None else ()))):
+        if not access.may_manage([court]):
+            return "court: " + _("{court} is not among the courts you manage ({mine} and the courts below it)").format(
+                court=court or _("(no court)"), mine=access.actor.person.court if access.actor.person else "—")
+    admin_now = "admin" in access.rules.levels(officer)
+    admin_before = old is not None and "admin" in access.rules.levels(old)
+    if (admin_now or admin_before) and not access.admin:
+        return "roles: " + _("only an admin may give or take an admin's title ({titles})").format(
+            titles="、".join(officer.roles if admin_now else old.roles if old else ()))
+    return None
 
 
 def require_audit(access: Access, what: str) -> None:
@@ -161,7 +191,7 @@ def require_writer(access: Access) -> None:
     """Anyone who changes anything must be on the roster (or be the database's owner)."""
     if access.actor.stranger:
         raise Refused(_("{you} is not on the roster of this database, so cannot change it; set CHECKLIST_USER to "
-                        "your account (checklist whoami tells who you are)").format(you=_you(access)))
+                        "your account (checklist whoami tells who you are)").format(you=_stranger(access)))
 
 
 # -- whoami ---------------------------------------------------------------------------------------------
@@ -189,11 +219,13 @@ def whoami(env: Env) -> dict[str, Any]:
         "server": access.server,
         "sees": {**scope, "people": len(members), "courts": sorted({o.court for o in members})},
         "may": {
-            "work_items": "all" if actor.owner else "team" if person is not None and len(members) > 1
-            else "own" if person is not None else "none",
+            "work_items": "all" if actor.owner else "none" if person is None
+            else "team" if any(access.may_work(o) for o in everyone if o.id != person.id)
+            else "own",
             "open_follow_ups": access.admin or bool(person is not None and any(
                 access.may_open(o) for o in members if o.id != person.id)),
-            "import": access.may_manage([]) and not actor.stranger,
+            "import": not actor.stranger and access.may_manage([]),
+            "apply_templates": not actor.stranger and access.may_manage({o.court for o in everyone}),
             "audit": access.may_audit() or (actor.stranger and not access.server),
         },
     }

@@ -109,8 +109,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
             "note: {name} ({id}) left on {day} with {n} open item; hand it on: checklist reassign {ids} --to ID",
             "note: {name} ({id}) left on {day} with {n} open items; hand them on: checklist reassign {ids} --to ID",
             len(leaver.open)).format(name=o.name, id=o.id, day=o.until, n=len(leaver.open),
-                                     ids=" ".join(i[:6] for i in leaver.open[:10]) + (" …" if len(leaver.open) > 10
-                                                                                     else "")))
+                                     ids=" ".join(i[:6] for i in leaver.open)))
     return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes,
                         left)
 

@@ -102,7 +102,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                   mapping: dict[str, str] | None = None, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> RosterImport:
     """Upsert officers from a spreadsheet: all or nothing, every bad row named."""
-    from checklist.identity import acting, identify, require_manage, require_writer, rules_of
+    from checklist.identity import acting, identify, manage_refusal, require_manage, require_writer, rules_of
     from checklist.roster import ALIASES, REQUIRED, check_accounts, check_leads, check_titles, parse_roster
     from checklist.spreadsheets import read_sheet, refuse
     from checklist.sync import applied, needs_sync, parse_bundle, read_bundle, sync_all, templates_change
@@ -134,10 +134,8 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         problems += check_titles(table.path, rows, rules)
         problems += check_accounts(table.path, rows, known)
         refuse(table, problems)
-        if not first:  # a chief imports their court's people; an admin anyone's
-            require_manage(access, {c for r in rows for c in (r.officer.court, getattr(known.get(r.officer.id), "court",
-                                                                                        r.officer.court))},
-                           what=_("importing a roster"))
+        if not first:  # a chief imports their court's people (checked row by row below); an admin anyone's
+            require_manage(access, what=_("importing a roster"))
         result = RosterImport(table.path, len(rows), dry_run=dry_run)
         change = Change()
         absent = {name for name in ("court", "department", "lead") if name not in table.columns}
@@ -151,19 +149,24 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     officer = replace(officer, since=old.since)
             elif not r.has_since:  # a newcomer starts today: no backlog from before they joined
                 officer = replace(officer, since=env.today)
-            if old is None:
-                result.added.append(officer.id)
-            elif old != officer:
-                result.changed.append(officer.id)
-            else:
+            if old is not None and old == officer:
                 result.unchanged += 1
                 continue
+            refused = None if first else manage_refusal(access, officer, old)
+            if refused is not None:
+                problems.append(f"{table.path}:{r.row}: {refused}")
+                continue
+            if old is None:
+                result.added.append(officer.id)
+            else:
+                result.changed.append(officer.id)
             doc = officer_doc(officer)
             change.officers.append(doc)
             change.entries.append({
                 "at": at, "recorded": recorded, **env.who(), "action": "roster", "officer": officer.id,
                 "before": roster_record(officer_doc(old)) if old is not None else None,
                 "after": roster_record(doc), "note": f"{table.path}:{r.row}"})
+        refuse(table, problems)
         if dry_run or not change.officers:
             return result
         if first:

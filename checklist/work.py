@@ -511,7 +511,8 @@ def follow_ups_json(listing: FollowUpList) -> dict[str, Any]:
 # -- reassigning (a person who left, 离岗) ---------------------------------------------------------------
 
 
-def reassign(env: Env, typed_ids: list[str], to_id: str, *, note: str | None = None) -> list[dict[str, Any]]:
+def reassign(env: Env, typed_ids: list[str], to_id: str, *,
+             note: str | None = None) -> tuple[Officer, list[dict[str, Any]]]:
     """Hand open items to another officer (all or nothing); both officers' histories say so.
 
     The item leaves its officer's list (withdrawn, ``reassigned_to``) and a new item for the same
@@ -581,4 +582,4 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *, note: str | None = N
                                    "items": {"new": {new_id: [item["period"], item["due"], plan_digest(item)]}}})
             moved.append(new)
         writer.commit(change)
-        return moved
+        return target, moved

@@ -198,13 +198,17 @@ def test_on_a_file_database_anyone_may_read_but_only_the_roster_may_write(tmp_pa
     assert visitor.run("today", "--officer", "DL001").exit_code == 0
     item = visitor.json("today", "--officer", "DL001")["items"][0]["id"]
     refused = visitor.run("done", item)
-    assert refused.exit_code == 1 and "'visitor' (not on the roster) is not on the roster of this database" in \
-        refused.stderr
+    assert refused.exit_code == 1 and "'visitor' is not on the roster of this database" in refused.stderr
     assert visitor.run("import", "roster", str(DEMO_ROSTER)).exit_code == 1
     who = visitor.json("whoami")
     assert who["on_roster"] is False and who["owner"] is False and who["may"]["work_items"] == "none"
     owner = made.json("whoami")
     assert owner["owner"] is True and owner["level"] == "admin"
-    me = Checklist(tmp_path / "db.json", user="DL001")
+    with_login = write(tmp_path / "login.csv", "工号,姓名,法院,部门,角色,上级,账号\n"
+                                               "DL001,周敏,道里区人民法院,执行一庭,officer,DL010,zhoumin\n")
+    assert made.run("import", "roster", str(with_login)).exit_code == 0
+    by_id = Checklist(tmp_path / "db.json", user="DL001").run("done", item)
+    assert by_id.exit_code == 1 and "'DL001' (周敏's id; they log in as 'zhoumin')" in by_id.stderr
+    me = Checklist(tmp_path / "db.json", user="zhoumin")
     assert me.json("today")["officer"]["id"] == "DL001"  # no --officer: your own list
     assert me.run("done", item).exit_code == 0

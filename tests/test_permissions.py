@@ -254,3 +254,28 @@ def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_pa
             with pytest.raises(psycopg.errors.IntegrityConstraintViolation):  # the head moves only to the last entry
                 conn.execute("UPDATE checklist.chain SET seq = 1")
             conn.rollback()
+
+
+def test_a_chief_changes_only_their_courts_people_and_never_makes_an_admin(world):
+    sheet = world.root / "changes.csv"
+    sheet.write_text("id,name,court,department,roles,lead\n"
+                     "DL006,孙丽,道里区人民法院,执行一庭,书记员,DL010\n"          # a new clerk in 道里: fine
+                     "NG002,沈佳,南岗区人民法院,执行一庭,执行法官,NG010\n"        # 南岗 is not 卫国强's court
+                     "DL030,刘洋,道里区人民法院,执行局,内勤,\n"                    # an admin sees everything
+                     "DL004,王磊,南岗区人民法院,执行二庭,执行法官,NG010\n",      # moving someone out of 道里 too
+                     encoding="utf-8")
+    refused = world.actor("chief").run("import", "roster", str(sheet))
+    assert refused.exit_code == 1
+    assert f"{sheet}:3: court: 南岗区人民法院 is not among the courts you manage (道里区人民法院" in refused.stderr
+    assert f"{sheet}:4: roles: only an admin may give or take an admin's title (内勤)" in refused.stderr
+    assert f"{sheet}:5: court: 南岗区人民法院 is not among the courts you manage" in refused.stderr
+    assert f"{sheet}:2:" not in refused.stderr
+    assert "DL006" not in {o["id"] for o in world.owner.json("roster")["officers"]}  # all or nothing
+    by_admin = world.actor("admin").run("import", "roster", str(sheet))
+    assert by_admin.exit_code == 0, by_admin.output
+
+
+def test_nobody_opens_a_follow_up_on_their_own_item(world):
+    own = world.actor("lead").json("today")["items"][0]["id"]  # 陈立新's own list: no --officer needed
+    refused = world.actor("lead").run("follow-up", "open", own, "--note", "自我督办")
+    assert refused.exit_code == 1 and "not on your own items" in refused.stderr

@@ -340,8 +340,7 @@ def project(entry: dict[str, Any], item_id: str) -> dict[str, Any] | None:
     base = {k: v for k, v in entry.items() if k not in ("items",)}
     if entry.get("action") == "reassign" and item_id in parts.get("new", {}):
         _period, due, _plan = parts["new"][item_id]
-        return {**base, "item": item_id, "before": {"officer": entry.get("from")},
-                "after": {"status": "open", "due": due}}
+        return {**base, "item": item_id, "before": {}, "after": {"due": due}}
     if item_id in parts.get("new", {}):
         period, due, _plan = parts["new"][item_id]
         return {**base, "action": "created", "item": item_id, "before": {}, "after": {"status": "open", "due": due}}

@@ -261,8 +261,7 @@ def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
             what.append(f" “{entry['note']}”")
         if entry.get("action") == "reassign":
             what.append(" " + (_("to {officer}").format(officer=entry["to"]) if entry.get("to") else
-                               _("from {officer}").format(officer=entry.get("from") or (before.get("officer") or ""))),
-                        style="dim")
+                               _("from {officer}").format(officer=entry.get("from") or "")), style="dim")
         actor = str(entry.get("actor", ""))
         row = [str(entry.get("seq", "")), _when(entry), f"{entry['actor_name']} ({actor})" if entry.get("actor_name")
                else actor, what]

@@ -135,9 +135,20 @@ def _recorded_late(result: Any) -> list[RenderableType]:
     return parts
 
 
-def follow_ups_view(listing: Any) -> RenderableType:
+def asked(follow_up: dict[str, Any]) -> Text:
+    """Who asked what, and where it stands: the officer's last reply, or that it was sent back."""
     from checklist.work import opener_name
 
+    text = Text(f"{opener_name(follow_up)}: {follow_up['note']}")
+    state = follow_up.get("state", "open")
+    if state == "replied" and follow_up.get("replies"):
+        text.append("\n" + _("replied: {note}").format(note=follow_up["replies"][-1]["note"]), style="green")
+    elif state == "returned" and follow_up.get("returns"):
+        text.append("\n" + _("returned: {note}").format(note=follow_up["returns"][-1]["note"]), style="yellow")
+    return text
+
+
+def follow_ups_view(listing: Any) -> RenderableType:
     if not listing.rows:
         return Text(_("No open follow-ups ({scope}).").format(scope=scope_label(listing.scope)), style="green")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -152,7 +163,7 @@ def follow_ups_view(listing: Any) -> RenderableType:
         duty.append(f" ({status_word(item['status'])})", style="green" if item["status"] == "done" else "dim")
         table.add_row(
             Text(item["id"][:6], style="cyan"), officer.name or officer.id, duty,
-            f"{opener_name(follow_up)}: {follow_up['note']}", _("{n}d").format(n=(today - opened).days),
+            asked(follow_up), _("{n}d").format(n=(today - opened).days),
             Text(short_date(reply), style="bold red" if reply < today else ""),
         )
     title = _("Open follow-ups (督办) · {scope} · oldest first").format(scope=scope_label(listing.scope))

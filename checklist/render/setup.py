@@ -174,15 +174,17 @@ def whoami_view(found: dict[str, Any]) -> RenderableType:
     sees = found["sees"]
     kinds = {"everyone": _("everyone"), "court": _("your court and the courts below it"), "team": _("your team"),
              "officer": _("yourself"), "nobody": _("nobody")}
-    lines.append(_("you see: {whom} — {n} people in {courts}").format(
-        whom=kinds.get(sees["kind"], sees["kind"]), n=sees["people"], courts="、".join(sees["courts"]) or "—"))
+    lines.append(ngettext("you see: {whom} — {n} person in {courts}", "you see: {whom} — {n} people in {courts}",
+                          sees["people"]).format(whom=kinds.get(sees["kind"], sees["kind"]), n=sees["people"],
+                                                 courts="、".join(sees["courts"]) or "—"))
     may = found["may"]
-    lines.append(_("you may: work {items} items; open follow-ups: {open}; import and apply templates: {manage}; "
-                   "audit: {audit}").format(
-        items={"all": _("everyone's"), "team": _("your own and your people's"), "own": _("your own"),
-               "none": _("no")}[may["work_items"]],
-        open=_("yes") if may["open_follow_ups"] else _("no"), manage=_("yes") if may["import"] else _("no"),
-        audit=_("yes") if may["audit"] else _("no")))
+    work = {"all": _("anyone's items"), "team": _("your own items and your people's"), "own": _("your own items"),
+            "none": _("no items")}[may["work_items"]]
+    yes_no = {True: _("yes"), False: _("no")}
+    lines.append(_("you may work: {items}; open follow-ups: {open}; import people: {people}; apply templates: "
+                   "{apply}; audit: {audit}").format(
+        items=work, open=yes_no[may["open_follow_ups"]], people=yes_no[may["import"]],
+        apply=yes_no[may["apply_templates"]], audit=yes_no[may["audit"]]))
     return Text("\n".join(lines))
 
 
