@@ -799,7 +799,11 @@ def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, 
     from checklist.render import say, status_word
     from checklist.work import work
 
-    for change in work(_settings(ctx).env(), ids, action, officer_id=officer, note=note, on=on):
+    # --officer X on the command line means "X's item": anyone else's is refused; CHECKLIST_OFFICER only
+    # says whose list to look in first
+    source = ctx.get_parameter_source("officer")
+    strict = source is not None and source.name == "COMMANDLINE"
+    for change in work(_settings(ctx).env(), ids, action, officer_id=officer, strict=strict, note=note, on=on):
         item = change.item
         if change.changed:
             say(_("{id}  {status}  {title}  (due {due})").format(
@@ -1210,11 +1214,11 @@ def db_init(ctx: typer.Context) -> None:
 
 @db_app.command("roles")
 def db_roles(ctx: typer.Context) -> None:
-    """Create a PostgreSQL login role for every roster person (named as their id), or update it.
+    """Create a PostgreSQL login role for every roster person (named as their account), or update it.
 
     Run it as the database's owner after each roster import. Roles get no password: logging in
-    is the server's business (pg_hba.conf, docs/storage.md). Every person may read and may write
-    what the commands write; the history is append-only for them.
+    is the server's business (pg_hba.conf, docs/storage.md). The server then lets each person see
+    and change what the commands let them (docs/permissions.md); the history is append-only.
 
     Example: checklist --db postgresql://checklist@db.court.example/checklist db roles
     """
@@ -1289,10 +1293,14 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     env = _settings(ctx).env()
     store = env.store()
-    if isinstance(store, PostgresStore):  # a server database: migrate its schema
+    if isinstance(store, PostgresStore):  # a server database: migrate its schema, then bring the lists in step
         steps = store.upgrade()
         say(_("{db}: migrated the schema ({steps})").format(db=store.location, steps=", ".join(steps)) if steps else
             _("{db}: the schema is current; nothing to do").format(db=store.location))
+        if steps and store.exists():
+            synced = run_sync(env)
+            say(synced.summary())
+            lines_to(stderr_console(), synced.warnings, style="yellow")
         return
     result = upgrade(env)  # a 0.1 database has no owner or titles yet: whoever can write its folder upgrades it
     if result is None:

@@ -82,6 +82,13 @@ def acting(env: Env, access: Access) -> Env:
     return replace(env, actor=access.actor.id, actor_name=access.actor.name)
 
 
+def writer_access(writer: Reader, env: Env) -> tuple[Access, Env]:
+    """Who is about to write — refused unless on the roster (or the owner) — and ``env`` naming them."""
+    access = identify(writer, env)
+    require_writer(access)
+    return access, acting(env, access)
+
+
 # -- refusals -------------------------------------------------------------------------------------------
 
 
@@ -120,9 +127,20 @@ def require_see(access: Access, officer: Officer) -> None:
             officer=_who(officer), you=_you(access)))
 
 
+def person_of(access: Access, officer_id: str) -> Officer:
+    """The roster person an item belongs to — or, for an id no longer on the roster, just that id."""
+    from checklist.core.models import Officer
+
+    return access.roster.get(officer_id) or Officer(officer_id)
+
+
 def work_refusal(access: Access, officer: Officer, item: str) -> str | None:
-    if access.may_work(officer) or access.actor.owner:
+    """Why the acting person may not work ``officer``'s item (done, undo, skip, reassign), or None."""
+    if access.may_work(officer):
         return None
+    if officer.id not in access.roster:
+        return _("{item} belongs to {officer}, who is not on the roster; only the database's owner may work it").format(
+            item=item, officer=officer.id)
     return _("{item} is {officer}'s item; you ({you}) are neither them nor above them").format(
         item=item, officer=_who(officer), you=_you(access))
 
@@ -171,6 +189,12 @@ def manage_refusal(access: Access, officer: Officer, old: Officer | None) -> str
         return "roles: " + _("only an admin may give or take an admin's title ({titles})").format(
             titles="、".join(officer.roles if admin_now else old.roles if old else ()))
     return None
+
+
+def require_manage_all(access: Access, what: str) -> None:
+    """What the whole database runs on (templates, a sync of everyone, db roles, db copy): an admin, or a
+    chief whose courts cover everyone on the roster."""
+    require_manage(access, {o.court for o in access.roster.values()}, what=what)
 
 
 def require_audit(access: Access, what: str) -> None:

@@ -81,7 +81,8 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                 done_on = date.fromisoformat(done_at[:10]) if done_at else None
                 items.append(ReportItem(
                     id=doc["id"], officer=officer.id, key=doc["key"], title=doc["title"], due=due,
-                    status=doc["status"], done_on=done_on, campaigns=tuple(doc["campaigns"]),
+                    status=counted_status(doc), done_on=done_on,
+                    campaigns=tuple(doc["campaigns"]),
                     follow_up_open=open_follow_up(doc) is not None,
                 ))
                 recorded_at = doc.get("recorded_at")
@@ -112,6 +113,14 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                                      ids=" ".join(i[:6] for i in leaver.open)))
     return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes,
                         left)
+
+
+def counted_status(item: dict[str, Any]) -> str:
+    """The status a report counts: an item handed on (reassign) after it fell due stays an open item of
+    the officer who did not do it — their past figures do not change; one handed on in time is theirs no more."""
+    if item.get("reassigned_to") and item["due"] < (item.get("reassigned_on") or ""):
+        return "open"
+    return item["status"]
 
 
 # -- output formats --------------------------------------------------------------------------------------

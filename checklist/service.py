@@ -138,7 +138,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             require_manage(access, what=_("importing a roster"))
         result = RosterImport(table.path, len(rows), dry_run=dry_run)
         change = Change()
-        absent = {name for name in ("court", "department", "lead") if name not in table.columns}
+        absent = {name for name in ("court", "department", "lead", "until", "login") if name not in table.columns}
         at, recorded = env.at(), env.recorded()
         for r in rows:
             officer = r.officer
@@ -182,7 +182,8 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             touched = [everyone[i] for i in (*result.added, *result.changed)]
             if needs_sync(writer.meta()):  # the holiday data or the rules changed too: bring everyone up to date
                 touched = list(everyone.values())
-        result.sync = sync_all(writer, templates, env, change, touched, progress=progress)
+        result.sync = sync_all(writer, templates, env, change, touched, progress=progress,
+                               newcomers=frozenset(result.added))
         result.idle = [f"{o.name} ({o.id})" for o in map(officer_from_doc, touched)
                        if not templates.duties_for(o) and templates.rules.levels(o) != {"admin"}]
         writer.commit(change)
@@ -201,14 +202,11 @@ def roster(env: Env) -> list[tuple[Officer, str]]:
 
 def require_manager(env: Env, what: str) -> None:
     """Refuse unless the acting person may manage the whole database (db roles, db copy, db upgrade)."""
-    from checklist.identity import identify, require_manage, require_writer
+    from checklist.identity import require_manage_all, writer_access
 
     with env.store().reading() as reader:
-        if not reader.officers():
-            return
-        access = identify(reader, env)
-        require_writer(access)
-        require_manage(access, {o.court for o in access.roster.values()}, what=what)
+        if reader.officers():
+            require_manage_all(writer_access(reader, env)[0], what)
 
 
 def require_officer(reader: Reader, officer_id: str | None) -> Officer:
@@ -242,5 +240,6 @@ def viewed_scope(reader: Reader, access: Access, viewer_id: str | None) -> tuple
     if viewer_id:
         viewer = require_officer(reader, viewer_id)
         require_see(access, viewer)
-        return access.scope_of(viewer, everyone)
+        members, label = access.scope_of(viewer, everyone)
+        return [o for o in members if access.may_see(o)], label  # a lead's team may reach past what you see
     return access.scope(everyone)

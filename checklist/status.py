@@ -153,15 +153,13 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     from checklist.core.text import control_character
     from checklist.work import refusal_text
 
+    from checklist.identity import require_manage, writer_access
+
     store = env.store()
     # a dry run only reads: it neither waits for a writer nor can change anything
     with (store.reading() if dry_run else store.writing()) as session:
-        from checklist.identity import acting, identify, require_manage, require_writer
-
-        access = identify(session, env)
-        require_writer(access)
-        require_manage(access, what=_("importing status"))
-        env = acting(env, access)
+        access, env = writer_access(session, env)
+        require_manage(access, what=_("importing status"))  # a chief (their courts' rows: checked below) or admin
         at, recorded = env.at(), env.recorded()
         items_of: dict[str, dict[str, dict[str, Any]]] = {}  # officer → id → item
         by_name: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}  # officer → (key, period|due)

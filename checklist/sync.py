@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from checklist.core.models import Officer, PlannedItem, TemplateSet
     from checklist.store import Reader
 
-SYNC_VERSION = 4  # bump when the merge rules or what a sync stores change: every database re-syncs once
+SYNC_VERSION = 5  # bump when the merge rules or what a sync stores change: every database re-syncs once
 
 
 # -- the templates bundle ------------------------------------------------------------------------------
@@ -181,14 +181,14 @@ def prepare(planned: list[PlannedItem]) -> list[Planned]:
             for fields in (_plan_fields(p),)]
 
 
-def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Planned],
-              result: SyncResult, today: str = "") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Planned], result: SyncResult,
+              today: str, newcomer: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do).
 
     Past figures never change when a role, a scope or a template does: an open item no plan asks
     for any more is withdrawn only if it is not yet due (due today or later), and a new duty gives
-    an officer who already has items only what falls due from today (a newcomer's first sync gives
-    everything from their start date) — except after an officer's last day (``until``), when nothing is theirs.
+    an officer already on the roster only what falls due from today (a ``newcomer``, just added to
+    the roster, gets everything from their start date) — except after an officer's last day (``until``), when nothing is theirs.
     """
     by_id = {i["id"]: i for i in stored}
     changed: list[dict[str, Any]] = []
@@ -198,7 +198,7 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
         iid = item_id(officer.id, p.key, p.period)
         planned_ids.add(iid)
         old = by_id.get(iid)
-        if old is None and stored and p.due < today:
+        if old is None and not newcomer and p.due < today:
             continue  # a new duty for someone already here (a new role, a new campaign) starts today: the past stays
         if old is None:
             changed.append({"id": iid, "officer": officer.id, **p.fields, "status": "open"})
@@ -233,7 +233,8 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
 
 
 def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, env: Env, change: Change,
-              officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None) -> SyncResult:
+              officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None,
+              newcomers: frozenset[str] = frozenset()) -> SyncResult:
     """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does."""
     from checklist.core.merge import merge_sources
     from checklist.roster import officer_from_doc
@@ -251,7 +252,8 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         since = officer.since.isoformat() if officer.since else ""
         until = officer.until.isoformat() if officer.until else "9999"
         planned = [p for p in shared[profile] if since <= p.due <= until]
-        items, parts = reconcile(reader.items(officer.id), officer, planned, result, env.today.isoformat())
+        items, parts = reconcile(reader.items(officer.id), officer, planned, result, env.today.isoformat(),
+                                 officer.id in newcomers)
         if parts:
             change.put_items(officer.id, items)
             change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "sync",
@@ -275,14 +277,18 @@ def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:
 
 def sync_all(reader: Reader, templates: TemplateSet, env: Env, change: Change,
              officers: list[dict[str, Any]] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> SyncResult:
-    """Sync ``officers`` (default: everyone) into ``change``, with the metadata a sync records."""
+             progress: Callable[[int, int], None] | None = None, newcomers: frozenset[str] = frozenset()) -> SyncResult:
+    """Sync ``officers`` (default: everyone) into ``change``, with the metadata a sync records.
+
+    ``newcomers`` are the officers this change adds to the roster: only they get items that fell
+    due before today (from their start date on).
+    """
     from checklist.calendars import work_calendar
     from checklist.context import uncovered_warnings
 
     calendar = work_calendar(templates)
     result = plan_sync(reader, templates, calendar, env, change,
-                       reader.officers() if officers is None else officers, progress)
+                       reader.officers() if officers is None else officers, progress, newcomers)
     change.meta.update(sync_meta(templates, env))
     result.warnings = uncovered_warnings(calendar)
     return result
@@ -290,13 +296,11 @@ def sync_all(reader: Reader, templates: TemplateSet, env: Env, change: Change,
 
 def sync(env: Env, force: bool = False, progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """Bring every officer's items up to date with the applied templates (if anything changed, or ``force``)."""
-    from checklist.identity import acting, identify, require_manage, require_writer
+    from checklist.identity import require_manage_all, writer_access
 
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        require_manage(access, {o.court for o in access.roster.values()}, what=_("sync"))
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
+        require_manage_all(access, _("sync"))
         meta = writer.meta()
         if not force and not needs_sync(meta):
             return SyncResult(officers=len(writer.officers()))
@@ -339,15 +343,13 @@ def templates_change(files: list[tuple[str, str]], folder: Path, env: Env, chang
 
 def apply_templates(env: Env, folder: Path, progress: Callable[[int, int], None] | None = None) -> ApplyResult:
     """Make ``folder`` the templates this database runs on, and re-sync everyone."""
+    from checklist.identity import require_manage_all, writer_access
+
     files = read_bundle(folder)
     templates = parse_bundle(files)
-    from checklist.identity import acting, identify, require_manage, require_writer
-
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        require_manage(access, {o.court for o in access.roster.values()}, what=_("applying templates"))
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
+        require_manage_all(access, _("applying templates"))
         meta = writer.meta()
         fingerprint = bundle_fingerprint(files)
         if meta.get("templates", {}).get("fingerprint") == fingerprint and not needs_sync(meta):

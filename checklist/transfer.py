@@ -41,11 +41,9 @@ def copy_database(source: Store, target: Store, env: Env | None = None) -> CopyR
             db=target.location))
     with source.reading() as reader:
         if env is not None and reader.officers():
-            from checklist.identity import identify, require_manage, require_writer
+            from checklist.identity import require_manage_all, writer_access
 
-            access = identify(reader, env)
-            require_writer(access)
-            require_manage(access, {o.court for o in access.roster.values()}, what="db copy")
+            require_manage_all(writer_access(reader, env)[0], "db copy")
         change = Change(meta=reader.meta(), officers=reader.officers(),
                         linked=[line.entry for line in _whole(reader)])
         for officer in change.officers:

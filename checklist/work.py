@@ -158,8 +158,12 @@ def day_list_json(view: DayList) -> dict[str, Any]:
 # -- finding an item ---------------------------------------------------------------------------------------
 
 
-def resolve(reader: Reader, typed: str, officer_id: str | None = None) -> dict[str, Any]:
-    """The one item whose id starts with what the user typed (at least 4 characters)."""
+def resolve(reader: Reader, typed: str, officer_id: str | None = None, *, strict: bool = False) -> dict[str, Any]:
+    """The one item whose id starts with what the user typed (at least 4 characters).
+
+    ``officer_id`` is looked at first; with ``strict`` (``--officer`` given on the command line) an
+    item of someone else is refused rather than worked for its real officer.
+    """
     prefix = normalise_prefix(typed)
     if len(prefix) < MIN_PREFIX:
         raise InputError(_("'{typed}': give at least {n} characters of the item id").format(typed=typed, n=MIN_PREFIX))
@@ -184,7 +188,7 @@ def resolve(reader: Reader, typed: str, officer_id: str | None = None) -> dict[s
             raise Refused(_("'{typed}' is {officer}'s item, which you may neither see nor change").format(
                 typed=typed, officer=f"{doc.get('name')} ({doc['id']})" if doc.get("name") else doc["id"]))
         raise InputError(_("no item '{typed}' (ids are shown by checklist today)").format(typed=typed))
-    if officer_id and len(matches) == 1 and matches[0]["officer"] != officer_id:
+    if strict and officer_id and len(matches) == 1 and matches[0]["officer"] != officer_id:
         raise InputError(_("{item} is {owner}'s item, not {officer}'s; nothing was changed for anyone else").format(
             item=item_name(matches[0]), owner=matches[0]["officer"], officer=officer_id))
     if len(matches) > 1:
@@ -229,7 +233,7 @@ class Worked:
 
 
 
-def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None = None,
+def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None = None, strict: bool = True,
          note: str | None = None, on: date | None = None) -> list[Worked]:
     """Mark items done, skipped (``note`` is the reason) or open again; all or nothing.
 
@@ -246,21 +250,18 @@ def work(env: Env, typed_ids: list[str], action: str, *, officer_id: str | None 
             day=on, earliest=EARLIEST))
     if on is not None and on > env.today:
         raise InputError(_("work cannot be claimed for {day}, after today ({today})").format(day=on, today=env.today))
-    from checklist.identity import acting, identify, require_writer, work_refusal
+    from checklist.identity import person_of, work_refusal, writer_access
 
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
         items, problems, seen = [], [], set()
         for typed in typed_ids:
             try:
-                item = resolve(writer, typed, officer_id)
+                item = resolve(writer, typed, officer_id, strict=strict)
             except InputError as err:
                 problems.append(err.message)
                 continue
-            refused = work_refusal(access, access.roster[item["officer"]], item_name(item)) \
-                if item["officer"] in access.roster else None
+            refused = work_refusal(access, person_of(access, item["officer"]), item_name(item))
             if refused is not None:
                 problems.append(refused)
             elif item["id"] not in seen:  # the same item named twice (09ghc5 09GHC) is worked once
@@ -349,16 +350,14 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
     check_note(note)
     if not 1 <= days <= 250:
         raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
-    from checklist.identity import acting, identify, require_open, require_writer
+    from checklist.identity import person_of, require_open, writer_access
 
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
         calendar = stored_calendar(writer.meta().get("calendar"))
         item = resolve(writer, typed, officer_id)
         name = f"{item['id'][:6]} ({item['title']})"
-        require_open(access, access.roster[item["officer"]], item_name(item))
+        require_open(access, person_of(access, item["officer"]), item_name(item))
         if item["status"] == "withdrawn":
             raise InputError(_("{item} was withdrawn: no campaign asks for it any more").format(item=name))
         current = open_follow_up(item)
@@ -382,13 +381,11 @@ def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id
 
 def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: str | None = None) -> dict[str, Any]:
     """The lead has checked the reply: the follow-up is closed and leaves the officer's list."""
-    from checklist.identity import acting, identify, require_close, require_writer
+    from checklist.identity import require_close, writer_access
 
     check_note(note)
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
         item = resolve(writer, typed, officer_id)
         current = open_follow_up(item)
         if current is None:
@@ -418,7 +415,7 @@ def answer_follow_up(env: Env, typed: str, action: str, note: str, days: int = 3
     """``reply``: the officer says what was done (整改情况); ``return``: the opener (or someone above them)
     sends it back to be done again (退回重办) with a new reply deadline. The follow-up stays open."""
     from checklist.calendars import stored_calendar
-    from checklist.identity import Refused, acting, identify, require_close, require_writer
+    from checklist.identity import Refused, require_close, writer_access
 
     if not note.strip():
         raise InputError(_("say what was done (the lead reads it)") if action == "reply" else
@@ -427,9 +424,7 @@ def answer_follow_up(env: Env, typed: str, action: str, note: str, days: int = 3
     if not 1 <= days <= 250:
         raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
         item = resolve(writer, typed, officer_id)
         current = open_follow_up(item)
         if current is None:
@@ -515,29 +510,30 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
              note: str | None = None) -> tuple[Officer, list[dict[str, Any]]]:
     """Hand open items to another officer (all or nothing); both officers' histories say so.
 
-    The item leaves its officer's list (withdrawn, ``reassigned_to``) and a new item for the same
-    duty and period, due the same day, joins the other officer's (``reassigned_from``). Whoever does
-    it must be allowed to work the items of both (their lead, a chief of their court).
+    The item leaves its officer's list (withdrawn, ``reassigned_to``); if it was already overdue, it
+    still counts in their figures as the open item it was — past figures do not change. A new item for the same duty and
+    period joins the other officer's list (``reassigned_from``), due the same day or, if that has
+    passed, today. Whoever does it must be allowed to work the items of both (their lead, a chief of
+    their court); an item with an open follow-up is closed first.
     """
     from checklist.core.history import plan_digest
     from checklist.core.ids import item_id
-    from checklist.identity import acting, identify, require_writer, work_refusal
+    from checklist.identity import person_of, work_refusal, writer_access
     from checklist.service import require_officer
 
     check_note(note)
     with env.store().writing() as writer:
-        access = identify(writer, env)
-        require_writer(access)
-        env = acting(env, access)
+        access, env = writer_access(writer, env)
         target = require_officer(writer, to_id)
         problems: list[str] = []
         if target.until is not None and target.until < env.today:
             raise InputError(_("{officer} left on {day}; hand the items to someone still here").format(
                 officer=f"{target.name} ({target.id})", day=target.until))
-        refused = work_refusal(access, target, _("the items"))
-        if refused is not None:
-            raise InputError(_("{target} is not below you ({you}); you can hand items only to your own people").format(
-                target=f"{target.name} ({target.id})", you=access.actor.shown()))
+        if work_refusal(access, target, _("the items")) is not None:
+            from checklist.identity import Refused
+
+            raise Refused(_("{target} is not one of the people whose items you work ({you}); hand items only to "
+                            "them").format(target=f"{target.name} ({target.id})", you=access.actor.shown()))
         theirs = {i["id"] for i in writer.items(target.id)}
         moves: list[tuple[dict[str, Any], str]] = []
         for typed in typed_ids:
@@ -557,6 +553,9 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
             elif item["status"] != "open":
                 problems.append(_("{item} is {status}; only open items are handed on").format(
                     item=name, status=item["status"]))
+            elif open_follow_up(item) is not None:
+                problems.append(_("{item} has an open follow-up (督办); close it before handing the item on").format(
+                    item=name))
             elif new_id in theirs or any(new_id == n for _old, n in moves):
                 problems.append(_("{officer} already has this duty for {period} ({id}); skip this one instead").format(
                     officer=target.id, period=item["period"], id=new_id[:6]))
@@ -569,17 +568,19 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
         change = Change()
         moved = []
         for item, new_id in moves:
-            left = {**item, "status": "withdrawn", "reassigned_to": target.id}
+            left = {**item, "status": "withdrawn", "reassigned_to": target.id, "reassigned_on": env.today.isoformat()}
             change.put_items(item["officer"], [left])
             change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
                                    "officer": item["officer"], "item": item["id"], "before": {"status": "open"},
                                    "after": {"status": "withdrawn"}, "to": target.id, "note": note})
-            fields = {k: v for k, v in item.items() if k not in ("follow_ups", "note", "reason", "reassigned_to")}
-            new = {**fields, "id": new_id, "officer": target.id, "status": "open", "reassigned_from": item["id"]}
+            fields = {k: v for k, v in item.items() if k not in ("follow_ups", "note", "reason")}
+            due = max(item["due"], env.today.isoformat())  # handed over today: not overdue the moment it arrives
+            new = {**fields, "id": new_id, "officer": target.id, "status": "open", "due": due,
+                   "reassigned_from": item["id"]}
             change.put_items(target.id, [new])
             change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
                                    "officer": target.id, "from": item["officer"], "note": note,
-                                   "items": {"new": {new_id: [item["period"], item["due"], plan_digest(item)]}}})
+                                   "items": {"new": {new_id: [item["period"], due, plan_digest(item)]}}})
             moved.append(new)
         writer.commit(change)
         return target, moved

@@ -167,7 +167,7 @@ def test_a_person_who_left_keeps_their_past_gets_nothing_new_and_their_open_item
     assert "note: 周敏 (DL001) left on 2026-11-30 with" in report.stderr and "checklist reassign" in report.stderr
     first, second = leaver["open"][:2]
     refused = cl.run("reassign", first, "--to", "NG001", **lead)
-    assert refused.exit_code == 1 and "蒋文 (NG001) is not below you (陈立新 (DL010))" in refused.stderr
+    assert refused.exit_code == 1 and "蒋文 (NG001) is not one of the people whose items you work" in refused.stderr
     gone = cl.run("reassign", first, "--to", "DL001", **lead)
     assert gone.exit_code == 1 and "周敏 (DL001) left on 2026-11-30" in gone.stderr
     busy = cl.run("reassign", first, "--to", "DL003", **lead)  # 郑洁 has the same duty for the same period
@@ -175,8 +175,11 @@ def test_a_person_who_left_keeps_their_past_gets_nothing_new_and_their_open_item
     moved = cl.run("reassign", first, second, "--to", "DL010", "--note", "周敏调离，由团队长接办", **lead)
     assert moved.exit_code == 0, moved.output
     assert cl.json("show", first, **lead)["status"] == "withdrawn"
-    taken = [i for i in cl.json("today", "--officer", "DL010", **lead)["items"] if i["status"] == "open"]
+    taken = [i for i in cl.json("today", "--officer", "DL010", **lead)["items"] if i.get("overdue_days") == 0
+             and i["due"] == "2026-12-02" and i["status"] == "open"]  # handed over today: due today, not late
     assert {i["title"] for i in taken} >= {cl.json("show", first, **lead)["title"]}
+    # 周敏 did not do it: November stays what it was, for her and for the court
+    assert cl.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-12-02")["rows"] == november["rows"]
     again = cl.run("reassign", first, "--to", "DL002", **lead)
     assert again.exit_code == 1 and "only open items are handed on" in again.stderr
     after = json.loads(cl.run("report", "--json", **lead).stdout)["left"][0]["open"]
@@ -212,3 +215,12 @@ def test_on_a_file_database_anyone_may_read_but_only_the_roster_may_write(tmp_pa
     me = Checklist(tmp_path / "db.json", user="zhoumin")
     assert me.json("today")["officer"]["id"] == "DL001"  # no --officer: your own list
     assert me.run("done", item).exit_code == 0
+
+
+def test_checklist_officer_says_whose_list_to_look_in_and_the_command_line_whose_item_it_must_be(demo):
+    item = demo.json("today", "--officer", "DL001")["items"][0]["id"]
+    me = demo.json("whoami")["login"]
+    hint = demo.run("done", item, CHECKLIST_OFFICER="DL010", CHECKLIST_USER=me)  # a lead's usual setting
+    assert hint.exit_code == 0, hint.output
+    named = demo.run("undo", item, "--officer", "DL010", CHECKLIST_USER=me)
+    assert named.exit_code == 1 and "is DL001's item, not DL010's" in named.stderr

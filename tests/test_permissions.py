@@ -10,6 +10,8 @@ commands refuse.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clitools import TEMPLATES, Checklist
@@ -168,8 +170,6 @@ def test_every_level_may_do_what_the_table_says_and_nothing_more(world, who):
         wanted[action] = (world.backend == "files") if expected == "file" else expected
         found[action] = attempt(world, who, action)
     assert found == wanted
-    import json
-
     report = world.actor(who).run("report", "--json")
     if who == "stranger" and world.backend == "postgres":
         assert not allowed(report)
@@ -219,6 +219,18 @@ def test_whoami_tells_the_account_the_level_and_the_scope(world):
     assert "周敏 (DL001)" in text and "执行法官" in text
 
 
+def rewrites(conn, statement: str) -> bool:
+    """Whether the server lets the statement change a row (a policy hides the rows, or refuses the change)."""
+    import psycopg
+
+    try:
+        changed = conn.execute(statement).rowcount > 0
+    except psycopg.errors.InsufficientPrivilege:
+        changed = False
+    conn.rollback()
+    return changed
+
+
 def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_path):
     """The same people with psql: the tables themselves enforce the table."""
     import psycopg
@@ -242,18 +254,34 @@ def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_pa
             with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the history is append-only for everyone
                 conn.execute("DELETE FROM checklist.history")
             conn.rollback()
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # and names its real actor
+            (head,) = conn.execute("SELECT seq FROM checklist.chain").fetchone()
+            forged = json.dumps({"seq": head + 1, "officer": "DL001", "actor": "DL001" if who == "chief" else "DL020"})
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # an entry names its real actor
                 conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES "
-                             "('道里区人民法院', 999999, 'DL001', '{\"actor\": \"DL020\"}')" if who != "chief" else
-                             "INSERT INTO checklist.history (court, seq, officer, line) VALUES "
-                             "('道里区人民法院', 999999, 'DL001', '{\"actor\": \"DL001\"}')")
+                             "('道里区人民法院', %s, 'DL001', %s)", (head + 1, forged))
             conn.rollback()
-            meta = conn.execute("UPDATE checklist.meta SET value = value").rowcount
-            assert (meta > 0) == (who in ("chief", "mid_chief", "admin")), who
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation):  # and comes next in the chain
+                conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES ('x', 999999, NULL, "
+                             "'{\"seq\": 999999}')")
             conn.rollback()
-            with pytest.raises(psycopg.errors.IntegrityConstraintViolation):  # the head moves only to the last entry
-                conn.execute("UPDATE checklist.chain SET seq = 1")
+            # a temporary table cannot stand in for the catalog the permission functions read
+            conn.execute("CREATE TEMP TABLE pg_roles (rolname name, rolsuper boolean)")
+            conn.execute("INSERT INTO pg_roles VALUES (session_user, true)")
+            assert conn.execute("SELECT checklist.is_owner()").fetchone()[0] is False
             conn.rollback()
+            # nobody but an admin rewrites what the database runs on, or their own record
+            assert rewrites(conn, "UPDATE checklist.meta SET value = value WHERE name = 'access'") == \
+                (who in ("mid_chief", "admin")), who  # 卫国强 manages 道里 only
+            assert rewrites(conn, "UPDATE checklist.officers SET record = record WHERE id = checklist.me()") == \
+                (who == "admin"), who
+            assert rewrites(conn, "UPDATE checklist.meta SET value = value WHERE name = 'synced_at'") == \
+                (who in ("chief", "mid_chief", "admin")), who  # a chief's roster import keeps the sync's bookkeeping
+            for moved in ("seq = 1", "seq = 0", "court = 'zz'"):  # the head moves only to the last entry
+                with pytest.raises(psycopg.errors.IntegrityConstraintViolation):
+                    conn.execute(f"UPDATE checklist.chain SET {moved}")
+                conn.rollback()
+            # an item stays under its officer's court, where the commands (and the reports) look for it
+            assert not rewrites(conn, f"UPDATE checklist.items SET court = 'zz' WHERE id = '{w.item}'"), who
 
 
 def test_a_chief_changes_only_their_courts_people_and_never_makes_an_admin(world):

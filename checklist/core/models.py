@@ -132,7 +132,7 @@ class TemplateSet:
 
     def unheld(self, officers: list[Officer]) -> list[tuple[Duty, str]]:
         """Each (duty, role) of a campaign that no officer in the campaign's scope holds (a title or its level)."""
-        titles = self.titles or self.rules.titles
+        titles = self.rules.titles
         found = []
         for duty in self.duties:
             scope = self.campaigns[duty.campaign].scope
@@ -142,7 +142,7 @@ class TemplateSet:
 
     def duties_for(self, officer: Officer) -> list[tuple[Campaign, Duty]]:
         """Every (campaign, duty) that applies to ``officer`` by scope and role (a title or its level)."""
-        titles = self.titles or self.rules.titles
+        titles = self.rules.titles
         roles = set(officer.roles) | {titles[r] for r in officer.roles if r in titles}
         found = []
         for duty in self.duties:

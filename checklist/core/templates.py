@@ -590,7 +590,8 @@ def _check_courts(courts: dict[str, Court], problems: list[str]) -> None:
         if court.code and court.code in codes:
             problems.append(f"{court.where}: " + _("court '{name}': code {code} is also {other}'s").format(
                 name=court.name, code=court.code, other=codes[court.code].name))
-        codes.setdefault(court.code, court) if court.code else None
+        if court.code:
+            codes.setdefault(court.code, court)
         if court.parent and court.parent not in courts:
             problems.append(f"{court.where}: " + _("court '{name}': parent '{parent}' is not a court in the courts "
                                                    "file").format(name=court.name, parent=court.parent))

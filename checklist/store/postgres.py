@@ -241,13 +241,13 @@ class PostgresWriter(PostgresReader):
             for doc in change.officers:
                 court = str(doc.get("court") or "")
                 before = courts.get(doc["id"], "")  # items of someone not on the roster yet are under ''
+                cur.execute("INSERT INTO checklist.officers (id, court, record) VALUES (%s, %s, %s) "
+                            "ON CONFLICT (id) DO UPDATE SET court = excluded.court, record = excluded.record",
+                            (doc["id"], court, _json(doc)))
                 if before != court:  # the officer moved (or joined): their rows are deleted and inserted again
                     cur.execute("WITH gone AS (DELETE FROM checklist.items WHERE court = %s AND officer = %s "
                                 "RETURNING *) INSERT INTO checklist.items SELECT %s, officer, id, due, status, "
                                 "done_at, record FROM gone", (before, doc["id"], court))
-                cur.execute("INSERT INTO checklist.officers (id, court, record) VALUES (%s, %s, %s) "
-                            "ON CONFLICT (id) DO UPDATE SET court = excluded.court, record = excluded.record",
-                            (doc["id"], court, _json(doc)))
                 courts[doc["id"]] = court
             if change.items:
                 self._put_items(cur, change.items, courts)

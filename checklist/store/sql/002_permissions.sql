@@ -10,26 +10,27 @@
 -- the court hierarchy from meta 'access'.courts (name → {parent}). The functions run as their
 -- owner (SECURITY DEFINER) so that they read the roster whatever the caller may see.
 
--- the roster found by account and by lead, as the functions below look people up
-CREATE INDEX officers_by_account ON checklist.officers ((coalesce(record->>'login', id)));
+-- the roster found by account (one person each) and by lead, as the functions below look people up
+CREATE UNIQUE INDEX officers_one_per_account ON checklist.officers ((coalesce(record->>'login', id)));
 CREATE INDEX officers_by_lead ON checklist.officers ((record->>'lead'));
 
 -- the acting person's officer id (NULL: not on the roster)
 CREATE FUNCTION checklist.me() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     SELECT id FROM checklist.officers WHERE coalesce(record->>'login', id) = session_user LIMIT 1
 $$;
 
 -- whether the session user owns the database (or is a superuser): it acts as admin
 CREATE FUNCTION checklist.is_owner() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
-    SELECT session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database())
-        OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
+    SELECT session_user = (SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database
+                           WHERE datname = pg_catalog.current_database())
+        OR coalesce((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
 $$;
 
 -- an officer's level: 0 officer, 1 lead, 2 chief, 3 admin (-1: no known title)
 CREATE FUNCTION checklist.level_of(record jsonb) RETURNS integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     SELECT coalesce(max(array_position(ARRAY['officer', 'lead', 'chief', 'admin'],
                                        coalesce(titles.value->>role, CASE WHEN role IN ('officer', 'lead', 'chief',
                                                                                         'admin') THEN role END)) - 1),
@@ -40,30 +41,37 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS 
 $$;
 
 CREATE FUNCTION checklist.my_level() RETURNS integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     SELECT CASE WHEN checklist.is_owner() THEN 3
                 ELSE coalesce((SELECT checklist.level_of(record) FROM checklist.officers
                                WHERE id = checklist.me()), -1) END
 $$;
 
--- the courts ``upper`` covers: itself and every court below it (meta 'access'.courts)
+-- the courts ``upper`` covers: itself and every court below it (meta 'access'.courts); a person
+-- with no court covers only the people with none
 CREATE FUNCTION checklist.courts_under(upper text) RETURNS text[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     WITH RECURSIVE courts AS (
-        SELECT c.key AS name, c.value->>'parent' AS parent
+        SELECT c.key AS name, nullif(c.value->>'parent', '') AS parent
         FROM checklist.meta m, jsonb_each(m.value->'courts') c
         WHERE m.court = '' AND m.name = 'access'
     ), below(name) AS (
-        SELECT upper
+        SELECT coalesce(upper, '')
         UNION
-        SELECT courts.name FROM courts JOIN below ON courts.parent = below.name
+        SELECT courts.name FROM courts JOIN below ON courts.parent = below.name AND below.name <> ''
     )
     SELECT array_agg(name) FROM below
 $$;
 
+-- an officer's court ('' for someone not on the roster)
+CREATE FUNCTION checklist.court_of(officer text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
+    SELECT coalesce((SELECT court FROM checklist.officers WHERE id = officer), '')
+$$;
+
 -- the people below ``person`` in the chain of leads (not ``person``)
 CREATE FUNCTION checklist.below(person text) RETURNS text[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     WITH RECURSIVE team(id) AS (
         SELECT id FROM checklist.officers WHERE record->>'lead' = person
         UNION
@@ -74,7 +82,7 @@ $$;
 
 -- whom the session user may see: today, plan, show, report, export, follow-ups, log
 CREATE FUNCTION checklist.visible() RETURNS text[]
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
 DECLARE
     me_id text := checklist.me();
     level integer := checklist.my_level();
@@ -99,7 +107,7 @@ $$;
 -- whose items the session user may mark done, undo, skip (and reply to, reassign): their own,
 -- those below them in the chain of leads, and — for a chief — everyone in their court
 CREATE FUNCTION checklist.workable() RETURNS text[]
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
 DECLARE
     me_id text := checklist.me();
     team text[];
@@ -123,7 +131,7 @@ $$;
 -- the courts whose people the session user manages (imports, sync, follow-ups from above):
 -- a chief's court and the courts below it; every court for an admin ('' holds what is no court's)
 CREATE FUNCTION checklist.managed() RETURNS text[]
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
 DECLARE
     level integer := checklist.my_level();
 BEGIN
@@ -137,30 +145,39 @@ BEGIN
 END
 $$;
 
--- chiefs and admins apply templates, sync and keep the database's metadata
+-- chiefs and admins keep the lists in step (a sync's bookkeeping)
 CREATE FUNCTION checklist.is_manager() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     SELECT checklist.my_level() >= 2
+$$;
+
+-- whoever manages every court on the roster (an admin, the owner, the chief of the court above them
+-- all) applies templates and sets what the whole database runs on
+CREATE FUNCTION checklist.manages_all() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
+    SELECT checklist.my_level() >= 3 OR (checklist.my_level() = 2 AND NOT EXISTS (
+        SELECT 1 FROM checklist.officers WHERE NOT court = ANY (checklist.managed())))
 $$;
 
 -- whose items start with ``prefix`` (at most 5), to name the owner in a refusal; no item's content
 CREATE FUNCTION checklist.item_owners(prefix text) RETURNS TABLE (id text, officer text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
     SELECT id, officer FROM checklist.items
     WHERE length(prefix) >= 4 AND id LIKE replace(replace(replace(prefix, '\', '\\'), '%', '\%'), '_', '\_') || '%'
     LIMIT 5
 $$;
 
--- the chain's head may only move to the last entry written
+-- the chain's head moves forward only, to the last entry written
 CREATE FUNCTION checklist.chain_follows_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
 DECLARE
-    last text;
+    last_seq bigint;
+    last_line text;
 BEGIN
-    SELECT line INTO last FROM checklist.history WHERE seq = NEW.seq;
-    IF NEW.seq <> 0 AND (last IS NULL OR (last::jsonb)->>'hash' IS DISTINCT FROM NEW.hash
-                         OR EXISTS (SELECT 1 FROM checklist.history WHERE seq > NEW.seq)) THEN
-        RAISE EXCEPTION 'the history head must be its last entry (seq %)', NEW.seq
+    SELECT seq, line INTO last_seq, last_line FROM checklist.history ORDER BY seq DESC LIMIT 1;
+    IF NEW.court <> OLD.court OR NEW.seq < OLD.seq OR NEW.seq <> coalesce(last_seq, 0)
+       OR (last_seq IS NOT NULL AND (last_line::jsonb)->>'hash' IS DISTINCT FROM NEW.hash) THEN
+        RAISE EXCEPTION 'the history head must be its last entry (seq %)', coalesce(last_seq, 0)
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NEW;
@@ -168,6 +185,29 @@ END
 $$;
 CREATE TRIGGER chain_follows_history BEFORE UPDATE ON checklist.chain
     FOR EACH ROW EXECUTE FUNCTION checklist.chain_follows_history();
+
+-- an entry comes next in the one chain, says of itself what its columns say, under its officer's court
+CREATE FUNCTION checklist.entry_in_order() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
+DECLARE
+    entry jsonb := NEW.line::jsonb;
+BEGIN
+    IF NEW.seq <> coalesce((SELECT max(seq) FROM checklist.history), 0) + 1
+       OR (entry->>'seq')::bigint IS DISTINCT FROM NEW.seq
+       OR entry->>'officer' IS DISTINCT FROM NEW.officer
+       OR NEW.court <> checklist.court_of(NEW.officer) THEN  -- '' for an entry about no officer
+        RAISE EXCEPTION 'history entry % is out of order or does not match its columns', NEW.seq
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER entry_in_order BEFORE INSERT ON checklist.history
+    FOR EACH ROW EXECUTE FUNCTION checklist.entry_in_order();
+
+-- the columns commands and policies filter on are copies of the record: they may not drift apart
+ALTER TABLE checklist.officers ADD CONSTRAINT officer_columns_match
+    CHECK (id = record->>'id' AND court = coalesce(record->>'court', ''));
 
 ALTER TABLE checklist.items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE checklist.officers ENABLE ROW LEVEL SECURITY;
@@ -179,18 +219,25 @@ ALTER TABLE checklist.templates ENABLE ROW LEVEL SECURITY;
 CREATE POLICY items_seen ON checklist.items FOR SELECT
     USING (officer = ANY ((SELECT checklist.visible())::text[]));
 CREATE POLICY items_added ON checklist.items FOR INSERT
-    WITH CHECK (officer = ANY ((SELECT checklist.workable())::text[]) OR court = ANY ((SELECT checklist.managed())::text[]));
+    WITH CHECK ((officer = ANY ((SELECT checklist.workable())::text[]) OR court = ANY ((SELECT checklist.managed())::text[]))
+                AND court = checklist.court_of(officer));
 CREATE POLICY items_changed ON checklist.items FOR UPDATE
     USING (officer = ANY ((SELECT checklist.workable())::text[]) OR court = ANY ((SELECT checklist.managed())::text[]))
-    WITH CHECK (officer = ANY ((SELECT checklist.workable())::text[]) OR court = ANY ((SELECT checklist.managed())::text[]));
+    WITH CHECK ((officer = ANY ((SELECT checklist.workable())::text[]) OR court = ANY ((SELECT checklist.managed())::text[]))
+                AND court = checklist.court_of(officer));
 CREATE POLICY items_moved ON checklist.items FOR DELETE
     USING (court = ANY ((SELECT checklist.managed())::text[]));
 
+-- a chief adds and changes people in the courts they manage, never themselves, and never makes an admin
 CREATE POLICY officers_seen ON checklist.officers FOR SELECT USING (true);
 CREATE POLICY officers_added ON checklist.officers FOR INSERT
-    WITH CHECK (court = ANY ((SELECT checklist.managed())::text[]));
+    WITH CHECK (court = ANY ((SELECT checklist.managed())::text[])
+                AND ((SELECT checklist.my_level()) >= 3 OR checklist.level_of(record) < 3));
 CREATE POLICY officers_changed ON checklist.officers FOR UPDATE
-    USING (court = ANY ((SELECT checklist.managed())::text[])) WITH CHECK (court = ANY ((SELECT checklist.managed())::text[]));
+    USING (court = ANY ((SELECT checklist.managed())::text[])
+           AND ((SELECT checklist.my_level()) >= 3 OR id IS DISTINCT FROM (SELECT checklist.me())))
+    WITH CHECK (court = ANY ((SELECT checklist.managed())::text[])
+                AND ((SELECT checklist.my_level()) >= 3 OR checklist.level_of(record) < 3));
 
 -- an entry names its real actor, and touches only people the actor may work on or manages
 CREATE POLICY history_seen ON checklist.history FOR SELECT
@@ -198,17 +245,29 @@ CREATE POLICY history_seen ON checklist.history FOR SELECT
 CREATE POLICY history_added ON checklist.history FOR INSERT
     WITH CHECK ((SELECT checklist.is_owner()) OR (line::jsonb)->>'actor' = (SELECT checklist.me())
                 AND (officer = ANY ((SELECT checklist.workable())::text[]) OR court = ANY ((SELECT checklist.managed())::text[])
-                     OR (officer IS NULL AND (SELECT checklist.is_manager()))));
+                     OR (officer IS NULL AND (SELECT checklist.manages_all()))));
 
+-- a chief's roster import keeps the sync's bookkeeping; what the database runs on (templates, titles
+-- and courts, its owner) is set by whoever manages every court
 CREATE POLICY meta_seen ON checklist.meta FOR SELECT USING (true);
-CREATE POLICY meta_added ON checklist.meta FOR INSERT WITH CHECK ((SELECT checklist.is_manager()));
+CREATE POLICY meta_added ON checklist.meta FOR INSERT
+    WITH CHECK ((SELECT checklist.manages_all()) OR (SELECT checklist.is_manager())
+                AND name IN ('sync_version', 'holidays', 'synced_at', 'campaigns', 'calendar'));
 CREATE POLICY meta_changed ON checklist.meta FOR UPDATE
-    USING ((SELECT checklist.is_manager())) WITH CHECK ((SELECT checklist.is_manager()));
+    USING ((SELECT checklist.is_manager()))
+    WITH CHECK ((SELECT checklist.manages_all()) OR (SELECT checklist.is_manager())
+                AND name IN ('sync_version', 'holidays', 'synced_at', 'campaigns', 'calendar'));
 
 CREATE POLICY templates_seen ON checklist.templates FOR SELECT USING (true);
-CREATE POLICY templates_added ON checklist.templates FOR INSERT WITH CHECK ((SELECT checklist.is_manager()));
-CREATE POLICY templates_removed ON checklist.templates FOR DELETE USING ((SELECT checklist.is_manager()));
+CREATE POLICY templates_added ON checklist.templates FOR INSERT WITH CHECK ((SELECT checklist.manages_all()));
+CREATE POLICY templates_removed ON checklist.templates FOR DELETE USING ((SELECT checklist.manages_all()));
 
-REVOKE ALL ON FUNCTION checklist.me(), checklist.is_owner(), checklist.level_of(jsonb), checklist.my_level(),
-    checklist.courts_under(text), checklist.below(text), checklist.visible(), checklist.workable(),
-    checklist.managed(), checklist.is_manager(), checklist.item_owners(text) FROM PUBLIC;  -- checklist db roles grants them to its members
+-- the functions are for the policies and for checklist's members (checklist db roles grants them)
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA checklist FROM PUBLIC;
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'checklist_member') THEN
+        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA checklist TO checklist_member;  -- a database upgraded in place
+    END IF;
+END
+$$;
