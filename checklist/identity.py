@@ -178,11 +178,14 @@ def manage_refusal(access: Access, officer: Officer, old: Officer | None) -> str
     """Why the acting person may not add or change this roster person (``column: reason``), or None.
 
     A chief manages the people of their court and the courts below it — where someone is moved
-    from as well as to — and only an admin makes someone an admin (an admin sees everything)."""
+    from as well as to — but not their own record, and only an admin makes someone an admin (an
+    admin sees everything)."""
     for court in dict.fromkeys((officer.court, *((old.court,) if old is not None else ()))):
         if not access.may_manage([court]):
             return "court: " + _("{court} is not among the courts you manage ({mine} and the courts below it)").format(
                 court=court or _("(no court)"), mine=access.actor.person.court if access.actor.person else "—")
+    if access.actor.person is not None and access.actor.person.id == officer.id and not access.admin:
+        return "id: " + _("{id} is you: your own roster record is changed by an admin").format(id=officer.id)
     admin_now = "admin" in access.rules.levels(officer)
     admin_before = old is not None and "admin" in access.rules.levels(old)
     if (admin_now or admin_before) and not access.admin:

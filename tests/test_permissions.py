@@ -290,13 +290,15 @@ def test_a_chief_changes_only_their_courts_people_and_never_makes_an_admin(world
                      "DL006,孙丽,道里区人民法院,执行一庭,书记员,DL010\n"          # a new clerk in 道里: fine
                      "NG002,沈佳,南岗区人民法院,执行一庭,执行法官,NG010\n"        # 南岗 is not 卫国强's court
                      "DL030,刘洋,道里区人民法院,执行局,内勤,\n"                    # an admin sees everything
-                     "DL004,王磊,南岗区人民法院,执行二庭,执行法官,NG010\n",      # moving someone out of 道里 too
+                     "DL004,王磊,南岗区人民法院,执行二庭,执行法官,NG010\n"       # moving someone out of 道里 too
+                     "DL020,卫国强,道里区人民法院,执行局,局长、庭长,\n",          # their own record
                      encoding="utf-8")
     refused = world.actor("chief").run("import", "roster", str(sheet))
     assert refused.exit_code == 1
     assert f"{sheet}:3: court: 南岗区人民法院 is not among the courts you manage (道里区人民法院" in refused.stderr
     assert f"{sheet}:4: roles: only an admin may give or take an admin's title (内勤)" in refused.stderr
     assert f"{sheet}:5: court: 南岗区人民法院 is not among the courts you manage" in refused.stderr
+    assert f"{sheet}:6: id: DL020 is you: your own roster record is changed by an admin" in refused.stderr
     assert f"{sheet}:2:" not in refused.stderr
     assert "DL006" not in {o["id"] for o in world.owner.json("roster")["officers"]}  # all or nothing
     by_admin = world.actor("admin").run("import", "roster", str(sheet))
