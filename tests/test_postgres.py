@@ -272,3 +272,26 @@ def test_db_roles_gives_each_person_a_login_that_can_work_but_never_rewrite_hist
     assert cl.run("audit", "verify").exit_code == 0
     refused = Checklist(DEMO_ROSTER.parent / "x.json").run("db", "roles")
     assert refused.exit_code == 2 and "for a PostgreSQL database" in refused.stderr
+
+
+def test_a_report_counted_by_the_server_equals_one_counted_item_by_item(pg_server, pg_demo_seed, monkeypatch):
+    """The server's SQL counting (report_tallies) against the Python rules (checklist.core.report.tally)."""
+    from checklist.store.postgres import PostgresReader
+
+    cl = Checklist(pg_server.create("counted", template=pg_demo_seed), today="2026-12-02")
+    items = [i for i in cl.json("export", "items", "--json")["items"] if i["due"] <= "2026-12-04"]
+    rng = random.Random(5)
+    for n, item in enumerate(rng.sample(items, 40)):
+        action = ("done", item["id"]) if n % 3 else ("skip", item["id"], "--reason", "不适用")
+        on = ["--on", min(item["due"], "2026-12-01")] if n % 3 and n % 2 else []
+        assert cl.run(*action, *on, CHECKLIST_TODAY="2026-12-02").exit_code == 0
+    assert cl.run("follow-up", "open", items[0]["id"], "--note", "请说明").exit_code == 0
+    ranges = (("--month", "2026-11"), ("--month", "2026-12"), ("--week", "2026-W49"),
+              ("--from", "2026-11-20", "--to", "2026-12-03"))
+    for by in ("officer", "department", "court", "intermediate", "campaign"):
+        for span in ranges:
+            args = ("report", "--by", by, *span, "--recorded-late-days", "0")
+            counted = cl.json(*args)
+            with monkeypatch.context() as patched:
+                patched.setattr(PostgresReader, "report_tallies", None)
+                assert cl.json(*args) == counted, (by, span)

@@ -280,3 +280,15 @@ def test_a_second_follow_up_on_an_open_one_is_refused(world):
     result = world.run("follow-up", world.a1_w47, "--note", "再次督办")
     opener = world.json("whoami")["login"]  # 张局 on a file database; the session user on a server
     assert result.exit_code == 1 and f"already has an open follow-up from {opener}" in result.stderr
+
+
+def test_work_recorded_late_is_listed_the_same_on_every_backend(world):
+    item = next(i for i in world.json("today", "--officer", "A2", "--days", "20")["items"] if i["status"] == "open")
+    assert world.run("done", item["id"], "--on", "2026-11-16").exit_code == 0  # recorded 26 Nov, claims the 16th
+    doc = world.json("report", "--month", "2026-11")
+    (claim,) = [r for r in doc["recorded_late"] if r["id"] == item["id"]]
+    assert (claim["claimed"], claim["recorded"], claim["workdays"]) == ("2026-11-16", "2026-11-26", 8)
+    assert item["id"] not in {r["id"] for r in world.json("report", "--month", "2026-11", "--recorded-late-days",
+                                                          "8")["recorded_late"]}
+    by_campaign = world.json("report", "--by", "campaign", "--month", "2026-11")
+    assert sum(r["done"] for r in by_campaign["rows"]) >= sum(r["done"] for r in doc["rows"])

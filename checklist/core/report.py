@@ -55,15 +55,29 @@ class LateItem:
 
 
 @dataclass
-class GroupRow:
-    group: str
-    name: str
+class Tally:
+    """Counts: one officer's (for ``by="campaign"``, one officer's in one campaign), or a group's."""
+
     due: int = 0
     done: int = 0
     on_time: int = 0
     overdue: int = 0
     skipped: int = 0
     follow_ups: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.due += other.due
+        self.done += other.done
+        self.on_time += other.on_time
+        self.overdue += other.overdue
+        self.skipped += other.skipped
+        self.follow_ups += other.follow_ups
+
+
+@dataclass
+class GroupRow(Tally):
+    group: str = ""
+    name: str = ""
     late: list[LateItem] = field(default_factory=list)
     responsible: Officer | None = None
     flags: list[dict[str, object]] = field(default_factory=list)  # {"code": "low_completion" | "long_overdue", …}
@@ -161,6 +175,58 @@ def _responsible(by: str, group: str, members: list[Officer], everyone: dict[str
     return None
 
 
+
+@dataclass
+class Tallies:
+    """What a report is made of: counts per (officer, campaign or None), the overdue items (for the
+    通报 list) and per ISO week [due, done by the week's end]. Made from items here (``tally``), or by
+    a database that counts for itself (a server's ``report_tallies``) — the same figures either way."""
+
+    counts: dict[tuple[str, str | None], Tally] = field(default_factory=dict)
+    late: list[ReportItem] = field(default_factory=list)
+    weeks: dict[str, list[int]] = field(default_factory=dict)
+
+
+def week_of(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def tally(items: Iterable[ReportItem], officers: Iterable[str], *, start: date, end: date, as_of: date,
+          by_campaign: bool) -> Tallies:
+    """Count ``items`` of ``officers`` due in ``start``..``end`` as of ``as_of`` (see the module's rules)."""
+    wanted = set(officers)
+    until = min(end, as_of)
+    found = Tallies()
+    for item in items:
+        if item.officer not in wanted or item.status == "withdrawn" or not start <= item.due <= end:
+            continue
+        counted = _counted(item, start, until, as_of)
+        for campaign in (item.campaigns if by_campaign else (None,)):
+            counts = found.counts.setdefault((item.officer, campaign), Tally())
+            if item.follow_up_open:  # a 督办 is open whatever the item's due date
+                counts.follow_ups += 1
+            if not counted:
+                continue
+            if item.status == "skipped":
+                counts.skipped += 1
+                continue
+            counts.due += 1
+            if _done_by(item, as_of):
+                counts.done += 1
+                if item.done_on is not None and item.done_on <= item.due:
+                    counts.on_time += 1
+            elif item.due < as_of:
+                counts.overdue += 1
+        if counted and item.status != "skipped":
+            if not _done_by(item, as_of) and item.due < as_of:
+                found.late.append(item)
+            week = found.weeks.setdefault(week_of(item.due), [0, 0])
+            week[0] += 1
+            week[1] += _done_by(item, min(as_of, item.due + timedelta(days=6 - item.due.weekday())))
+    return found
+
+
 def build_report(
     officers: Iterable[Officer],
     items: Iterable[ReportItem],
@@ -175,63 +241,54 @@ def build_report(
     campaigns: dict[str, str] | None = None,
     rollup: Mapping[str, str] | None = None,
     levels: Callable[[Officer], Iterable[str]] | None = None,
+    tallies: Tallies | None = None,
 ) -> Report:
     """Count every group's items over ``start``..``end`` as of ``as_of`` (see the module's rules).
 
     ``campaigns`` maps campaign keys to display names; with ``by="campaign"`` every campaign in it
     gets a row, even one with nothing due yet. ``rollup`` maps courts to their intermediate court
     (``by="intermediate"``); ``levels`` gives an officer's levels (default: the level names among
-    their roles), to name whom a department or court answers to.
+    their roles), to name whom a department or court answers to. ``tallies``, when a database
+    counted for itself, stand for ``items``.
     """
     levels = levels or (lambda o: o.roles)
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     officers = list(officers)
     by_id = {o.id: o for o in officers}
+    if tallies is None:
+        tallies = tally(items, by_id, start=start, end=end, as_of=as_of, by_campaign=by == "campaign")
     until = min(end, as_of)
     rows: dict[str, GroupRow] = {}
     members: dict[str, list[Officer]] = {}
     if by == "campaign":
         for key, name in sorted((campaigns or {}).items()):
-            rows[key] = GroupRow(key, name)
+            rows[key] = GroupRow(group=key, name=name)
     else:
         for officer in sorted(officers, key=lambda o: o.id):
             for key, name in group_keys(by, officer, rollup=rollup):
-                rows.setdefault(key, GroupRow(key, name))
+                rows.setdefault(key, GroupRow(group=key, name=name))
                 members.setdefault(key, []).append(officer)
 
-    week_counts: dict[str, list[int]] = {}
-    for item in items:
-        officer = by_id.get(item.officer)
-        if officer is None or item.status == "withdrawn" or not start <= item.due <= end:
+    def groups(officer: Officer, campaign: str | None) -> list[tuple[str, str]]:
+        return [(campaign, campaign)] if campaign is not None else group_keys(by, officer, rollup=rollup)
+
+    for (officer_id, campaign), counts in sorted(tallies.counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        officer = by_id.get(officer_id)
+        if officer is None:
             continue
-        counted = _counted(item, start, until, as_of)
-        for key, name in group_keys(by, officer, item, rollup):
-            row = rows.setdefault(key, GroupRow(key, (campaigns or {}).get(key, name)))
-            if item.follow_up_open:  # a 督办 is open whatever the item's due date
-                row.follow_ups += 1
-            if not counted:
-                continue
-            if item.status == "skipped":
-                row.skipped += 1
-                continue
-            row.due += 1
-            if _done_by(item, as_of):
-                row.done += 1
-                if item.done_on is not None and item.done_on <= item.due:
-                    row.on_time += 1
-            elif item.due < as_of:
-                row.overdue += 1
-                row.late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
-                                         calendar.workdays_between(item.due, as_of)))
-        if counted and item.status != "skipped":
-            iso = item.due.isocalendar()
-            counts = week_counts.setdefault(f"{iso.year}-W{iso.week:02d}", [0, 0])
-            counts[0] += 1
-            counts[1] += _done_by(item, min(as_of, item.due + timedelta(days=6 - item.due.weekday())))
+        for key, name in groups(officer, campaign):
+            rows.setdefault(key, GroupRow(group=key, name=(campaigns or {}).get(key, name))).add(counts)
+    for item in tallies.late:
+        officer = by_id.get(item.officer)
+        if officer is None:
+            continue
+        for key, _name in group_keys(by, officer, item, rollup):
+            rows[key].late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
+                                           calendar.workdays_between(item.due, as_of)))
 
     for key, row in rows.items():
-        row.late.sort(key=lambda i: (i.due, i.officer, i.title))
+        row.late.sort(key=lambda i: (i.due, i.officer, i.title, i.id))
         row.responsible = _responsible(by, key, members.get(key, []), by_id, levels)
         if row.due and row.completion < threshold:
             row.flags.append({"code": "low_completion", "completion": round(row.completion, 4), "threshold": threshold})
@@ -241,9 +298,8 @@ def build_report(
     trend = []
     week = start - timedelta(days=start.weekday())
     while week <= until:
-        iso = week.isocalendar()
-        label = f"{iso.year}-W{iso.week:02d}"
-        due, done = week_counts.get(label, (0, 0))
+        label = week_of(week)
+        due, done = tallies.weeks.get(label, (0, 0))
         trend.append(TrendPoint(label, due, done))
         week += timedelta(days=7)
     return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days)

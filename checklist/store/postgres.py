@@ -25,13 +25,16 @@ import re
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
 from checklist.core.history import GENESIS
 from checklist.errors import ChecklistError, StoreError
+
+if TYPE_CHECKING:
+    from checklist.core.report import Tallies
 from checklist.i18n import _
 from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
 
@@ -169,6 +172,84 @@ class PostgresReader:
             items.append({"officer": officer_id, **record})
         items.sort(key=lambda i: (i["due"], str(i.get("key")), i["period"]))
         return items
+
+    # -- a report, counted by the server --------------------------------------------------------------------
+
+    def _report_base(self) -> str:
+        """The items of a report's people in its range, each with what the counting rules ask of it
+        (checklist.core.report: live, counted, done by the as-of day, an open 督办). Each record is
+        parsed once, for the fields the rules read: the ``json`` column keeps the text as written, and
+        every ``->`` on it would parse it again."""
+        return """
+            WITH it AS MATERIALIZED (  -- each record parsed once, for the fields the rules read
+                SELECT i.officer, i.id, i.due, i.status, left(i.done_at, 10)::date AS done_on, r.*
+                FROM checklist.items AS i, json_to_record(i.record) AS r(
+                    key text, title text, campaigns json, follow_ups json, reassigned_to text, reassigned_on date,
+                    recorded_at text)
+                WHERE i.court = ANY(%(courts)s) AND i.officer = ANY(%(officers)s)
+                  AND i.due BETWEEN %(start)s AND %(end)s
+            ), c AS (
+                SELECT *, CASE WHEN reassigned_to IS NOT NULL AND due < reassigned_on THEN 'open' ELSE status END AS st,
+                       coalesce(json_typeof(follow_ups->-1) = 'object' AND (follow_ups->-1->>'closed_at') IS NULL,
+                                false) AS fu
+                FROM it
+            ), k AS MATERIALIZED (
+                SELECT *, st <> 'withdrawn' AS live, coalesce(st = 'done' AND done_on <= %(as_of)s, false) AS done_by,
+                       st <> 'withdrawn' AND due <= %(until)s
+                       AND (due < %(as_of)s OR st = 'skipped' OR coalesce(st = 'done' AND done_on <= %(as_of)s, false))
+                       AS counted
+                FROM c
+            )"""
+
+    def report_tallies(self, officer_ids: list[str], start: date, end: date, as_of: date, by_campaign: bool,
+                       record_days: int) -> tuple[Tallies, list[tuple[str, str, str, date, date]]]:
+        """The counts a report adds up, counted here rather than item by item in Python (the same rules):
+        one statement — counts per officer (and campaign), the overdue items, the weeks, and the done
+        items recorded more than ``record_days`` days after the day they claim (id, officer, title, done
+        on, recorded on: the candidates; the caller counts working days) — its parts told apart by their
+        first column."""
+        from checklist.core.report import ReportItem, Tallies, Tally
+
+        courts = self._all_courts()
+        params = {"courts": sorted({courts.get(o) or "" for o in officer_ids}), "officers": list(officer_ids),
+                  "start": start, "end": end, "as_of": as_of, "until": min(end, as_of), "days": record_days}
+        campaign = "camp.name" if by_campaign else "NULL::text"
+        join = "CROSS JOIN LATERAL json_array_elements_text(k.campaigns) AS camp(name)" if by_campaign else ""
+        found = Tallies()
+        rows = self._rows(self._report_base() + f"""
+            SELECT 'count', officer, {campaign}, NULL, NULL, NULL::date, NULL::date, NULL::json, false,
+                   count(*) FILTER (WHERE fu),
+                   count(*) FILTER (WHERE counted AND st = 'skipped'),
+                   count(*) FILTER (WHERE counted AND st <> 'skipped'),
+                   count(*) FILTER (WHERE counted AND st <> 'skipped' AND done_by),
+                   count(*) FILTER (WHERE counted AND st <> 'skipped' AND done_by AND done_on <= due),
+                   count(*) FILTER (WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s)
+            FROM k {join} WHERE live GROUP BY officer, {campaign}
+            UNION ALL
+            SELECT 'late', officer, id, key, title, due, done_on, campaigns, fu, 0, 0, 0, 0, 0, 0
+            FROM k WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s
+            UNION ALL
+            SELECT 'week', NULL, to_char(due, 'IYYY-"W"IW'), NULL, NULL, NULL, NULL, NULL, false, 0, 0, count(*),
+                   count(*) FILTER (WHERE coalesce(st = 'done' AND done_on <= least(
+                       %(as_of)s, due + (7 - extract(isodow FROM due)::int)), false)), 0, 0
+            FROM k WHERE counted AND st <> 'skipped' GROUP BY 3
+            UNION ALL
+            SELECT 'recorded', officer, id, NULL, title, done_on, left(recorded_at, 10)::date, NULL, false,
+                   0, 0, 0, 0, 0, 0
+            FROM k WHERE status = 'done' AND done_on IS NOT NULL AND recorded_at IS NOT NULL
+              AND left(recorded_at, 10)::date - done_on > %(days)s""", params)
+        recorded = []
+        for kind, officer, name, key, title, due, done_on, campaigns, fu, follow_ups, skipped, n_due, done, \
+                on_time, overdue in rows:
+            if kind == "count":
+                found.counts[(officer, name)] = Tally(n_due, done, on_time, overdue, skipped, follow_ups)
+            elif kind == "late":
+                found.late.append(ReportItem(name, officer, key, title, due, "open", done_on, tuple(campaigns), fu))
+            elif kind == "week":
+                found.weeks[name] = [n_due, done]
+            else:
+                recorded.append((name, officer, title, due, done_on))  # (done on, recorded on) in those columns
+        return found, recorded
 
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
         pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
