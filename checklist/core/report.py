@@ -279,13 +279,16 @@ def build_report(
             continue
         for key, name in groups(officer, campaign):
             rows.setdefault(key, GroupRow(group=key, name=(campaigns or {}).get(key, name))).add(counts)
+    workdays: dict[date, int] = {}  # a province's overdue items share a few dozen due dates
     for item in tallies.late:
         officer = by_id.get(item.officer)
         if officer is None:
             continue
+        if item.due not in workdays:
+            workdays[item.due] = calendar.workdays_between(item.due, as_of)
         for key, _name in group_keys(by, officer, item, rollup):
             rows[key].late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
-                                           calendar.workdays_between(item.due, as_of)))
+                                           workdays[item.due]))
 
     for key, row in rows.items():
         row.late.sort(key=lambda i: (i.due, i.officer, i.title, i.id))
