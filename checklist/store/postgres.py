@@ -121,6 +121,7 @@ class PostgresReader:
         self._conn = conn
         self.location = store.location
         self._courts: dict[str, str] | None = None
+        self._rls: bool | None = None
 
     def _rows(self, query: str, params: tuple = ()) -> list[tuple]:
         return self._store._run(lambda: self._conn.execute(query, params).fetchall())
@@ -252,9 +253,25 @@ class PostgresReader:
         return found, recorded
 
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
+        if len(prefix) >= 4 and self._bound():
+            # under row-level security a LIKE runs after the policy, over every row: look the prefix up in
+            # the id index (item_owners), then keep what this session may see, by primary key
+            found = self._rows("SELECT id, officer FROM checklist.item_owners(%s)", (prefix,))
+            if not found:
+                return []
+            courts = self._all_courts()
+            return sorted((i, o) for i, o in self._rows(
+                "SELECT id, officer FROM checklist.items WHERE court = ANY(%s) AND id = ANY(%s)",
+                (sorted({courts.get(o) or "" for _i, o in found}), [i for i, _o in found])))
         pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return sorted((i, o) for i, o in self._rows(
             "SELECT id, officer FROM checklist.items WHERE id LIKE %s", (pattern,)))
+
+    def _bound(self) -> bool:
+        """Whether row-level security binds this session (a roster person, not the owner)."""
+        if self._rls is None:
+            self._rls = bool(self._rows("SELECT row_security_active('checklist.items')")[0][0])
+        return self._rls
 
     def hidden_owners(self, prefix: str) -> list[tuple[str, str]]:
         """(id, officer) of items starting with ``prefix`` that this session may not read: only whose they
