@@ -188,6 +188,8 @@ def test_a_refusal_names_whose_item_it_is_and_changes_nothing(world):
     assert "is 周敏 (DL001)'s item" in refused.stderr  # a server does not even show it to 褚红
     if world.backend == "files":
         assert "you (褚红 (DL011)) are neither them nor above them" in refused.stderr
+    prefix = world.actor("officer").json("show", world.item[:5])  # an id prefix, under row-level security too
+    assert prefix["id"] == world.item
     named = world.actor("chief").run("done", world.item, "--officer", "DL002")  # never applied to someone else
     assert named.exit_code == 1 and "is DL001's item, not DL002's" in named.stderr
     assert snapshot(world.db) == before
