@@ -885,7 +885,7 @@ def reassign(
     target, moved = hand_on(_settings(ctx).env(), ids, to, note=note)
     for item in moved:
         say(_("{id}  now {officer}'s  {title}  (due {due}; was {old})").format(
-            id=item["id"][:6], officer=f"{target.name} ({target.id})", title=item["title"], due=item["due"],
+            id=item["id"][:6], officer=target.shown, title=item["title"], due=item["due"],
             old=item["reassigned_from"][:6]))
 
 

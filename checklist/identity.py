@@ -54,25 +54,23 @@ def owner_of(reader: Reader, meta: dict[str, Any]) -> str:
     return ""
 
 
-def login_of(reader: Reader, env: Env) -> str:
-    session = getattr(reader, "session_user", None)
-    return str(session()) if session is not None else env.user
-
-
 def identify(reader: Reader, env: Env, officers: Iterable[Officer] | None = None) -> Access:
     """Who is acting against this database, with the rules that apply to them."""
     from checklist.roster import officer_from_doc
 
     meta = reader.meta()
     roster = {o.id: o for o in (officers if officers is not None else map(officer_from_doc, reader.officers()))}
-    login = login_of(reader, env)
-    person = next((o for o in roster.values() if (o.login or o.id) == login), None)
+    session = getattr(reader, "session", None)  # a server says who is connected; a file database is told
+    if session is not None:
+        login, owner = session()
+    else:
+        login = env.user
+        owner = bool(login) and login == owner_of(reader, meta)
+    person = next((o for o in roster.values() if o.account == login), None)
     rules = rules_of(meta)
-    server_owner = getattr(reader, "session_is_owner", None)
-    owner = server_owner() if server_owner is not None else bool(login) and login == owner_of(reader, meta)
     level = rules.level(person) if person is not None else ""
     actor = Actor(login, person, level or ("admin" if owner else ""), owner)
-    return Access(rules, roster, actor, server=hasattr(reader, "session_user"))
+    return Access(rules, roster, actor, server=session is not None)
 
 
 def acting(env: Env, access: Access) -> Env:
@@ -92,10 +90,6 @@ def writer_access(writer: Reader, env: Env) -> tuple[Access, Env]:
 # -- refusals -------------------------------------------------------------------------------------------
 
 
-def _who(officer: Officer) -> str:
-    return f"{officer.name} ({officer.id})" if officer.name else officer.id
-
-
 def _you(access: Access) -> str:
     actor = access.actor
     if actor.person is None:
@@ -109,7 +103,7 @@ def _stranger(access: Access) -> str:
     found = access.roster.get(login)
     if found is not None and found.login:
         return _("'{login}' ({name}'s id; they log in as '{account}')").format(
-            login=login, name=found.name or found.id, account=found.login)
+            login=login, name=found.name or found.id, account=found.account)
     return f"'{login}'"
 
 
@@ -124,7 +118,7 @@ def require_see(access: Access, officer: Officer) -> None:
     require_reader(access)
     if not access.may_see(officer):
         raise Refused(_("{officer}'s list is not yours to see: you are {you}").format(
-            officer=_who(officer), you=_you(access)))
+            officer=officer.shown, you=_you(access)))
 
 
 def person_of(access: Access, officer_id: str) -> Officer:
@@ -142,7 +136,7 @@ def work_refusal(access: Access, officer: Officer, item: str) -> str | None:
         return _("{item} belongs to {officer}, who is not on the roster; only the database's owner may work it").format(
             item=item, officer=officer.id)
     return _("{item} is {officer}'s item; you ({you}) are neither them nor above them").format(
-        item=item, officer=_who(officer), you=_you(access))
+        item=item, officer=officer.shown, you=_you(access))
 
 
 def require_open(access: Access, officer: Officer, what: str) -> None:
@@ -150,13 +144,15 @@ def require_open(access: Access, officer: Officer, what: str) -> None:
         raise Refused(_("{what}: a follow-up is opened by someone above you, not on your own items").format(what=what))
     if not access.may_open(officer):
         raise Refused(_("{what}: {officer} is not below you ({you}); a follow-up is opened by their lead, a chief "
-                        "of their court or an admin").format(what=what, officer=_who(officer), you=_you(access)))
+                        "of their court or an admin").format(what=what, officer=officer.shown, you=_you(access)))
 
 
-def require_close(access: Access, opener: str, opener_name: str, what: str) -> None:
+def require_close(access: Access, follow_up: dict[str, Any], what: str) -> None:
     """follow-up close and return: the opener, or someone above them."""
-    if not access.may_close(opener):
-        shown = f"{opener_name} ({opener})" if opener_name else opener
+    from checklist.work import opener_shown
+
+    if not access.may_close(follow_up["by"]):
+        shown = opener_shown(follow_up)
         raise Refused(_("{what} was opened by {opener}; only they or someone above them may return or close it "
                         "(you are {you})").format(what=what, opener=shown, you=_you(access)))
 

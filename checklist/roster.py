@@ -165,12 +165,12 @@ def check_titles(sheet_path: str, rows: list[RosterRow], rules: Rules) -> list[s
 
 def check_accounts(sheet_path: str, rows: list[RosterRow], known: dict[str, Officer]) -> list[str]:
     """Two people cannot log in as the same account (their login, else their id)."""
-    owners = {o.login or o.id: o.id for o in known.values()}
+    owners = {o.account: o.id for o in known.values()}
     problems = []
     for r in rows:
         owners.pop(next((a for a, i in owners.items() if i == r.officer.id), ""), None)
     for r in rows:
-        name = r.officer.login or r.officer.id
+        name = r.officer.account
         other = owners.get(name)
         if other is not None and other != r.officer.id:
             problems.append(f"{sheet_path}:{r.row}: login: " + _("'{login}' is already {other}'s account").format(

@@ -184,7 +184,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 touched = list(everyone.values())
         result.sync = sync_all(writer, templates, env, change, touched, progress=progress,
                                newcomers=frozenset(result.added))
-        result.idle = [f"{o.name} ({o.id})" for o in map(officer_from_doc, touched)
+        result.idle = [o.shown for o in map(officer_from_doc, touched)
                        if not templates.duties_for(o) and templates.rules.levels(o) != {"admin"}]
         writer.commit(change)
         return result

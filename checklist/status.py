@@ -273,7 +273,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             owner = access.roster.get(item["officer"])
             if owner is not None and not access.may_manage([owner.court]):
                 problems.append(f"{where}: officer: " + _("{officer} works at {court}, not in your courts").format(
-                    officer=f"{owner.name} ({owner.id})", court=owner.court or _("(no court)")))
+                    officer=owner.shown, court=owner.court or _("(no court)")))
                 continue
             wanted[item["id"]] = (row.number, change, item["officer"])
         refuse(table, problems)

@@ -395,8 +395,7 @@ def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: s
                 raise InputError(_("{item} has no open follow-up (the last one was closed on {day})").format(
                     item=name, day=closed[-1]["closed_at"][:10]))
             raise InputError(_("{item} has no open follow-up").format(item=name))
-        require_close(access, current["by"], current.get("by_name", ""), _("the follow-up on {item}").format(
-            item=item_name(item)))
+        require_close(access, current, _("the follow-up on {item}").format(item=item_name(item)))
         at, recorded = env.at(), env.recorded()
         current = {**current, "closed_at": at, "closed_by": env.actor, "close_note": note}
         follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
@@ -415,7 +414,7 @@ def answer_follow_up(env: Env, typed: str, action: str, note: str, days: int = 3
     """``reply``: the officer says what was done (整改情况); ``return``: the opener (or someone above them)
     sends it back to be done again (退回重办) with a new reply deadline. The follow-up stays open."""
     from checklist.calendars import stored_calendar
-    from checklist.identity import Refused, require_close, writer_access
+    from checklist.identity import Refused, person_of, require_close, writer_access
 
     if not note.strip():
         raise InputError(_("say what was done (the lead reads it)") if action == "reply" else
@@ -429,15 +428,14 @@ def answer_follow_up(env: Env, typed: str, action: str, note: str, days: int = 3
         current = open_follow_up(item)
         if current is None:
             raise InputError(_("{item} has no open follow-up").format(item=item_name(item)))
-        owner = access.roster.get(item["officer"])
+        target = person_of(access, item["officer"])
         what = _("the follow-up on {item}").format(item=item_name(item))
         if action == "reply":
-            if owner is None or not access.may_reply(owner):
+            if not access.may_reply(target):
                 raise Refused(_("{what} is for {officer} to answer; you are {you}").format(
-                    what=what, officer=f"{owner.name} ({owner.id})" if owner else item["officer"],
-                    you=access.actor.shown()))
+                    what=what, officer=target.shown, you=access.actor.shown()))
         else:
-            require_close(access, current["by"], current.get("by_name", ""), what)
+            require_close(access, current, what)
         at, recorded = env.at(), env.recorded()
         step = {"at": at, "by": env.actor, "by_name": env.actor_name, "note": note.strip()}
         if action == "reply":
@@ -528,12 +526,12 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
         problems: list[str] = []
         if target.until is not None and target.until < env.today:
             raise InputError(_("{officer} left on {day}; hand the items to someone still here").format(
-                officer=f"{target.name} ({target.id})", day=target.until))
+                officer=target.shown, day=target.until))
         if work_refusal(access, target, _("the items")) is not None:
             from checklist.identity import Refused
 
             raise Refused(_("{target} is not one of the people whose items you work ({you}); hand items only to "
-                            "them").format(target=f"{target.name} ({target.id})", you=access.actor.shown()))
+                            "them").format(target=target.shown, you=access.actor.shown()))
         theirs = {i["id"] for i in writer.items(target.id)}
         moves: list[tuple[dict[str, Any], str]] = []
         for typed in typed_ids:
@@ -543,8 +541,7 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
                 problems.append(err.message)
                 continue
             name = item_name(item)
-            owner = access.roster.get(item["officer"])
-            why = work_refusal(access, owner, name) if owner is not None else None
+            why = work_refusal(access, person_of(access, item["officer"]), name)
             new_id = item_id(target.id, item["key"], item["period"])
             if why is not None:
                 problems.append(why)

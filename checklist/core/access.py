@@ -117,12 +117,7 @@ class Actor:
 
     def shown(self) -> str:
         """'周敏 (DL001)', or the login for someone not on the roster."""
-        return f"{self.name} ({self.id})" if self.person is not None and self.name else self.id
-
-
-def account(officer_doc: Mapping[str, object]) -> str:
-    """The name a person logs in with: their ``login``, else their id."""
-    return str(officer_doc.get("login") or officer_doc.get("id") or "")
+        return self.person.shown if self.person is not None else self.login
 
 
 class Access:

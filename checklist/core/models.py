@@ -84,6 +84,16 @@ class Officer:
     until: date | None = None  # the last day they work here (离岗日期); no items after it
     login: str = ""  # the account they act as (账号); their id when empty
 
+    @property
+    def account(self) -> str:
+        """The name they act as: their login, else their id."""
+        return self.login or self.id
+
+    @property
+    def shown(self) -> str:
+        """'周敏 (DL001)' — or the id alone for someone without a name."""
+        return f"{self.name} ({self.id})" if self.name else self.id
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

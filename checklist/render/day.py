@@ -166,7 +166,7 @@ def show_view(detail: Any) -> RenderableType:
     head = Text(item["id"], style="cyan")
     head.append("  ")
     head.append(item["title"], style="bold")
-    who = f"{detail.officer.name} ({detail.officer.id})" if detail.officer.name else detail.officer.id
+    who = detail.officer.shown
     grid.add_row(_("officer"), who)
     grid.add_row(_("due"), _("{day} · period {period} ({every})").format(
         day=short_date(due), period=item["period"], every=every_word(item["every"])))

@@ -132,13 +132,11 @@ class PostgresReader:
     def officers(self) -> list[dict[str, Any]]:
         return [record for (record,) in self._rows("SELECT record FROM checklist.officers ORDER BY pos")]
 
-    def session_user(self) -> str:
-        """Who the server says is connected: the acting person's account (CHECKLIST_USER cannot change it)."""
-        return str(self._rows("SELECT session_user")[0][0])
-
-    def session_is_owner(self) -> bool:
-        """Whether the session user owns the database (or is a superuser): it acts as admin."""
-        return bool(self._rows("SELECT checklist.is_owner()")[0][0])
+    def session(self) -> tuple[str, bool]:
+        """Who the server says is connected — the acting person's account (CHECKLIST_USER cannot change
+        it) — and whether they own the database (or are a superuser): then they act as admin."""
+        user, owner = self._rows("SELECT session_user, checklist.is_owner()")[0]
+        return str(user), bool(owner)
 
     def officer(self, officer_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT record FROM checklist.officers WHERE id = %s", (officer_id,))

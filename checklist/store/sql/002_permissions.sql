@@ -80,14 +80,20 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg
     SELECT coalesce(array_agg(id), '{}') FROM team WHERE id <> person
 $$;
 
--- whom the session user may see: today, plan, show, report, export, follow-ups, log
+-- the acting person, everyone below them in the chain of leads, and everyone in ``courts``
+CREATE FUNCTION checklist.team_and(me_id text, courts text[]) RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
+    SELECT array_append(checklist.below(me_id), me_id)
+        || (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers WHERE court = ANY (courts))
+$$;
+
+-- whom the session user may see (today, plan, show, report, export, follow-ups, log): everyone for
+-- an admin; else their team, and for a chief everyone in their court and the courts below it
 CREATE FUNCTION checklist.visible() RETURNS text[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
 DECLARE
     me_id text := checklist.me();
     level integer := checklist.my_level();
-    team text[];
-    courts text[];
 BEGIN
     IF level >= 3 THEN
         RETURN (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers);
@@ -95,23 +101,17 @@ BEGIN
     IF me_id IS NULL THEN
         RETURN '{}';
     END IF;
-    team := array_append(checklist.below(me_id), me_id);
-    IF level = 2 THEN
-        courts := checklist.courts_under((SELECT court FROM checklist.officers WHERE id = me_id));
-        RETURN team || (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers WHERE court = ANY (courts));
-    END IF;
-    RETURN team;
+    RETURN checklist.team_and(me_id, CASE WHEN level = 2 THEN checklist.courts_under(checklist.court_of(me_id))
+                                          ELSE '{}' END);
 END
 $$;
 
--- whose items the session user may mark done, undo, skip (and reply to, reassign): their own,
--- those below them in the chain of leads, and — for a chief — everyone in their court
+-- whose items the session user may mark done, undo, skip (and reply to, reassign): everyone's for
+-- the owner; else their team's, and for a chief everyone's in their own court
 CREATE FUNCTION checklist.workable() RETURNS text[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist, pg_temp AS $$
 DECLARE
     me_id text := checklist.me();
-    team text[];
-    mine text;
 BEGIN
     IF checklist.is_owner() THEN
         RETURN (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers);
@@ -119,12 +119,8 @@ BEGIN
     IF me_id IS NULL THEN
         RETURN '{}';
     END IF;
-    team := array_append(checklist.below(me_id), me_id);
-    IF checklist.my_level() = 2 THEN
-        SELECT court INTO mine FROM checklist.officers WHERE id = me_id;
-        RETURN team || (SELECT coalesce(array_agg(id), '{}') FROM checklist.officers WHERE court = mine);
-    END IF;
-    RETURN team;
+    RETURN checklist.team_and(me_id, CASE WHEN checklist.my_level() = 2 THEN ARRAY[checklist.court_of(me_id)]
+                                          ELSE '{}' END);
 END
 $$;
 
@@ -139,7 +135,7 @@ BEGIN
         RETURN (SELECT array_append(coalesce(array_agg(DISTINCT court), '{}'), '') FROM checklist.officers);
     END IF;
     IF level = 2 THEN
-        RETURN checklist.courts_under((SELECT court FROM checklist.officers WHERE id = checklist.me()));
+        RETURN checklist.courts_under(checklist.court_of(checklist.me()));
     END IF;
     RETURN '{}';
 END
