@@ -29,7 +29,7 @@ from typing import Any, Iterator
 
 from checklist.context import Env
 from checklist.core.history import (
-    GENESIS, compare_item, entry_hash, replay, roster_record, shape_problem,
+    FOLLOW_UP_ACTIONS, GENESIS, compare_item, entry_hash, replay, roster_record, shape_problem,
 )
 from checklist.core.ids import item_id
 from checklist.errors import InputError, StoreError
@@ -91,6 +91,7 @@ class _Chain:
     # 'templates' and one 'upgrade' per officer; an 'upgrade' anywhere else is forged
     phase: str = "start"  # start | legacy | upgrade | native
     upgraded: set[str] = field(default_factory=set)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # the follow-up entries, for their replay
 
 
 def _stamp(text: Any) -> datetime | None:
@@ -150,6 +151,8 @@ def _walk_chain(lines: Iterator[LogLine], chain: _Chain, result: AuditResult,
         upgrade_problem = _upgrade_phase(chain, entry)
         if upgrade_problem:
             result.problems.append(f"{where}: " + upgrade_problem.format(seq=expected))
+        if "follow_up" in entry and entry["action"] in FOLLOW_UP_ACTIONS:
+            chain.follow_ups.append({k: entry.get(k) for k in ("seq", "action", "follow_up", "actor", "after")})
         officer = entry.get("officer")
         if officer is not None:
             chain.digests[officer] = _fold(chain.digests.get(officer, ""), entry["hash"])
@@ -216,6 +219,7 @@ def verify(env: Env, expected_head: str | None = None, from_head: str | None = N
         index = _Index()
         _check_officers(reader, chain, result, since=start[0] if start else 0, index=index)
         index.check(reader, result, None if start is None else set(chain.counts))
+        _check_follow_ups(reader, chain, result, whole=start is None)
     return result
 
 
@@ -284,6 +288,40 @@ def _start_at(reader: Reader, start: tuple[int, str], text: str, chain: _Chain, 
         chain.phase = "upgrade"
     else:
         chain.phase = "native"
+
+
+def _check_follow_ups(reader: Reader, chain: _Chain, result: AuditResult, whole: bool) -> None:
+    """The follow-up register must be what its entries make of it: no follow-up without its history,
+    none changed behind it. After a partial read (``--from``), only the follow-ups opened since."""
+    from checklist.core import followups as fu
+
+    expected = fu.replay(chain.follow_ups)
+    opened_here = {e["follow_up"] for e in chain.follow_ups if e["action"] == "follow-up"}
+    words = {"opened-twice": _("entry {seq} opens follow-up {id} a second time"),
+             "not-opened": _("entry {seq} changes follow-up {id}, which no entry opened"),
+             "after-close": _("entry {seq} changes follow-up {id} after it was closed")}
+    for seq, name, code in expected.problems:
+        if whole or name in opened_here:
+            result.problems.append(words[code].format(seq=seq, id=name))
+    stored = {r["id"]: r for r in reader.follow_ups()}
+    for name, record in stored.items():
+        wanted = expected.records.get(name)
+        if wanted is None:
+            if whole:
+                result.problems.append(_("follow-up {id} is not in the history: it was added without a trace").format(
+                    id=name))
+            continue
+        if not whole and name not in opened_here:
+            continue
+        diffs = fu.compare(wanted, record)
+        if diffs:
+            result.problems.append(_("follow-up {id}: {diffs}").format(id=name, diffs="; ".join(
+                _("{field} is {found} but the history says {expected}").format(field=f, found=s, expected=e)
+                for f, e, s in diffs)))
+    for name in sorted(set(expected.records) - set(stored), key=lambda n: int(n[1:]) if n[1:].isdigit() else 0):
+        if whole or name in opened_here:
+            result.problems.append(_("follow-up {id} is in the history but not in the register (removed without a "
+                                     "trace)").format(id=name))
 
 
 def _check_templates(reader: Reader, chain: _Chain, result: AuditResult, since: int = 0) -> None:

@@ -717,6 +717,29 @@ def export_roster(
     _export(ctx, rows, ROSTER_COLUMNS, "json" if as_json else fmt, out, "roster")
 
 
+@export_app.command("follow-ups")
+def export_follow_ups(
+    ctx: typer.Context,
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    officer: ScopeOption = None,
+    state: Annotated[str, typer.Option(
+        "--state", help="all, waiting (not closed), open, replied, returned, overdue or closed.")] = "all",
+    as_json: ExportJsonOption = False,
+) -> None:
+    """Export the 督办台账: every follow-up with its number, source, target, deadline, replies and outcome.
+
+    Example: checklist export follow-ups --format xlsx --out 督办台账.xlsx
+    """
+    from checklist.followup import LEDGER_COLUMNS, ledger_rows, line_json, listing
+
+    found = listing(_settings(ctx).env(), viewer_id=officer, state=state)
+    if as_json or fmt == "json":
+        _export(ctx, [line_json(line) for line in found.lines], LEDGER_COLUMNS, "json", out, "follow_ups")
+    else:
+        _export(ctx, ledger_rows(found), LEDGER_COLUMNS, fmt, out, "follow_ups")
+
+
 @export_app.command("report")
 def export_report(
     ctx: typer.Context,
@@ -1002,44 +1025,61 @@ def report(
 def follow_up(
     ctx: typer.Context,
     args: Annotated[list[str], typer.Argument(
-        metavar="[open|reply|return|close] ID", help="What to do (default open) and the item.", show_default=False)],
+        metavar="[open|reply|return|close] TARGET|FID",
+        help="What to do (default open), then what it is on — an item id, officer:ID, dept:COURT/NAME, court:NAME, "
+             "case:案号 — or the follow-up's id (F12).", show_default=False)],
     note: Annotated[Optional[str], typer.Option("--note", "-n", help="What you ask for, answer or still miss.",
                                                 show_default=False)] = None,
     days: Annotated[int, typer.Option("--days", min=1, max=250, help="Working days to reply in.")] = 3,
+    no: Annotated[Optional[str], typer.Option("--no", help="Its document number, e.g. 督〔2026〕12号.",
+                                              show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option("--from", help="Who ordered it, e.g. 省法院执行局.",
+                                                  show_default=False)] = None,
+    outcome: Annotated[Optional[str], typer.Option(
+        "--outcome", help="On close: none, 约谈, 通报批评 or 问责 (all but none go into the next 通报).",
+        show_default=False)] = None,
     officer: OfficerOption = None,
 ) -> None:
-    """督办 on an item: open it, reply to it, send it back (退回重办) or close it.
+    """督办: open a follow-up on an item, a person, a department, a court or a case; reply; send it back
+    (退回重办); close it.
 
-    A lead (or a chief of the court, or an admin) opens it, and it tops the officer's `today`
-    list, done or not, until closed. The officer replies with what was done; whoever opened it
-    (or someone above them) returns it with a new deadline or closes it.
+    A lead opens one on people below them, a chief on their court (and the courts below it), an
+    admin anywhere. It tops the target's `today` (a department's lead's, a court's chief's) until
+    it is closed. The target replies with what was put right; whoever opened it (or someone
+    above them) sends it back with a new deadline or closes it, with an outcome. A reply that is
+    late also goes onto the opener's own lead's (or chief's) list.
 
-    Example: checklist follow-up open 3fk2 --note 请说明逾期原因并于三日内整改 ; checklist follow-up reply 3fk2
-    --note 已整改 ; checklist follow-up close 3fk2
+    Example: checklist follow-up open officer:DL001 --note 请说明逾期原因并于三日内整改 --no 督〔2026〕12号 ;
+    checklist follow-up reply F1 --note 已整改 ; checklist follow-up close F1 --outcome 约谈
     """
+    from checklist import followup
     from checklist.render import say
-    from checklist.work import answer_follow_up, close_follow_up, open_follow_up, open_follow_up_on
 
     env = _settings(ctx).env()
     verb = args[0] if args[0] in ("open", "reply", "return", "close") else "open"
     rest = args[1:] if args[0] == verb else args
     if len(rest) != 1:
-        raise UsageError(_("follow-up {verb} takes one item id").format(verb=verb))
+        raise UsageError(_("follow-up {verb} takes one target or follow-up id").format(verb=verb))
+    if outcome is not None and verb != "close":
+        raise UsageError(_("--outcome goes with follow-up close"))
     if verb == "close":
-        item = close_follow_up(env, rest[0], note, officer)
-        say(_("{id}  follow-up closed  {title}").format(id=item["id"][:6], title=item["title"]))
-        return
-    if verb in ("reply", "return"):
-        item = answer_follow_up(env, rest[0], verb, note or "", days, officer)
-        current = open_follow_up(item) or {}
-        message = _("{id}  follow-up answered  {title}") if verb == "reply" else \
-            _("{id}  follow-up returned  {title}  (reply by {day})")
-        say(message.format(id=item["id"][:6], title=item["title"], day=current.get("reply_due")))
-        return
-    item = open_follow_up_on(env, rest[0], note or "", days, officer)
-    current = open_follow_up(item) or {}
-    say(_("{id}  follow-up opened  {title}  (reply by {day})").format(
-        id=item["id"][:6], title=item["title"], day=current.get("reply_due")))
+        from checklist.render.followups import outcome_word
+
+        record = followup.close(env, rest[0], note, outcome)
+        say(_("{id}  closed  {target}  (outcome: {outcome})").format(
+            id=record["id"], target=followup.target_shown(record["target"]), outcome=outcome_word(record["outcome"])))
+    elif verb == "reply":
+        record = followup.reply(env, rest[0], note or "")
+        say(_("{id}  reply recorded  {target}  ({opener} checks it)").format(
+            id=record["id"], target=followup.target_shown(record["target"]), opener=followup.opener_shown(record)))
+    elif verb == "return":
+        record = followup.send_back(env, rest[0], note or "", days)
+        say(_("{id}  sent back (退回重办)  {target}  (reply by {day})").format(
+            id=record["id"], target=followup.target_shown(record["target"]), day=record["reply_due"]))
+    else:
+        record = followup.open_follow_up(env, rest[0], note or "", days, no=no, source=source, officer_id=officer)
+        say(_("{id}  follow-up opened  {target}  (reply by {day})").format(
+            id=record["id"], target=followup.target_shown(record["target"]), day=record["reply_due"]))
 
 
 @app.command("follow-ups")
@@ -1048,22 +1088,28 @@ def follow_ups(
     officer: Annotated[Optional[str], typer.Option(
         "--officer", "-o", envvar="CHECKLIST_OFFICER", help="As this lead (their team) or chief (their court).",
         show_default=False)] = None,
-    everyone: Annotated[bool, typer.Option("--all", help="Everyone's, whoever is asking.")] = False,
+    everyone: Annotated[bool, typer.Option("--all", help="Everyone's you may see, whoever is asking.")] = False,
+    state: Annotated[str, typer.Option(
+        "--state", help="waiting (not closed), open, replied, returned, overdue, closed or all.")] = "waiting",
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Group by officer, department or court (人员, 部门, 法院).", show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List open follow-ups (督办), oldest first, with how long each has been open.
+    """List follow-ups (督办): number, target, who opened it, deadline, state, last reply.
 
-    Example: checklist follow-ups --officer DL020
+    Example: checklist follow-ups --state overdue --by court
     """
+    from checklist import followup
+    from checklist.options import BY_WORDS
     from checklist.render import emit_json, stdout_console
-    from checklist.render.lead import follow_ups_view
-    from checklist.work import follow_ups_json, list_follow_ups
+    from checklist.render.followups import follow_ups_view
 
-    listing = list_follow_ups(_settings(ctx).env(), None if everyone else officer)
+    grouped = BY_WORDS.get(by.strip(), by.strip().lower()) if by else None
+    found = followup.listing(_settings(ctx).env(), viewer_id=None if everyone else officer, state=state, by=grouped)
     if as_json:
-        emit_json(follow_ups_json(listing))
+        emit_json(followup.listing_json(found))
     else:
-        stdout_console().print(follow_ups_view(listing))
+        stdout_console().print(follow_ups_view(found))
 
 
 # -- history and health ---------------------------------------------------------------------------------

@@ -147,16 +147,6 @@ def require_open(access: Access, officer: Officer, what: str) -> None:
                         "of their court or an admin").format(what=what, officer=officer.shown, you=_you(access)))
 
 
-def require_close(access: Access, follow_up: dict[str, Any], what: str) -> None:
-    """follow-up close and return: the opener, or someone above them."""
-    from checklist.work import opener_shown
-
-    if not access.may_close(follow_up["by"]):
-        shown = opener_shown(follow_up)
-        raise Refused(_("{what} was opened by {opener}; only they or someone above them may return or close it "
-                        "(you are {you})").format(what=what, opener=shown, you=_you(access)))
-
-
 def require_manage(access: Access, courts: Iterable[str] = (), *, what: str) -> None:
     """Imports, templates apply, sync, db …: a chief for their court's people, or admin."""
     courts = sorted(set(courts))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,15 +50,14 @@ class ReportResult:
     record_days: int = 3
     notes: list[str] = field(default_factory=list)
     left: list[Leaver] = field(default_factory=list)
+    answering: dict[str, list[Officer]] = field(default_factory=dict)  # follow-up id → whom it holds to account
 
 
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
                 threshold: float = 0.8, late_days: int = 5, record_days: int = 3) -> ReportResult:
     """The report for ``start`` … ``end`` as of today, in the viewer's scope (a read: it never writes)."""
     from checklist.calendars import stored_calendar
-    from checklist.roster import officer_from_doc
     from checklist.sync import templates_notes
-    from checklist.work import open_follow_up
 
     if by not in GROUPINGS:
         raise InputError(_("a report groups by one of {values}").format(values=", ".join(GROUPINGS)), field="by")
@@ -92,7 +91,6 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                     id=doc["id"], officer=officer.id, key=doc["key"], title=doc["title"], due=due,
                     status=counted_status(doc), done_on=done_on,
                     campaigns=tuple(doc["campaigns"]),
-                    follow_up_open=open_follow_up(doc) is not None,
                 ))
                 recorded_at = doc.get("recorded_at")
                 if doc["status"] == "done" and done_on is not None and recorded_at:
@@ -101,6 +99,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                     if gap > record_days:
                         late_records.append(LateRecord(doc["id"], officer.id, doc["title"], done_on, recorded_on, gap))
         meta = reader.meta().get("campaigns", {})
+        register = reader.follow_ups()
         left = [Leaver(o, [i["id"] for i in reader.items(o.id) if i["status"] == "open"])
                 for o in members if o.until is not None and o.until < env.today]
         left = [leaver for leaver in left if leaver.open]
@@ -108,11 +107,14 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
         key: c.get("short") or c.get("name") or key for key, c in meta.items()
         if c.get("start", "") <= end.isoformat() and c.get("end", "9999") >= start.isoformat()
     }
+    from checklist.core.followups import answerers as fu_answerers
+
     rules = access.rules
+    follow_ups = answered_follow_ups(register, access, members, label)
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
                           threshold=threshold, late_days=late_days, campaigns=campaigns,
                           rollup={o.court: rules.intermediate(o.court) for o in members}, levels=rules.levels,
-                          tallies=tallies)
+                          tallies=tallies, follow_ups=follow_ups)
     late_records.sort(key=lambda r: (-r.workdays, r.officer, r.claimed, r.title, r.id))
     for leaver in left:
         o = leaver.officer
@@ -121,8 +123,32 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
             "note: {name} ({id}) left on {day} with {n} open items; hand them on: checklist reassign {ids} --to ID",
             len(leaver.open)).format(name=o.name, id=o.id, day=o.until, n=len(leaver.open),
                                      ids=" ".join(i[:6] for i in leaver.open)))
+    answering = {record["id"]: fu_answerers(record["target"], access) for record, _answerer in follow_ups}
     return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes,
-                        left)
+                        left, answering)
+
+
+def answered_follow_ups(register: list[dict[str, Any]], access: Any, members: list[Officer],
+                        label: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+    """The follow-ups in the report's scope, each with the officer who answers it (a department's or
+    court's first lead or chief; None when it has none)."""
+    from checklist.core import followups as fu
+    from checklist.followup import in_scope
+
+    ids = {o.id for o in members}
+    found = []
+    for record in register:
+        if not in_scope(record, access, ids, label.get("kind") == "everyone"):
+            continue
+        people = fu.answerers(record["target"], access)
+        answerer = record["target"].get("officer") or (people[0].id if people else None)
+        found.append((record, answerer))
+    return found
+
+
+def sanctioned(sanction: Any, result: ReportResult) -> list[dict[str, str]]:
+    """Whom a 通报 outcome names: the officer, or the lead or chief answering for a department or court."""
+    return [{"id": o.id, "name": o.name} for o in result.answering.get(sanction.id, [])]
 
 
 def counted_status(item: dict[str, Any]) -> str:
@@ -143,6 +169,7 @@ def row_json(row: GroupRow) -> dict[str, Any]:
         "completion": round(row.completion, 4), "on_time_rate": round(row.on_time_rate, 4),
         "max_overdue_workdays": row.max_overdue_workdays, "flagged": row.flagged, "flags": row.flags,
         "responsible": {"id": row.responsible.id, "name": row.responsible.name} if row.responsible else None,
+        "follow_up": asdict(row.follow_up),
     }
 
 
@@ -169,6 +196,9 @@ def report_json(result: ReportResult) -> dict[str, Any]:
             for r in result.recorded_late
         ],
         "recorded_late_days": result.record_days,
+        "sanctions": [{"id": s.id, "outcome": s.outcome, "date": s.day, "no": s.no or None,
+                       "target": {"kind": s.target["kind"], "id": s.target["id"], "name": s.target.get("name")},
+                       "people": sanctioned(s, result), "closed_by": s.closed_by} for s in report.sanctions],
         "left": [{"officer": {"id": leaver.officer.id, "name": leaver.officer.name},
                   "until": leaver.officer.until.isoformat() if leaver.officer.until else None, "open": leaver.open}
                  for leaver in result.left],

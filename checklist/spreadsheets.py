@@ -347,7 +347,8 @@ def _count_rows(shown: str, data: bytes, part: str) -> int:
                     tails[n] = block[-(len(pattern) - 1):]
     except KeyError:
         return 0
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        # RuntimeError: zipfile's word for a part that is encrypted (a password-protected workbook)
         raise InputError(f"{shown}: " + _not_xlsx()) from None
     return count
 

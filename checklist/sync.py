@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from checklist.core.history import PLAN_FIELDS, plan_digest
 from checklist.core.ids import item_id
-from checklist.i18n import _
+from checklist.i18n import _, ngettext
 from checklist.store import Change
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ class SyncResult:
     withdrawn: int = 0
     restored: int = 0
     warnings: list[str] = field(default_factory=list)
+    climbed: int = 0  # late follow-ups whose climb to the opener's lead this sync recorded
 
     @property
     def changed(self) -> bool:
@@ -141,8 +142,14 @@ class SyncResult:
 
     def summary(self) -> str:
         if not self.changed:
-            return _("{n} officers: every item is up to date").format(n=self.officers)
-        return _("{n} officers: {changes} items").format(n=self.officers, changes=self.changes())
+            text = _("{n} officers: every item is up to date").format(n=self.officers)
+        else:
+            text = _("{n} officers: {changes} items").format(n=self.officers, changes=self.changes())
+        if self.climbed:
+            text += "; " + ngettext("{n} late follow-up climbed to the opener's lead or chief",
+                                    "{n} late follow-ups climbed to the opener's lead or chief",
+                                    self.climbed).format(n=self.climbed)
+        return text
 
 
 def _plan_fields(p: PlannedItem) -> dict[str, Any]:
@@ -301,12 +308,16 @@ def sync(env: Env, force: bool = False, progress: Callable[[int, int], None] | N
     with env.store().writing() as writer:
         access, env = writer_access(writer, env)
         require_manage_all(access, _("sync"))
-        meta = writer.meta()
-        if not force and not needs_sync(meta):
-            return SyncResult(officers=len(writer.officers()))
+        from checklist.followup import record_climbs
+
         change = Change()
-        result = sync_all(writer, applied(writer), env, change, progress=progress)
-        writer.commit(change)
+        if force or needs_sync(writer.meta()):
+            result = sync_all(writer, applied(writer), env, change, progress=progress)
+        else:
+            result = SyncResult(officers=len(writer.officers()))
+        result.climbed = record_climbs(writer, access, env, change)  # the nightly sync writes down late 督办
+        if not change.empty:
+            writer.commit(change)
         return result
 
 

@@ -1,6 +1,6 @@
 """``checklist db copy FROM TO``: a whole database from any backend to any other.
 
-Roster, items (with their follow-ups), the history with its chain exactly as it is, the applied
+Roster, items, the follow-up (督办) register, the history with its chain exactly as it is, the applied
 templates and the metadata go across in one write: the target's commit is atomic, so a copy that
 fails or is killed leaves the target as it was. Only an empty target is accepted. Afterwards
 ``audit head`` is the same on both, and ``audit verify`` passes on the target if it passed on the
@@ -28,10 +28,11 @@ class CopyResult:
     items: int
     entries: int
     head: str
+    follow_ups: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {"from": self.source, "to": self.target, "officers": self.officers, "items": self.items,
-                "entries": self.entries, "head": self.head}
+                "follow_ups": self.follow_ups, "entries": self.entries, "head": self.head}
 
 
 def copy_database(source: Store, target: Store, env: Env | None = None) -> CopyResult:
@@ -44,7 +45,7 @@ def copy_database(source: Store, target: Store, env: Env | None = None) -> CopyR
             from checklist.identity import require_manage_all, writer_access
 
             require_manage_all(writer_access(reader, env)[0], "db copy")
-        change = Change(meta=reader.meta(), officers=reader.officers(),
+        change = Change(meta=reader.meta(), officers=reader.officers(), follow_ups=reader.follow_ups(),
                         linked=[line.entry for line in _whole(reader)])
         for officer in change.officers:
             items = reader.items(officer["id"])
@@ -59,7 +60,8 @@ def copy_database(source: Store, target: Store, env: Env | None = None) -> CopyR
                                "copied)").format(db=target.location))
         writer.commit(change)
     return CopyResult(source.location, target.location, len(change.officers),
-                      sum(len(i) for i in change.items.values()), len(change.linked or []), f"{seq}-{digest}")
+                      sum(len(i) for i in change.items.values()), len(change.linked or []), f"{seq}-{digest}",
+                      len(change.follow_ups))
 
 
 def _whole(reader):

@@ -16,8 +16,7 @@ from checklist.core.models import Officer
 from checklist.errors import InputError
 from checklist.i18n import _, ngettext
 from checklist.context import Env
-from checklist.core.history import open_follow_up
-from checklist.service import officer_for, viewed_scope
+from checklist.service import officer_for
 from checklist.store import Change
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class DayList:
     officer: Officer
     date: date
     days: int
-    follow_ups: list[dict[str, Any]]
+    follow_ups: list[Any]  # checklist.followup.Line: aimed at the officer, or climbed to them
     overdue: list[dict[str, Any]]
     due_today: list[dict[str, Any]]
     upcoming: list[dict[str, Any]]
@@ -76,6 +75,7 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
 
     if not 0 <= days <= 366:
         raise InputError(_("the number of days ahead must be from 0 to 366"), field="days")
+    from checklist.followup import for_person
     from checklist.identity import identify, require_see
 
     with env.store().reading() as reader:
@@ -85,11 +85,12 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
         warnings = templates_notes(reader, env)
         items = reader.items(officer.id)
         campaigns = reader.meta().get("campaigns", {})
+        follow_ups = for_person(reader, access, officer, env.today)
     today = env.today
     horizon = today + timedelta(days=days)
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
-    follow_ups, overdue, due_today, upcoming = [], [], [], []
+    overdue, due_today, upcoming = [], [], []
     week_due = week_done = done_today = 0
     for item in items:
         due = date.fromisoformat(item["due"])
@@ -101,16 +102,13 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
             week_done += status in ("done", "skipped")
         if status == "done" and (item.get("done_at") or "")[:10] == today.isoformat():
             done_today += 1
-        if open_follow_up(item) is not None:
-            follow_ups.append(item)  # 督办 tops the list until the lead closes it, done or not
-        elif due < today:
+        if due < today:
             if status == "open":
                 overdue.append(item)
         elif due == today:
             due_today.append(item)
         elif due <= horizon:
             upcoming.append(item)
-    follow_ups.sort(key=lambda i: (open_follow_up(i) or {}).get("opened_at", ""))
     overdue.sort(key=lambda i: (i["due"], _priority_rank(i), i["key"]))
     due_today.sort(key=lambda i: (i["status"] != "open", _priority_rank(i), i["key"]))
     upcoming.sort(key=lambda i: (i["due"], _priority_rank(i), i["key"]))
@@ -128,14 +126,15 @@ def item_json(item: dict[str, Any], today: date, short: str | None = None) -> di
         "title": item["title"], "due": item["due"], "period": item["period"], "every": item["every"],
         "status": item["status"], "overdue_days": overdue_days(item, today), "campaigns": item["campaigns"],
         "priority": item["priority"], "tags": item.get("tags", []), "done_at": item.get("done_at"),
-        "note": item.get("note"), "reason": item.get("reason"), "follow_up": open_follow_up(item),
+        "note": item.get("note"), "reason": item.get("reason"),
     }
 
 
 def day_list_json(view: DayList) -> dict[str, Any]:
     rows = []
-    sections = (("follow_up", view.follow_ups), ("overdue", view.overdue), ("today", view.due_today),
-                ("upcoming", view.upcoming))
+    from checklist.followup import line_json
+
+    sections = (("overdue", view.overdue), ("today", view.due_today), ("upcoming", view.upcoming))
     for section, items in sections:
         for item in items:
             rows.append({**item_json(item, view.date, view.short.get(item["id"])), "section": section})
@@ -143,6 +142,7 @@ def day_list_json(view: DayList) -> dict[str, Any]:
         "officer": {"id": view.officer.id, "name": view.officer.name},
         "date": view.date.isoformat(),
         "days": view.days,
+        "follow_ups": [line_json(line) for line in view.follow_ups],
         "items": rows,
         "summary": {
             "follow_ups": len(view.follow_ups),
@@ -196,17 +196,6 @@ def resolve(reader: Reader, typed: str, officer_id: str | None = None, *, strict
         raise InputError(_("'{typed}' matches {n} items: {items}; type more of the id").format(
             typed=typed, n=len(matches), items=shown))
     return matches[0]
-
-
-def opener_shown(follow_up: dict[str, Any]) -> str:
-    """Who opened a follow-up: '陈立新 (DL010)', or the account for one opened before names were kept."""
-    name = follow_up.get("by_name")
-    return f"{name} ({follow_up['by']})" if name else str(follow_up.get("by", ""))
-
-
-def opener_name(follow_up: dict[str, Any]) -> str:
-    """The opener as a list shows them: their name, else their account."""
-    return str(follow_up.get("by_name") or follow_up.get("by", ""))
 
 
 def item_name(item: dict[str, Any]) -> str:
@@ -305,6 +294,14 @@ class ItemDetail:
     history: list[dict[str, Any]]
     campaigns: dict[str, dict[str, str]]
     today: date
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # on this item, oldest first
+
+
+def waiting_on_items(register: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Item id → its follow-up not yet closed."""
+    from checklist.core.followups import state
+
+    return {r["target"]["id"]: r for r in register if r["target"]["kind"] == "item" and state(r) != "closed"}
 
 
 def show(env: Env, typed: str, officer_id: str | None = None) -> ItemDetail:
@@ -319,7 +316,8 @@ def show(env: Env, typed: str, officer_id: str | None = None) -> ItemDetail:
         officer = access.roster.get(item["officer"]) or officer_from_doc({"id": item["officer"]})
         require_see(access, officer)
         history = [p for p in (project(e, item["id"]) for e in reader.history(item["officer"])) if p is not None]
-        return ItemDetail(item, officer, history, reader.meta().get("campaigns", {}), env.today)
+        on_item = [r for r in reader.follow_ups() if r["target"]["kind"] == "item" and r["target"]["id"] == item["id"]]
+        return ItemDetail(item, officer, history, reader.meta().get("campaigns", {}), env.today, on_item)
 
 
 def show_json(detail: ItemDetail) -> dict[str, Any]:
@@ -330,173 +328,12 @@ def show_json(detail: ItemDetail) -> dict[str, Any]:
         "sources": item.get("sources", []),
         "basis": item.get("basis") or None,
         "recorded_at": item.get("recorded_at"),
+        "follow_up": next((f for f in reversed(detail.follow_ups) if f.get("state") != "closed"), None),
+        "follow_ups": detail.follow_ups,
         "history": [
             {"seq": h.get("seq"), "at": h["at"], "recorded": h.get("recorded"), "actor": h["actor"],
              "action": h["action"], "before": h.get("before"), "after": h.get("after"), "note": h.get("note")}
             for h in detail.history
-        ],
-    }
-
-
-# -- follow-ups (督办) -----------------------------------------------------------------------------------
-
-
-def open_follow_up_on(env: Env, typed: str, note: str, days: int = 3, officer_id: str | None = None) -> dict[str, Any]:
-    """A lead asks for a reply on an item within ``days`` working days; it tops the officer's list."""
-    from checklist.calendars import stored_calendar
-
-    if not note.strip():
-        raise InputError(_("say what you want done (the officer sees it)"), field="note")
-    check_note(note)
-    if not 1 <= days <= 250:
-        raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
-    from checklist.identity import person_of, require_open, writer_access
-
-    with env.store().writing() as writer:
-        access, env = writer_access(writer, env)
-        calendar = stored_calendar(writer.meta().get("calendar"))
-        item = resolve(writer, typed, officer_id)
-        name = f"{item['id'][:6]} ({item['title']})"
-        require_open(access, person_of(access, item["officer"]), item_name(item))
-        if item["status"] == "withdrawn":
-            raise InputError(_("{item} was withdrawn: no campaign asks for it any more").format(item=name))
-        current = open_follow_up(item)
-        if current is not None:
-            raise InputError(_("{item} already has an open follow-up from {by} (since {since}); close it first").format(
-                item=name, by=opener_shown(current), since=current["opened_at"][:10]))
-        at, recorded = env.at(), env.recorded()
-        follow_up = {"opened_at": at, "recorded": recorded, "by": env.actor, "by_name": env.actor_name,
-                     "note": note.strip(),
-                     "reply_due": calendar.add_workdays(env.today, days).isoformat(), "closed_at": None}
-        follow_ups = [*(item.get("follow_ups") or []), follow_up]
-        change = Change()
-        change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
-        change.entries.append({
-            "at": at, "recorded": recorded, **env.who(), "action": "follow-up", "officer": item["officer"],
-            "item": item["id"], "before": {"follow_up": None},
-            "after": {"follow_up": "open", "reply_due": follow_up["reply_due"]}, "note": follow_up["note"]})
-        writer.commit(change)
-        return {**item, "follow_ups": follow_ups}
-
-
-def close_follow_up(env: Env, typed: str, note: str | None = None, officer_id: str | None = None) -> dict[str, Any]:
-    """The lead has checked the reply: the follow-up is closed and leaves the officer's list."""
-    from checklist.identity import require_close, writer_access
-
-    check_note(note)
-    with env.store().writing() as writer:
-        access, env = writer_access(writer, env)
-        item = resolve(writer, typed, officer_id)
-        current = open_follow_up(item)
-        if current is None:
-            closed = [f for f in item.get("follow_ups") or [] if f.get("closed_at")]
-            name = f"{item['id'][:6]} ({item['title']})"
-            if closed:
-                raise InputError(_("{item} has no open follow-up (the last one was closed on {day})").format(
-                    item=name, day=closed[-1]["closed_at"][:10]))
-            raise InputError(_("{item} has no open follow-up").format(item=name))
-        require_close(access, current, _("the follow-up on {item}").format(item=item_name(item)))
-        at, recorded = env.at(), env.recorded()
-        current = {**current, "closed_at": at, "closed_by": env.actor, "close_note": note}
-        follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
-        change = Change()
-        change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
-        change.entries.append({
-            "at": at, "recorded": recorded, **env.who(), "action": "follow-up-close",
-            "officer": item["officer"], "item": item["id"], "before": {"follow_up": "open"},
-            "after": {"follow_up": "closed"}, "note": note})
-        writer.commit(change)
-        return {**item, "follow_ups": follow_ups}
-
-
-def answer_follow_up(env: Env, typed: str, action: str, note: str, days: int = 3,
-                     officer_id: str | None = None) -> dict[str, Any]:
-    """``reply``: the officer says what was done (整改情况); ``return``: the opener (or someone above them)
-    sends it back to be done again (退回重办) with a new reply deadline. The follow-up stays open."""
-    from checklist.calendars import stored_calendar
-    from checklist.identity import Refused, person_of, require_close, writer_access
-
-    if not note.strip():
-        raise InputError(_("say what was done (the lead reads it)") if action == "reply" else
-                         _("say what is still missing (the officer reads it)"), field="note")
-    check_note(note)
-    if not 1 <= days <= 250:
-        raise InputError(_("the reply deadline must be from 1 to 250 working days"), field="days")
-    with env.store().writing() as writer:
-        access, env = writer_access(writer, env)
-        item = resolve(writer, typed, officer_id)
-        current = open_follow_up(item)
-        if current is None:
-            raise InputError(_("{item} has no open follow-up").format(item=item_name(item)))
-        target = person_of(access, item["officer"])
-        what = _("the follow-up on {item}").format(item=item_name(item))
-        if action == "reply":
-            if not access.may_reply(target):
-                raise Refused(_("{what} is for {officer} to answer; you are {you}").format(
-                    what=what, officer=target.shown, you=access.actor.shown()))
-        else:
-            require_close(access, current, what)
-        at, recorded = env.at(), env.recorded()
-        step = {"at": at, "by": env.actor, "by_name": env.actor_name, "note": note.strip()}
-        if action == "reply":
-            current = {**current, "replies": [*(current.get("replies") or []), step], "state": "replied"}
-            after = {"follow_up": "replied"}
-        else:
-            calendar = stored_calendar(writer.meta().get("calendar"))
-            reply_due = calendar.add_workdays(env.today, days).isoformat()
-            current = {**current, "returns": [*(current.get("returns") or []), step], "state": "returned",
-                       "reply_due": reply_due}
-            after = {"follow_up": "returned", "reply_due": reply_due}
-        follow_ups = [*(item.get("follow_ups") or [])[:-1], current]
-        change = Change()
-        change.put_items(item["officer"], [{**item, "follow_ups": follow_ups}])
-        change.entries.append({
-            "at": at, "recorded": recorded, **env.who(), "action": f"follow-up-{action}", "officer": item["officer"],
-            "item": item["id"], "before": {"follow_up": "open"}, "after": after, "note": note.strip()})
-        writer.commit(change)
-        return {**item, "follow_ups": follow_ups}
-
-
-@dataclass
-class FollowUpList:
-    rows: list[tuple[Officer, dict[str, Any], dict[str, Any]]]  # officer, item, open follow-up
-    today: date
-    scope: dict[str, str]
-
-
-def list_follow_ups(env: Env, viewer_id: str | None = None) -> FollowUpList:
-    """Open follow-ups in the viewer's scope (their team or court; everyone without a viewer), oldest first."""
-    from checklist.identity import identify
-
-    with env.store().reading() as reader:
-        access = identify(reader, env)
-        members, label = viewed_scope(reader, access, viewer_id)
-        rows = []
-        for officer in members:
-            for item in reader.items(officer.id):
-                current = open_follow_up(item)
-                if current is not None:
-                    rows.append((officer, item, current))
-    rows.sort(key=lambda r: r[2]["opened_at"])
-    return FollowUpList(rows, env.today, label)
-
-
-def follow_ups_json(listing: FollowUpList) -> dict[str, Any]:
-    today = listing.today
-    return {
-        "date": today.isoformat(),
-        "scope": listing.scope,
-        "follow_ups": [
-            {
-                "id": item["id"], "officer": {"id": officer.id, "name": officer.name}, "title": item["title"],
-                "due": item["due"], "status": item["status"], "opened_at": f["opened_at"], "by": f["by"],
-                "by_name": f.get("by_name") or None,
-                "note": f["note"], "reply_due": f["reply_due"], "state": f.get("state", "open"),
-                "replies": f.get("replies", []), "returns": f.get("returns", []),
-                "open_days": (today - date.fromisoformat(f["opened_at"][:10])).days,
-                "reply_overdue": f["reply_due"] < today.isoformat(),
-            }
-            for officer, item, f in listing.rows
         ],
     }
 
@@ -533,6 +370,7 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
             raise Refused(_("{target} is not one of the people whose items you work ({you}); hand items only to "
                             "them").format(target=target.shown, you=access.actor.shown()))
         theirs = {i["id"] for i in writer.items(target.id)}
+        waiting = waiting_on_items(writer.follow_ups())
         moves: list[tuple[dict[str, Any], str]] = []
         for typed in typed_ids:
             try:
@@ -550,9 +388,9 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
             elif item["status"] != "open":
                 problems.append(_("{item} is {status}; only open items are handed on").format(
                     item=name, status=item["status"]))
-            elif open_follow_up(item) is not None:
-                problems.append(_("{item} has an open follow-up (督办); close it before handing the item on").format(
-                    item=name))
+            elif item["id"] in waiting:
+                problems.append(_("{item} has an open follow-up ({fid}); close it before handing the item on").format(
+                    item=name, fid=waiting[item["id"]]["id"]))
             elif new_id in theirs or any(new_id == n for _old, n in moves):
                 problems.append(_("{officer} already has this duty for {period} ({id}); skip this one instead").format(
                     officer=target.id, period=item["period"], id=new_id[:6]))

@@ -111,6 +111,14 @@ def test_report_at_80_columns_matches_the_golden_text(world, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_follow_ups_at_80_columns_match_the_golden_text(world, lang):
+    result = world.run("follow-ups", "--by", "department", "--lang", lang, CHECKLIST_TODAY="2026-12-09")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == golden(f"follow-ups-{lang}-80.txt", result.stdout)
+    assert all(len(line.rstrip()) <= 80 for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_error_messages_keep_the_file_and_row_in_both_languages(world, tmp_path, lang):
     bad = tmp_path / "名单.csv"
     bad.write_text("工号,姓名,角色,起始日期\nX1,某某,,2026-02-30\n", encoding="utf-8")

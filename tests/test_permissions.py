@@ -62,18 +62,19 @@ REPORT_SCOPE = {
 
 
 class World:
-    def __init__(self, backend: str, root, server=None):
+    def __init__(self, backend: str, root, server=None, today: str = "2026-12-02", since: str = "2026-11-02"):
         self.backend = backend
         self.root = root
         self.server = server
-        (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+        self.today = today
+        (root / "roster.csv").write_text(ROSTER.replace("2026-11-02", since), encoding="utf-8")
         if server is None:
             self.db = root / "db.json"
-            self.owner = Checklist(self.db, today="2026-12-02", user="keeper")
+            self.owner = Checklist(self.db, today=today, user="keeper")
         else:
             self.name = f"perm_{root.name}".replace("-", "_")[-60:]
             self.db = server.create(self.name)
-            self.owner = Checklist(self.db, today="2026-12-02")
+            self.owner = Checklist(self.db, today=today)
         result = self.owner.run("import", "roster", str(root / "roster.csv"))
         assert result.exit_code == 0, result.output
         if server is not None:
@@ -88,8 +89,8 @@ class World:
     def actor(self, who: str) -> Checklist:
         account = ACTORS[who]
         if self.server is None:
-            return Checklist(self.db, today="2026-12-02", user=account)
-        return Checklist(self.server.url(self.name, user=account), today="2026-12-02")
+            return Checklist(self.db, today=self.today, user=account)
+        return Checklist(self.server.url(self.name, user=account), today=self.today)
 
     def status(self, item: str) -> str:
         return self.owner.json("show", item)["status"]
@@ -207,7 +208,8 @@ def test_history_and_follow_ups_name_the_roster_person(world):
     table = world.owner.run("show", world.other).stdout
     assert "陈立新 (DL010)" in table and "周敏 (DL001)" in table
     listed = lead.json("follow-ups")["follow_ups"]
-    assert [(f["id"], f["by_name"], f["state"]) for f in listed] == [(world.other, "陈立新", "replied")]
+    assert [(f["target"]["id"], f["opened_by"], f["state"]) for f in listed] == [
+        (world.other, {"id": "DL010", "name": "陈立新"}, "replied")]
 
 
 def test_whoami_tells_the_account_the_level_and_the_scope(world):

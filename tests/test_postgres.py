@@ -56,7 +56,7 @@ def test_32_clients_mixing_commands_lose_nothing(cl, tmp_path):
         follow_ups |= set(chased)
         done_before = done[5:]
     assert statuses(cl) == expected  # every acknowledged change is there
-    chased_now = {i["id"] for i in cl.json("follow-ups", "--all")["follow_ups"]}
+    chased_now = {f["target"]["id"] for f in cl.json("follow-ups", "--all")["follow_ups"]}
     assert follow_ups <= chased_now
     verify = cl.run("audit", "verify")
     assert verify.exit_code == 0, verify.output
@@ -148,7 +148,7 @@ def test_an_older_schema_is_migrated_by_db_upgrade(cl, monkeypatch):
 def test_db_init_is_idempotent_and_a_copy_into_a_used_database_is_refused(pg_server, cl, tmp_path):
     url = pg_server.create("fresh_init")
     first = Checklist(url).run("db", "init")
-    assert first.exit_code == 0 and "created the checklist schema (001_initial, 002_permissions)" in first.stdout
+    assert first.exit_code == 0 and "created the checklist schema (001_initial, 002_permissions, 003_follow_ups)" in first.stdout
     assert "nothing to do" in Checklist(url).run("db", "init").stdout
     refused = cl.run("db", "copy", str(DEMO_ROSTER), cl.db)
     assert refused.exit_code == 1 and "already holds a database" in refused.stderr

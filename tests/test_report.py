@@ -241,34 +241,33 @@ def test_follow_up_loop_end_to_end(request, world, tmp_path):
         db = server.create(f"loop_{tmp_path.name}", template=world.db.split("@/")[1].split("?")[0])
     cl = Checklist(db, today="2026-11-26", templates=tmp_path / "w" / "templates", user="L1")  # 陈立新, A1's lead
     doc = cl.json("today", "--officer", "A1")
-    first = doc["items"][0]
-    assert first["section"] == "follow_up" and first["id"] == world.a1_w47  # the 督办 tops the list
-    assert first["follow_up"]["note"] == "请说明逾期原因"
-    assert first["follow_up"]["reply_due"] == "2026-11-30"  # 3 working days after Wed 25 Nov
+    (first,) = doc["follow_ups"]  # the 督办 tops the list
+    assert (first["id"], first["target"]["kind"], first["target"]["id"]) == ("F1", "item", world.a1_w47)
+    assert first["note"] == "请说明逾期原因" and first["state"] == "open"
+    assert first["reply_due"] == "2026-11-30"  # 3 working days after Wed 25 Nov
     table = cl.run("today", "--officer", "A1").stdout
     assert table.index("Follow-ups (督办) · 1") < table.index("Overdue · ")
 
     listing = cl.json("follow-ups", "--officer", "L1")
-    assert [(f["id"], f["open_days"], f["reply_overdue"]) for f in listing["follow_ups"]] == [(world.a1_w47, 1, False)]
+    assert [(f["id"], f["overdue_days"], f["late"]) for f in listing["follow_ups"]] == [("F1", 0, False)]
     if not isinstance(db, str):
         other = cl.run("follow-ups", "--officer", "M1", "--json")  # 杨帆's team is not 陈立新's to look into
         assert other.exit_code == 1 and "杨帆 (M1)'s list is not yours to see" in other.stderr
 
     assert cl.run("done", world.a1_w47, "--note", "已整改").exit_code == 0
-    still = cl.json("today", "--officer", "A1")["items"][0]
-    assert (still["id"], still["status"], still["section"]) == (world.a1_w47, "done", "follow_up")
+    assert [f["id"] for f in cl.json("today", "--officer", "A1")["follow_ups"]] == ["F1"]  # done, but not closed
 
     if not isinstance(db, str):  # on a file database L1 acts as L1 (on the server, everyone here is its owner)
         not_theirs = cl.run("follow-up", "close", world.a1_w47[:5], "--note", "已核实")
         assert not_theirs.exit_code == 1 and "was opened by 张局" in not_theirs.stderr
     closed = cl.run("follow-up", "close", world.a1_w47[:5], "--note", "已核实", CHECKLIST_USER="张局")
-    assert closed.exit_code == 0 and "follow-up closed" in closed.stdout, closed.output
-    assert world.a1_w47 not in [i["id"] for i in cl.json("today", "--officer", "A1")["items"]]
+    assert closed.exit_code == 0 and "F1  closed" in closed.stdout, closed.output
+    assert cl.json("today", "--officer", "A1")["follow_ups"] == []
     assert cl.json("follow-ups")["follow_ups"] == []
     assert cl.json("report", "--month", "2026-11")["rows"][0]["follow_ups"] == 0
 
-    again = cl.run("follow-up", "close", world.a1_w47)
-    assert again.exit_code == 1 and "has no open follow-up (the last one was closed on 2026-11-26)" in again.stderr
+    again = cl.run("follow-up", "close", "F1", CHECKLIST_USER="张局")
+    assert again.exit_code == 1 and "was closed on 2026-11-26" in again.stderr
     unknown = cl.run("follow-up", "zzzz", "--note", "x")
     assert unknown.exit_code == 1 and "no item 'zzzz'" in unknown.stderr
     assert cl.run("follow-up", world.a1_w47).exit_code == 1  # no --note
@@ -279,7 +278,7 @@ def test_follow_up_loop_end_to_end(request, world, tmp_path):
 def test_a_second_follow_up_on_an_open_one_is_refused(world):
     result = world.run("follow-up", world.a1_w47, "--note", "再次督办")
     opener = world.json("whoami")["login"]  # 张局 on a file database; the session user on a server
-    assert result.exit_code == 1 and f"already has an open follow-up from {opener}" in result.stderr
+    assert result.exit_code == 1 and f"already has an open follow-up, F1 from {opener}" in result.stderr
 
 
 def test_work_recorded_late_is_listed_the_same_on_every_backend(world):

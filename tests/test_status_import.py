@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import xlsxkit
-from clitools import copy_world, snapshot
+from clitools import snapshot
 
 CORPUS = Path(__file__).parent / "corpus"
 

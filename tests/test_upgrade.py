@@ -29,8 +29,9 @@ def test_a_0_1_database_is_refused_until_it_is_upgraded_and_then_works_on(old):
     statuses = {i["id"]: i["status"] for i in exported}
     assert statuses == before  # every item, as it was
     assert sorted(before.values()).count("done") == 1 and "skipped" in before.values()
-    items = old.json("today", "--officer", "DL001", "--days", "60")["items"]
-    assert any(i["follow_up"] for i in items)  # the open 督办 came along
+    (carried,) = old.json("today", "--officer", "DL001", "--days", "60")["follow_ups"]  # the open 督办 came along
+    assert (carried["id"], carried["target"]["kind"], carried["state"]) == ("F1", "item", "open")
+    assert carried["target"]["id"] in statuses and carried["opened_by"]["id"]
     verify = old.run("audit", "verify")
     assert verify.exit_code == 0, verify.output
     head = (FIXTURE / "head.txt").read_text(encoding="utf-8").strip()

@@ -181,6 +181,10 @@ class Access:
             return False
         return self.above(self.actor.id, officer) or self._chief_of(officer.court, below=True)
 
+    def may_open_court(self, court: str) -> bool:
+        """follow-up open on a court or one of its departments: a chief of it (or above it), an admin."""
+        return self.admin or self._chief_of(court, below=True)
+
     def may_reply(self, officer: Officer) -> bool:
         """follow-up reply: the target."""
         return self._is(officer)

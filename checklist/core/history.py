@@ -11,8 +11,13 @@ was really recorded (``recorded``: the clock), who did it (``actor``), and what 
 ``action`` is one of:
 
 * ``done`` ``skip`` ``undo`` ``import`` — one item's status (``item``, ``before``, ``after``);
-* ``follow-up`` ``follow-up-reply`` ``follow-up-return`` ``follow-up-close`` — a follow-up (督办) on
-  one item opened, answered by the officer, sent back to be done again (退回重办), closed;
+* ``follow-up`` ``follow-up-reply`` ``follow-up-return`` ``follow-up-close`` ``follow-up-escalate`` — a
+  follow-up (督办) opened, answered by its target, sent back to be done again (退回重办), closed, or
+  found late and climbed to the opener's lead (``follow_up``: its id; ``officer``: the officer it is
+  aimed at, none for a department or court; ``item`` when it is on an item). They are replayed by
+  ``checklist.core.followups.replay`` against the follow-up register. (checklist 0.1 wrote
+  ``follow-up`` and ``follow-up-close`` on items, without ``follow_up``; those come before the
+  upgrade and are not replayed.)
 * ``sync`` — what a sync did to one officer's items, in ``items``: ``new`` (id → [period, due,
   plan]), ``due`` and ``plan`` (id → [old, new]), ``withdrawn`` and ``restored`` (ids);
 * ``reassign`` — an open item handed to someone else (a person who left, 离岗): two entries, one
@@ -48,12 +53,13 @@ GENESIS = "0" * 64
 PLAN_FIELDS = ("key", "title", "priority", "campaigns", "tags", "sources", "basis", "every")
 ROSTER_FIELDS = ("id", "name", "court", "department", "roles", "lead", "since")
 ROSTER_OPTIONAL = ("until", "login")  # kept only when set, so records written before them compare equal
-ITEM_ACTIONS = ("done", "skip", "undo", "import", "follow-up", "follow-up-close", "follow-up-reply", "follow-up-return")
+ITEM_ACTIONS = ("done", "skip", "undo", "import", "follow-up", "follow-up-close")  # the last two: 0.1's follow-ups
+FOLLOW_UP_ACTIONS = ("follow-up", "follow-up-reply", "follow-up-return", "follow-up-close", "follow-up-escalate")
 LEGACY_ACTIONS = ("withdrawn", "restored", "rescheduled")  # one item's sync change, as checklist 0.1 wrote it
 OFFICER_ACTIONS = (*ITEM_ACTIONS, *LEGACY_ACTIONS, "sync", "roster", "upgrade", "reassign")
 GLOBAL_ACTIONS = ("templates",)
 # what the replay compares with each stored item: everything a report counts
-COMPARED = ("period", "due", "plan", "status", "done_at", "recorded_at", "follow_up")
+COMPARED = ("period", "due", "plan", "status", "done_at", "recorded_at")
 
 
 def canonical(entry: dict[str, Any]) -> bytes:
@@ -128,6 +134,12 @@ def shape_problem(entry: Any) -> str | None:
         return "'note' or 'reason' is not text"
     action = entry["action"]
     officer = entry.get("officer")
+    if "follow_up" in entry and action in FOLLOW_UP_ACTIONS:
+        if not _is_str(entry["follow_up"]) or not (officer is None or _is_str(officer)):
+            return "'follow_up' or 'officer' is not text"
+        if not (entry.get("item") is None or _is_str(entry["item"])):
+            return "'item' is not text"
+        return None if isinstance(entry.get("after"), dict) else "'after' is not an object"
     if action in GLOBAL_ACTIONS:
         if officer is not None:
             return f"a '{action}' entry names an officer"
@@ -202,8 +214,7 @@ class Replay:
 
 
 def _new_item(period: str, due: str, plan: str) -> dict[str, Any]:
-    return {"period": period, "due": due, "plan": plan, "status": "open", "done_at": None, "recorded_at": None,
-            "follow_up": False}
+    return {"period": period, "due": due, "plan": plan, "status": "open", "done_at": None, "recorded_at": None}
 
 
 def replay(officer: str, entries: Iterable[dict[str, Any]]) -> Replay:
@@ -216,7 +227,7 @@ def replay(officer: str, entries: Iterable[dict[str, Any]]) -> Replay:
         if action == "upgrade":
             state.record = roster_record(entry["after"])
             state.items = {iid: {"period": v[0], "due": v[1], "plan": v[2], "status": v[3], "done_at": v[4],
-                                 "recorded_at": None, "follow_up": bool(v[5])} for iid, v in entry["items"].items()}
+                                 "recorded_at": None} for iid, v in entry["items"].items()}
         elif action in LEGACY_ACTIONS:
             state.problem(entry, "legacy-after-upgrade", item=entry["item"])
         elif action == "roster":
@@ -225,6 +236,9 @@ def replay(officer: str, entries: Iterable[dict[str, Any]]) -> Replay:
             state.record = roster_record(entry["after"])
         elif action == "sync" or (action == "reassign" and "items" in entry):
             _replay_sync(state, entry)
+        elif "follow_up" in entry:  # the register's replay checks these
+            if entry.get("item") is not None and entry["item"] not in state.items:
+                state.problem(entry, "unknown-item", item=entry["item"])
         else:
             _replay_item(state, entry)
     return state
@@ -267,25 +281,13 @@ def _replay_item(state: Replay, entry: dict[str, Any]) -> None:
         return
     action = entry["action"]
     before, after = entry["before"], entry["after"]
-    if action == "follow-up":
-        if item["follow_up"]:
-            state.problem(entry, "follow-up-twice", item=item_id)
-        item["follow_up"] = True
-        return
-    if action == "follow-up-close":
-        if not item["follow_up"]:
-            state.problem(entry, "follow-up-not-open", item=item_id)
-        item["follow_up"] = False
-        return
-    if action in ("follow-up-reply", "follow-up-return"):  # answered or sent back: it stays open
-        if not item["follow_up"]:
-            state.problem(entry, "follow-up-not-open", item=item_id)
+    if action in ("follow-up", "follow-up-close"):  # 0.1's item follow-ups after an upgrade: not what we write
+        state.problem(entry, "legacy-after-upgrade", item=item_id)
         return
     if action == "reassign":  # handed to someone else: only an open item, and it leaves this list
         if item["status"] != "open" or after.get("status") != "withdrawn":
             state.problem(entry, "transition", item=item_id, action=action, status=item["status"])
         item["status"] = "withdrawn"
-        item["follow_up"] = False
         return
     if "status" in before and before["status"] != item["status"]:
         state.problem(entry, "before", item=item_id, field="status", said=before["status"], was=item["status"])
@@ -305,20 +307,8 @@ def compare_item(expected: dict[str, Any], stored: dict[str, Any]) -> list[tuple
     found = {
         "period": stored.get("period"), "due": stored.get("due"), "plan": plan_digest(stored),
         "status": stored.get("status"), "done_at": stored.get("done_at"), "recorded_at": stored.get("recorded_at"),
-        "follow_up": has_open_follow_up(stored),
     }
     return [(name, found[name], expected[name]) for name in COMPARED if found[name] != expected[name]]
-
-
-def open_follow_up(item: dict[str, Any]) -> dict[str, Any] | None:
-    """The item's open follow-up (督办), if one was opened and not closed."""
-    follow_ups = item.get("follow_ups") or []
-    last = follow_ups[-1] if follow_ups else None
-    return last if isinstance(last, dict) and not last.get("closed_at") else None
-
-
-def has_open_follow_up(item: dict[str, Any]) -> bool:
-    return open_follow_up(item) is not None
 
 
 def project(entry: dict[str, Any], item_id: str) -> dict[str, Any] | None:

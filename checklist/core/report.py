@@ -10,8 +10,10 @@ the earlier of its end and the as-of date:
 * ``done`` — of those, done by the as-of date; ``on_time`` — done no later than their due date;
 * ``overdue`` — not done and due before the as-of date;
 * ``completion`` = done ÷ due and ``on_time_rate`` = on time ÷ due, both 1.0 when nothing is due;
-* ``follow_ups`` — open follow-ups (督办) on the group's items due in the range, whatever their
-  due date.
+* ``follow_ups`` — follow-ups (督办) aimed at the group and not closed by the as-of date; and
+  ``follow_up`` — the group's 督办 over the range: opened, replied in time, late now (督办逾期未反馈),
+  sent back, closed, closed with an outcome (约谈, 通报批评, 问责). A follow-up belongs to the group of
+  the officer who answers it (for a department or court target: the department or court itself).
 
 A group is flagged when its completion is below the threshold or any item is overdue by more
 than ``late_days`` working days. In ``by="campaign"`` an item counts once for every campaign it
@@ -26,6 +28,7 @@ from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping
 
 from checklist.core.calendar import WorkCalendar
+from checklist.core.followups import Counts, Sanction, counts as follow_up_counts, sanctions
 from checklist.core.models import Officer
 
 GROUPINGS = ("officer", "department", "court", "intermediate", "campaign")  # intermediate: basic courts → their 中院
@@ -41,7 +44,6 @@ class ReportItem:
     status: str  # open | done | skipped | withdrawn
     done_on: date | None
     campaigns: tuple[str, ...]
-    follow_up_open: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,8 @@ class GroupRow(Tally):
     name: str = ""
     late: list[LateItem] = field(default_factory=list)
     responsible: Officer | None = None
-    flags: list[dict[str, object]] = field(default_factory=list)  # {"code": "low_completion" | "long_overdue", …}
+    flags: list[dict[str, object]] = field(default_factory=list)
+    follow_up: Counts = field(default_factory=Counts)  # {"code": "low_completion" | "long_overdue", …}
 
     @property
     def completion(self) -> float:
@@ -120,6 +123,7 @@ class Report:
     trend: list[TrendPoint]
     threshold: float
     late_days: int
+    sanctions: list[Sanction] = field(default_factory=list)  # outcomes decided in the range, for the 通报
 
     @property
     def laggards(self) -> list[GroupRow]:
@@ -204,8 +208,6 @@ def tally(items: Iterable[ReportItem], officers: Iterable[str], *, start: date, 
         counted = _counted(item, start, until, as_of)
         for campaign in (item.campaigns if by_campaign else (None,)):
             counts = found.counts.setdefault((item.officer, campaign), Tally())
-            if item.follow_up_open:  # a 督办 is open whatever the item's due date
-                counts.follow_ups += 1
             if not counted:
                 continue
             if item.status == "skipped":
@@ -242,6 +244,7 @@ def build_report(
     rollup: Mapping[str, str] | None = None,
     levels: Callable[[Officer], Iterable[str]] | None = None,
     tallies: Tallies | None = None,
+    follow_ups: Iterable[tuple[dict, str | None]] = (),
 ) -> Report:
     """Count every group's items over ``start``..``end`` as of ``as_of`` (see the module's rules).
 
@@ -249,7 +252,8 @@ def build_report(
     gets a row, even one with nothing due yet. ``rollup`` maps courts to their intermediate court
     (``by="intermediate"``); ``levels`` gives an officer's levels (default: the level names among
     their roles), to name whom a department or court answers to. ``tallies``, when a database
-    counted for itself, stand for ``items``.
+    counted for itself, stand for ``items``. ``follow_ups`` are the follow-up records in scope, each
+    with the officer who answers it (None for a department or court without one).
     """
     levels = levels or (lambda o: o.roles)
     if by not in GROUPINGS:
@@ -290,6 +294,31 @@ def build_report(
             rows[key].late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
                                            workdays[item.due]))
 
+    follow_ups = list(follow_ups)
+    for record, answerer in follow_ups:
+        found = follow_up_counts(record, start, end, as_of)
+        if not found.any:
+            continue
+        officer = by_id.get(answerer or "")
+        target = record["target"]
+        if by == "campaign":  # a follow-up on an item counts for the campaigns the item credits
+            keys = [(c, c) for c in target.get("campaigns") or [] if c in rows]
+        elif officer is not None:
+            keys = group_keys(by, officer, rollup=rollup)
+        elif by == "department" and target.get("department"):
+            keys = [(f"{target['court']}/{target['department']}", f"{target['court']} {target['department']}")]
+        elif by in ("court", "department"):
+            keys = [(str(target.get("court") or ""), str(target.get("court") or ""))]
+        elif by == "intermediate":
+            upper = (rollup or {}).get(target.get("court") or "", target.get("court") or "")
+            keys = [(upper, upper)]
+        else:
+            continue
+        for key, name in keys:
+            row = rows.setdefault(key, GroupRow(group=key, name=name))
+            row.follow_up.add(found)
+            row.follow_ups += found.waiting
+
     for key, row in rows.items():
         row.late.sort(key=lambda i: (i.due, i.officer, i.title, i.id))
         row.responsible = _responsible(by, key, members.get(key, []), by_id, levels)
@@ -305,4 +334,5 @@ def build_report(
         due, done = tallies.weeks.get(label, (0, 0))
         trend.append(TrendPoint(label, due, done))
         week += timedelta(days=7)
-    return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days)
+    return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days,
+                  sanctions((record for record, _answerer in follow_ups), start, end, as_of))

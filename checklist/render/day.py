@@ -50,7 +50,13 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     """
     today = view.date
     parts: list[RenderableType] = [officer_heading(view.officer, today)]
-    used = sorted({c for items in (view.follow_ups, view.overdue, view.due_today, view.upcoming) for i in items
+    if view.follow_ups:
+        from checklist.render.followups import day_lines
+
+        parts.append(Text(_("Follow-ups (督办) · {n}").format(n=len(view.follow_ups)), style="bold magenta"))
+        parts.extend(day_lines(view.follow_ups, today))
+        parts.append(Text(""))
+    used = sorted({c for items in (view.overdue, view.due_today, view.upcoming) for i in items
                    for c in i["campaigns"]})
     labels = {c: view.label(c) for c in used}
     compact = width < 100
@@ -113,18 +119,6 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
 
     due_today = sum(1 for i in view.due_today if i["status"] == "open")
     upcoming = [i for i in view.upcoming if i["status"] == "open"]
-    if view.follow_ups:
-        from checklist.work import open_follow_up, opener_name
-
-        section(_("Follow-ups (督办) · {n}").format(n=len(view.follow_ups)), "bold magenta")
-        for item in view.follow_ups:
-            follow_up = open_follow_up(item) or {}
-            line = _("督办 by {who}: {note}; reply by {day}").format(
-                who=opener_name(follow_up), note=follow_up.get("note", ""),
-                day=short_date(date.fromisoformat(follow_up["reply_due"])) if follow_up.get("reply_due") else "")
-            if follow_up.get("replies"):
-                line += " · " + _("replied: {note}").format(note=follow_up["replies"][-1]["note"])
-            add(item, line)
     if view.overdue:
         section(_("Overdue · {n}").format(n=len(view.overdue)), "bold red")
         hidden = add_grouped(view.overdue, False, None if show_all else OVERDUE_SHOWN)
@@ -200,6 +194,20 @@ def show_view(detail: Any) -> RenderableType:
         grid.add_row(_("note"), item["note"])
     if item.get("reason"):
         grid.add_row(_("reason"), item["reason"])
+    waiting = [f for f in detail.follow_ups if f.get("state") != "closed"]
+    if waiting:
+        from checklist.render.followups import deadline, latest, origin, said, state_word
+        from checklist.core.followups import late_days
+
+        record = waiting[-1]
+        text = Text(f"{record['id']}  ", style="bold magenta")
+        text.append(said(origin(record), record["note"]) + "\n")
+        text.append(state_word(record["state"]) + " · ")
+        text.append_text(deadline(record, detail.today, late_days(record, detail.today)))
+        last = latest(record)
+        if last is not None:
+            text.append("\n").append_text(last)
+        grid.add_row(_("督办"), text)
     parts: list[RenderableType] = [head, grid]
     if detail.history:
         parts += [Text(_("history"), style="bold"), _history_table(detail.history, with_item=False)]
@@ -213,6 +221,7 @@ def action_word(action: str) -> str:
         "done": _("done"), "undo": _("undo"), "skip": _("skip"), "import": _("import"),
         "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"), "withdrawn": _("withdrawn"),
         "follow-up-reply": _("follow-up replied"), "follow-up-return": _("follow-up returned"),
+        "follow-up-escalate": _("follow-up late, climbed"),
         "reassign": _("reassigned"),
         "restored": _("restored"), "rescheduled": _("rescheduled"), "created": _("created"),
         "updated": _("duty updated"), "sync": _("sync"), "roster": _("roster"), "templates": _("templates applied"),

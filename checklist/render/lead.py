@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checklist.i18n import _, ngettext, pgettext, short_date
-from checklist.render import status_word, text_bar
+from checklist.render import text_bar
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -90,9 +90,11 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
                 trend.append(f" {_percent(point.completion):>4}")
         parts.append(trend)
 
+    parts += _follow_up_table(report)
     laggards = report.laggards
     if not laggards:
         parts.append(Text(_("Nobody is flagged."), style="green"))
+        parts += _sanctions(result)
         parts += _recorded_late(result)
         return Group(*parts)
     parts.append(Text(ngettext("通报 · {n} flagged, worst first", "通报 · {n} flagged, worst first",
@@ -112,8 +114,52 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
             parts.append(late)
         if len(row.late) > 3:
             parts.append(Text("   " + _("… and {n} more late").format(n=len(row.late) - 3), style="dim"))
+    parts += _sanctions(result)
     parts += _recorded_late(result)
     return Group(*parts)
+
+
+def _follow_up_table(report: Any) -> list[RenderableType]:
+    """督办 over the range, per group that had any: opened, replied in time, late, sent back, closed, outcomes."""
+    active = [row for row in report.rows if row.follow_up.activity]
+    if not active:
+        return []
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(group_label(report.by), overflow="fold", min_width=8)
+    for name in (_("opened"), _("replied in time"), _("late"), _("sent back"), _("closed"), _("outcomes")):
+        table.add_column(name, justify="right", overflow="fold")
+    for row in active:
+        counts = row.follow_up
+        table.add_row(row.name, str(counts.opened), str(counts.replied_in_time),
+                      Text(str(counts.late), style="bold red" if counts.late else ""), str(counts.returned),
+                      str(counts.closed), Text(str(counts.outcomes), style="bold red" if counts.outcomes else ""))
+    late = sum(row.follow_up.late for row in active)
+    parts: list[RenderableType] = [Text(_("督办 in the period"), style="bold magenta"), table]
+    if late:
+        parts.append(Text(ngettext("{n} follow-up not answered in time (督办逾期未反馈)",
+                                   "{n} follow-ups not answered in time (督办逾期未反馈)", late).format(n=late),
+                          style="red"))
+    return parts
+
+
+def _sanctions(result: Any) -> list[RenderableType]:
+    """The 通报's accountability part: outcomes of 督办 decided in the range."""
+    from checklist.reporting import sanctioned
+
+    sanctions = result.report.sanctions
+    if not sanctions:
+        return []
+    title = _("通报 · outcomes of 督办 · {n}").format(n=len(sanctions))
+    parts: list[RenderableType] = [Text(title, style="bold red")]
+    for sanction in sanctions:
+        people = "、".join(f"{p['name']} ({p['id']})" if p["name"] else p["id"] for p in sanctioned(sanction, result))
+        line = Text(f"   {sanction.id}  ", style="bold")
+        line.append(f"{people or sanction.target.get('name') or sanction.target['id']}  ")
+        line.append(sanction.outcome, style="bold red")
+        line.append("  " + " · ".join(p for p in (short_date(date.fromisoformat(sanction.day)), sanction.no) if p),
+                    style="dim")
+        parts.append(line)
+    return parts
 
 
 def _recorded_late(result: Any) -> list[RenderableType]:
@@ -133,38 +179,3 @@ def _recorded_late(result: Any) -> list[RenderableType]:
     if len(records) > 10:
         parts.append(Text("   " + _("… and {n} more (--json lists them all)").format(n=len(records) - 10), style="dim"))
     return parts
-
-
-def asked(follow_up: dict[str, Any]) -> Text:
-    """Who asked what, and where it stands: the officer's last reply, or that it was sent back."""
-    from checklist.work import opener_name
-
-    text = Text(f"{opener_name(follow_up)}: {follow_up['note']}")
-    state = follow_up.get("state", "open")
-    if state == "replied" and follow_up.get("replies"):
-        text.append("\n" + _("replied: {note}").format(note=follow_up["replies"][-1]["note"]), style="green")
-    elif state == "returned" and follow_up.get("returns"):
-        text.append("\n" + _("returned: {note}").format(note=follow_up["returns"][-1]["note"]), style="yellow")
-    return text
-
-
-def follow_ups_view(listing: Any) -> RenderableType:
-    if not listing.rows:
-        return Text(_("No open follow-ups ({scope}).").format(scope=scope_label(listing.scope)), style="green")
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name, wrap in ((_("id"), False), (_("officer"), True), (_("duty"), True), (_("asked"), True),
-                       (_("open for"), False), (_("reply by"), False)):
-        table.add_column(name, overflow="fold", no_wrap=not wrap)
-    today = listing.today
-    for officer, item, follow_up in listing.rows:
-        opened = date.fromisoformat(follow_up["opened_at"][:10])
-        reply = date.fromisoformat(follow_up["reply_due"])
-        duty = Text(item["title"])
-        duty.append(f" ({status_word(item['status'])})", style="green" if item["status"] == "done" else "dim")
-        table.add_row(
-            Text(item["id"][:6], style="cyan"), officer.name or officer.id, duty,
-            asked(follow_up), _("{n}d").format(n=(today - opened).days),
-            Text(short_date(reply), style="bold red" if reply < today else ""),
-        )
-    title = _("Open follow-ups (督办) · {scope} · oldest first").format(scope=scope_label(listing.scope))
-    return Group(Text(title, style="bold"), table)

@@ -1,7 +1,8 @@
 """The storage contract: what every backend offers, and the one change a write hands it.
 
-A backend stores the roster, each officer's items, the history (a hash-chained log, plus each
-officer's copy of their own entries), the applied templates and a little metadata. The layer
+A backend stores the roster, each officer's items, the follow-up (督办) register, the history (a
+hash-chained log, plus each officer's copy of their own entries), the applied templates and a
+little metadata. The layer
 above talks to it only through these types:
 
 * ``Store.reading()`` — a ``Reader``: a consistent snapshot that never waits for a writer and
@@ -44,6 +45,7 @@ class Change:
     officers: list[dict[str, Any]] = field(default_factory=list)  # roster records, added or replaced by id
     items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # officer → items added or replaced by id
     entries: list[dict[str, Any]] = field(default_factory=list)  # history, in order, not yet linked
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # 督办 records, added or replaced by id
     templates: list[tuple[str, str]] | None = None  # a new templates bundle: (path, text) per file
     # entries already linked elsewhere, stored as they are (``db copy``): they must continue the
     # chain from this database's head; ``entries`` must then be empty
@@ -55,7 +57,7 @@ class Change:
     @property
     def empty(self) -> bool:
         return not (self.meta or self.officers or self.items or self.entries or self.templates is not None
-                    or self.linked)
+                    or self.linked or self.follow_ups)
 
     def chained(self, head: tuple[int, str]) -> list[dict[str, Any]]:
         """The change's entries linked onto ``head`` (the backend's last seq and hash).
@@ -121,6 +123,14 @@ class Reader(Protocol):
         """The applied templates, (path, text) per file; [] if none were applied."""
         ...
 
+    def follow_ups(self) -> list[dict[str, Any]]:
+        """The follow-up (督办) register as far as this reader may see it, in the order they were opened."""
+        ...
+
+    def last_follow_up(self) -> int:
+        """The number of the last follow-up opened (0 before the first), seen or not: numbers are never reused."""
+        ...
+
 
 class Writer(Reader, Protocol):
     def commit(self, change: Change) -> list[dict[str, Any]]:
@@ -152,6 +162,10 @@ class Store(Protocol):
     def health(self) -> list[Finding]:
         """Leftovers, unknown files, the lock: what only the backend can see."""
         ...
+
+
+def last_number(follow_ups: list[dict[str, Any]]) -> int:
+    return max((int(f["id"][1:]) for f in follow_ups), default=0)
 
 
 def merge_items(stored: list[dict[str, Any]], changed: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -62,11 +62,12 @@ from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, item_in_range, due_ok, merge_items, record_ok, stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, due_ok, last_number, merge_items, record_ok, stamp_templates,
 )
 from checklist.store.lock import FileLock, LockTimeout
 
-SCHEMA = 2
+SCHEMA = 3
+FOLLOW_UPS_SCHEMA = 3  # the first schema with the follow-up register; a database without one stays at 2
 GRACE = 600.0  # seconds a replaced file is kept for readers that started before the replacement
 GARBAGE_PER_WRITE = 300  # replaced files one write deletes at most (a big import replaces thousands)
 MAX_MANIFEST = 512 * 1024 * 1024
@@ -345,6 +346,7 @@ class Manifest:
     files: dict[str, dict[str, Any]]  # officer → {"items", "size", "history", "entries"}
     buckets: dict[str, dict[str, Any]]  # two characters → {"file", "size"}
     garbage: list[dict[str, Any]] = field(default_factory=list)
+    follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)  # the 督办 register, by id
 
     @property
     def generation(self) -> int:
@@ -366,6 +368,7 @@ class Manifest:
             "files": _as_table([{"officer": o, **f} for o, f in self.files.items()]),
             "buckets": _as_table([{"bucket": b, **f} for b, f in self.buckets.items()]),
             "garbage": _as_table(self.garbage),
+            **({"follow_ups": _as_table(list(self.follow_ups.values()))} if self.follow_ups else {}),
         })
 
 
@@ -496,7 +499,13 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
         if folder not in NAMES:
             raise _damaged(path, _("it names a file checklist does not make: {name}").format(name=ref.get("file")))
         _check_name(folder, name, path)
-    return Manifest(store_doc, meta[0] if meta else {}, officers, files, buckets, garbage)
+    follow_ups: dict[str, dict[str, Any]] = {}
+    for record in _table(doc, "follow_ups", path):
+        if not isinstance(record.get("id"), str) or not isinstance(record.get("target"), dict) \
+                or not isinstance(record.get("reply_due"), str):
+            raise _damaged(path, _("a follow-up record is incomplete"))
+        follow_ups[record["id"]] = record
+    return Manifest(store_doc, meta[0] if meta else {}, officers, files, buckets, garbage, follow_ups)
 
 
 class FileReader:
@@ -686,6 +695,12 @@ class FileReader:
         except KeyError:
             raise _damaged(path, _("a template file record is incomplete")) from None
 
+    def follow_ups(self) -> list[dict[str, Any]]:
+        return [dict(f) for f in self._manifest.follow_ups.values()]
+
+    def last_follow_up(self) -> int:
+        return last_number(self.follow_ups())
+
 
 def _loads_without_collecting(raw: bytes) -> Any:
     """Parse JSON with the cycle collector paused.
@@ -764,7 +779,7 @@ class FileWriter(FileReader):
         appended: list[tuple[Path, int]] = []
         new = Manifest(dict(old.store), stamp_templates({**old.meta, **change.meta}, linked), dict(old.officers),
                        {o: dict(f) for o, f in old.files.items()}, {b: dict(f) for b, f in old.buckets.items()},
-                       list(old.garbage))
+                       list(old.garbage), dict(old.follow_ups))
         new.store["generation"] = generation
         replaced: list[str] = []
         db.still_ours(self._identity)  # before touching anything: is this still the state we read?
@@ -776,6 +791,10 @@ class FileWriter(FileReader):
             _checkpoint("commit-started")
             for doc in change.officers:
                 new.officers[doc["id"]] = dict(doc)
+            for record in change.follow_ups:
+                new.follow_ups[record["id"]] = dict(record)
+            if new.follow_ups:  # a checklist that knows no register must not read (and drop) it
+                new.store["schema"] = max(new.store["schema"], FOLLOW_UPS_SCHEMA)
             new_ids: dict[str, dict[str, str]] = {}
             for officer, changed in change.items.items():
                 stored = self.items(officer)

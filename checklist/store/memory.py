@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from checklist.core.history import GENESIS
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, item_in_range, merge_items, stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, item_in_range, last_number, merge_items, stamp_templates,
 )
 
 
@@ -29,6 +29,7 @@ class _State:
     owners: dict[str, str] = field(default_factory=dict)  # item id → officer
     log: tuple[dict[str, Any], ...] = ()
     templates: tuple[tuple[str, str], ...] = ()
+    follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class MemoryReader:
@@ -65,6 +66,12 @@ class MemoryReader:
     def templates(self) -> list[tuple[str, str]]:
         return list(self._state.templates)
 
+    def follow_ups(self) -> list[dict[str, Any]]:
+        return [copy.deepcopy(f) for f in self._state.follow_ups.values()]
+
+    def last_follow_up(self) -> int:
+        return last_number(self.follow_ups())
+
 
 class MemoryWriter(MemoryReader):
     def __init__(self, store: MemoryStore, state: _State):
@@ -82,9 +89,11 @@ class MemoryWriter(MemoryReader):
         for officer, changed in change.items.items():
             items[officer] = merge_items(items.get(officer, []), copy.deepcopy(changed))
             owners.update((i["id"], officer) for i in changed)
+        follow_ups = dict(state.follow_ups)
+        follow_ups.update((f["id"], copy.deepcopy(f)) for f in change.follow_ups)
         self._state = _State(
             meta=stamp_templates({**state.meta, **copy.deepcopy(change.meta)}, linked), officers=officers,
-            items=items, owners=owners,
+            items=items, owners=owners, follow_ups=follow_ups,
             log=state.log + tuple(copy.deepcopy(linked)),
             templates=tuple(change.templates) if change.templates is not None else state.templates)
         self._store._state = self._state

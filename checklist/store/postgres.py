@@ -46,6 +46,7 @@ MEMBER_GRANTS = (
     "GRANT INSERT, UPDATE, DELETE ON checklist.items, checklist.officers, checklist.meta, checklist.templates "
     "TO {role}",
     "GRANT UPDATE ON checklist.chain TO {role}",
+    "GRANT INSERT, UPDATE ON checklist.follow_ups TO {role}",  # never deleted: a 督办 stays on the record
     "GRANT INSERT ON checklist.history TO {role}",  # append-only: no UPDATE, DELETE or TRUNCATE
     "REVOKE UPDATE, DELETE, TRUNCATE ON checklist.history FROM {role}",
     "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA checklist TO {role}",  # the permission functions policies call
@@ -176,21 +177,19 @@ class PostgresReader:
 
     def _report_base(self) -> str:
         """The items of a report's people in its range, each with what the counting rules ask of it
-        (checklist.core.report: live, counted, done by the as-of day, an open 督办). Each record is
+        (checklist.core.report: live, counted, done by the as-of day). Each record is
         parsed once, for the fields the rules read: the ``json`` column keeps the text as written, and
         every ``->`` on it would parse it again."""
         return """
             WITH it AS MATERIALIZED (  -- each record parsed once, for the fields the rules read
                 SELECT i.officer, i.id, i.due, i.status, left(i.done_at, 10)::date AS done_on, r.*
                 FROM checklist.items AS i, json_to_record(i.record) AS r(
-                    key text, title text, campaigns json, follow_ups json, reassigned_to text, reassigned_on date,
+                    key text, title text, campaigns json, reassigned_to text, reassigned_on date,
                     recorded_at text)
                 WHERE i.court = ANY(%(courts)s) AND i.officer = ANY(%(officers)s)
                   AND i.due BETWEEN %(start)s AND %(end)s
             ), c AS (
-                SELECT *, CASE WHEN reassigned_to IS NOT NULL AND due < reassigned_on THEN 'open' ELSE status END AS st,
-                       coalesce(json_typeof(follow_ups->-1) = 'object' AND (follow_ups->-1->>'closed_at') IS NULL,
-                                false) AS fu
+                SELECT *, CASE WHEN reassigned_to IS NOT NULL AND due < reassigned_on THEN 'open' ELSE status END AS st
                 FROM it
             ), k AS MATERIALIZED (
                 SELECT *, st <> 'withdrawn' AS live, coalesce(st = 'done' AND done_on <= %(as_of)s, false) AS done_by,
@@ -216,8 +215,7 @@ class PostgresReader:
         join = "CROSS JOIN LATERAL json_array_elements_text(k.campaigns) AS camp(name)" if by_campaign else ""
         found = Tallies()
         rows = self._rows(self._report_base() + f"""
-            SELECT 'count', officer, {campaign}, NULL, NULL, NULL::date, NULL::date, NULL::json, false,
-                   count(*) FILTER (WHERE fu),
+            SELECT 'count', officer, {campaign}, NULL, NULL, NULL::date, NULL::date, NULL::json,
                    count(*) FILTER (WHERE counted AND st = 'skipped'),
                    count(*) FILTER (WHERE counted AND st <> 'skipped'),
                    count(*) FILTER (WHERE counted AND st <> 'skipped' AND done_by),
@@ -225,25 +223,24 @@ class PostgresReader:
                    count(*) FILTER (WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s)
             FROM k {join} WHERE live GROUP BY officer, {campaign}
             UNION ALL
-            SELECT 'late', officer, id, key, title, due, done_on, campaigns, fu, 0, 0, 0, 0, 0, 0
+            SELECT 'late', officer, id, key, title, due, done_on, campaigns, 0, 0, 0, 0, 0
             FROM k WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s
             UNION ALL
-            SELECT 'week', NULL, to_char(due, 'IYYY-"W"IW'), NULL, NULL, NULL, NULL, NULL, false, 0, 0, count(*),
+            SELECT 'week', NULL, to_char(due, 'IYYY-"W"IW'), NULL, NULL, NULL, NULL, NULL, 0, count(*),
                    count(*) FILTER (WHERE coalesce(st = 'done' AND done_on <= least(
                        %(as_of)s, due + (7 - extract(isodow FROM due)::int)), false)), 0, 0
             FROM k WHERE counted AND st <> 'skipped' GROUP BY 3
             UNION ALL
-            SELECT 'recorded', officer, id, NULL, title, done_on, left(recorded_at, 10)::date, NULL, false,
-                   0, 0, 0, 0, 0, 0
+            SELECT 'recorded', officer, id, NULL, title, done_on, left(recorded_at, 10)::date, NULL,
+                   0, 0, 0, 0, 0
             FROM k WHERE status = 'done' AND done_on IS NOT NULL AND recorded_at IS NOT NULL
               AND left(recorded_at, 10)::date - done_on > %(days)s""", params)
         recorded = []
-        for kind, officer, name, key, title, due, done_on, campaigns, fu, follow_ups, skipped, n_due, done, \
-                on_time, overdue in rows:
+        for kind, officer, name, key, title, due, done_on, campaigns, skipped, n_due, done, on_time, overdue in rows:
             if kind == "count":
-                found.counts[(officer, name)] = Tally(n_due, done, on_time, overdue, skipped, follow_ups)
+                found.counts[(officer, name)] = Tally(n_due, done, on_time, overdue, skipped)
             elif kind == "late":
-                found.late.append(ReportItem(name, officer, key, title, due, "open", done_on, tuple(campaigns), fu))
+                found.late.append(ReportItem(name, officer, key, title, due, "open", done_on, tuple(campaigns)))
             elif kind == "week":
                 found.weeks[name] = [n_due, done]
             else:
@@ -311,6 +308,12 @@ class PostgresReader:
         return [(path, body) for path, body in self._rows(
             "SELECT path, body FROM checklist.templates WHERE court = '' ORDER BY n")]
 
+    def follow_ups(self) -> list[dict[str, Any]]:
+        return [record for (record,) in self._rows("SELECT record FROM checklist.follow_ups ORDER BY n")]
+
+    def last_follow_up(self) -> int:
+        return int(self._rows("SELECT checklist.last_follow_up()")[0][0])
+
 
 class PostgresWriter(PostgresReader):
     def __init__(self, store: PostgresStore, conn: Any):
@@ -347,6 +350,16 @@ class PostgresWriter(PostgresReader):
                 courts[doc["id"]] = court
             if change.items:
                 self._put_items(cur, change.items, courts)
+            for record in change.follow_ups:  # before the history: an entry names its follow-up
+                target = record["target"]
+                court = str(target.get("court") or "")
+                # an UPDATE first: an upsert would hold a reply to the policy for opening one
+                cur.execute("UPDATE checklist.follow_ups SET record = %s WHERE court = %s AND id = %s",
+                            (_json(record), court, record["id"]))
+                if cur.rowcount == 0:
+                    cur.execute("INSERT INTO checklist.follow_ups (court, id, n, opener, officer, record) "
+                                "VALUES (%s, %s, %s, %s, %s, %s)", (court, record["id"], int(record["id"][1:]),
+                                                                    record["by"], target.get("officer"), _json(record)))
             if linked:
                 self._copy_in(cur, "history", "(court, seq, officer, line)", (
                     (courts.get(entry.get("officer"), "") if entry.get("officer") else "", entry["seq"],

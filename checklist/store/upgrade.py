@@ -184,6 +184,36 @@ def _v1_explained(logged: list[dict[str, Any]], items_of: dict[str, list[dict[st
                            "restore the database from a backup before upgrading").format(n=len(problems)), problems)
 
 
+def _v1_follow_ups(officers: list[dict[str, Any]], items_of: dict[str, list[dict[str, Any]]],
+                   entries: list[dict[str, Any]], env: Env, at: str, recorded: str) -> dict[str, dict[str, Any]]:
+    """0.1's open follow-ups (kept on their items) into the register, each opened again in the history
+    as it stood: who opened it, when, its note and deadline."""
+    from checklist.core.followups import fid
+
+    register: dict[str, dict[str, Any]] = {}
+    for officer in officers:
+        for item in items_of[officer["id"]]:
+            last = (item.get("follow_ups") or [None])[-1]
+            if not isinstance(last, dict) or last.get("closed_at"):
+                continue
+            target = {"kind": "item", "id": item["id"], "name": item.get("title", ""), "officer": officer["id"],
+                      "court": officer.get("court") or "", "department": officer.get("department") or "",
+                      "due": item["due"], "period": item["period"]}
+            record = {"id": fid(len(register) + 1), "target": target, "by": str(last.get("by") or ""), "by_name": None,
+                      "no": None, "source": None, "note": str(last.get("note") or ""),
+                      "opened_at": str(last.get("opened_at") or at), "recorded": recorded, "days": None,
+                      "reply_due": str(last.get("reply_due") or at[:10]), "state": "open", "replies": [],
+                      "returns": [], "escalations": [], "closed_at": None, "closed_by": None, "closed_by_name": None,
+                      "close_note": None, "outcome": None}
+            register[record["id"]] = record
+            entries.append({"at": at, "recorded": recorded, **env.who(), "action": "follow-up",
+                            "follow_up": record["id"], "officer": officer["id"], "item": item["id"],
+                            "note": record["note"],
+                            "after": {"follow_up": "open", "state": "open", "reply_due": record["reply_due"],
+                                      "target": target, "by": record["by"], "upgrade": True}})
+    return register
+
+
 def _convert(store: FileStore, env: Env) -> UpgradeResult:
     from checklist.sync import bundle_fingerprint, read_bundle
 
@@ -211,6 +241,7 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
             "items": {i["id"]: [i["period"], i["due"], plan_digest(i), i["status"], i.get("done_at"),
                                 bool(i.get("follow_ups")) and not (i["follow_ups"][-1] or {}).get("closed_at")]
                       for i in items_of[officer["id"]]}})
+    register = _v1_follow_ups(officers, items_of, new_entries, env, at, recorded)
     linked = link(new_entries, (seq, previous))
     seq, previous = linked[-1]["seq"], linked[-1]["hash"]
     all_entries = logged + linked
@@ -232,7 +263,7 @@ def _convert(store: FileStore, env: Env) -> UpgradeResult:
                                              "files": len(files), "seq": linked[0]["seq"]},
                                # 0.1 kept no owner: whoever takes the database over (and can write its folder) owns it
                                "owner": env.user},
-                            {o["id"]: o for o in officers}, {}, {})
+                            {o["id"]: o for o in officers}, {}, {}, follow_ups=register)
         bundle = orjson.dumps({"templates": {str(n): {"path": p, "text": t}
                                              for n, (p, t) in enumerate(files, start=1)}})
         bundle_name = hashlib.sha256(bundle).hexdigest()[:16] + ".json"
