@@ -180,3 +180,55 @@ def test_follow_ups_listing_filters_and_groups(world):
     text = view.run("follow-ups", "--by", "部门").stdout
     assert all(len(line) <= 80 for line in text.splitlines())
     assert text.index("执行一庭") < text.index("F1") < text.index("执行二庭") < text.index("F3")
+
+
+def test_the_server_enforces_the_follow_up_rules_through_sql(request, tmp_path):
+    """With psql, nobody closes what they did not open, replies for someone else, re-aims or hides one."""
+    import json
+
+    import psycopg
+
+    server = request.getfixturevalue("pg_server")
+    w = World("postgres", tmp_path, server, today="2026-09-28", since="2026-09-01")
+    ok(on(w.actor("lead"), OPENED).run("follow-up", "open", w.item, "--note", "请说明逾期原因"))
+    ok(on(w.actor("chief"), OPENED).run("follow-up", "open", "dept:道里/执行二庭", "--note", "请整改"))
+
+    def session(who: str):
+        account = {"DL002": "DL002"}.get(who) or __import__("test_permissions").ACTORS[who]
+        return psycopg.connect(server.url(w.name, user=account))
+
+    seen = {"officer": {"F1"}, "lead": {"F1"}, "other_lead": {"F2"}, "chief": {"F1", "F2"},
+            "mid_chief": {"F1", "F2"}, "admin": {"F1", "F2"}, "DL002": set()}
+    for who, expected in seen.items():
+        with session(who) as conn:
+            assert {i for (i,) in conn.execute("SELECT id FROM checklist.follow_ups")} == expected, who
+
+    def step(who: str, change: str, fid: str = "F1") -> bool:
+        """Whether ``who`` may make the change to the record; always rolled back."""
+        with session(who) as conn:
+            try:
+                count = conn.execute(f"UPDATE checklist.follow_ups SET record = {change} WHERE id = %s",
+                                     (fid,)).rowcount
+            except psycopg.errors.InsufficientPrivilege:
+                return False
+            finally:
+                conn.rollback()
+            return count == 1
+
+    close = "record || '{\"state\": \"closed\", \"outcome\": \"none\"}'"
+    reply = "jsonb_set(record || '{\"state\": \"replied\"}', '{replies}', '[{\"note\": \"x\"}]')"
+    assert not step("officer", close) and step("lead", close) and step("chief", close)  # the target may not close
+    assert step("officer", reply) and not step("lead", reply) and not step("chief", reply)  # only the target replies
+    assert not step("admin", "jsonb_set(record, '{target,officer}', '\"DL002\"')")  # nobody re-aims one
+    assert step("other_lead", "jsonb_set(record || '{\"state\": \"replied\"}', '{replies}', '[{\"note\": \"x\"}]')",
+                "F2")  # a department's lead answers for it
+    with session("officer") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # an officer opens none
+        record = {"id": "F9", "by": "DL001", "target": {"kind": "officer", "id": "DL002", "officer": "DL002",
+                                                         "court": "道里区人民法院"}, "reply_due": "2026-10-10"}
+        conn.execute("INSERT INTO checklist.follow_ups (court, id, n, opener, officer, record) VALUES "
+                     "('道里区人民法院', 'F9', 9, 'DL001', 'DL002', %s)", (json.dumps(record),))
+    with session("admin") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # and none is deleted
+        conn.execute("DELETE FROM checklist.follow_ups")
+    ok(on(w.actor("lead"), "2026-10-12").run("follow-up", "close", "F1"))
+    with session("lead") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # closed stays closed
+        conn.execute("UPDATE checklist.follow_ups SET record = record || '{\"state\": \"open\"}' WHERE id = 'F1'")

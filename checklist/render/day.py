@@ -257,6 +257,12 @@ def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
     for entry in entries:
         what = Text(action_word(entry.get("action", "")), style="bold")
         before, after = entry.get("before") or {}, entry.get("after") or {}
+        if entry.get("follow_up"):  # 督办: its number first; where it went, how it ended
+            what = Text(f"{entry['follow_up']} ", style="bold magenta").append_text(what)
+            if after.get("outcome") and after["outcome"] != "none":
+                what.append(f" {after['outcome']}", style="bold red")
+            if after.get("to"):
+                what.append(" → " + str(after["to"]), style="dim")
         if entry.get("action") == "created":
             what.append(" " + _("due {day}").format(day=after.get("due")), style="dim")
         elif "status" in after and before.get("status") != after.get("status"):
