@@ -388,7 +388,7 @@ def _climbs(reader: Reader, access: Access, env: Env, change: Change, *, skip: s
             continue
         if not (access.may_close(record["by"]) or access.may_manage([fu.courts_of(record)])):
             continue
-        up = fu.climbs_to(record["by"], access.roster, access.rules)
+        up = fu.climbs_to(record["by"], access)
         climb = {"at": at, "recorded": recorded, "reply_due": record["reply_due"],
                  "to": up.id if up is not None else None, "to_name": up.name if up is not None else None}
         record = {**record, "escalations": [*(record.get("escalations") or []), climb]}

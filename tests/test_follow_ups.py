@@ -232,3 +232,24 @@ def test_the_server_enforces_the_follow_up_rules_through_sql(request, tmp_path):
     ok(on(w.actor("lead"), "2026-10-12").run("follow-up", "close", "F1"))
     with session("lead") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # closed stays closed
         conn.execute("UPDATE checklist.follow_ups SET record = record || '{\"state\": \"open\"}' WHERE id = 'F1'")
+
+
+def test_the_ledger_exports_as_csv_xlsx_and_json(world, tmp_path):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    lead = on(world.actor("lead"), OPENED)
+    ok(lead.run("follow-up", "open", "officer:DL002", "--note", "=HYPERLINK(\"x\")", "--no", "督〔2026〕3号"))
+    ok(on(world.actor("lead"), "2026-10-12").run("follow-up", "close", "F1", "--outcome", "通报批评"))
+    chief = on(world.actor("chief"), "2026-10-12")
+    rows = list(csv.DictReader(io.StringIO(chief.run("export", "follow-ups").stdout.lstrip("\ufeff"))))
+    assert [(r["id"], r["no"], r["target"], r["state"], r["outcome"], r["note"]) for r in rows] == [
+        ("F1", "督〔2026〕3号", "吴刚 (DL002)", "closed", "通报批评", "'=HYPERLINK(\"x\")")]  # never a formula
+    ok(chief.run("export", "follow-ups", "--format", "xlsx", "--out", str(tmp_path / "督办台账.xlsx")))
+    sheet = load_workbook(tmp_path / "督办台账.xlsx").active
+    assert [c.value for c in sheet[2]][:4] == ["F1", "督〔2026〕3号", None, "2026-09-30"]
+    (doc,) = chief.json("export", "follow-ups")["follow_ups"]
+    assert (doc["id"], doc["outcome"], doc["target"]["kind"]) == ("F1", "通报批评", "officer")
+    assert on(world.actor("officer"), "2026-10-12").json("export", "follow-ups")["follow_ups"] == []  # not theirs

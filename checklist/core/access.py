@@ -128,6 +128,7 @@ class Access:
         self.roster = roster
         self.actor = actor
         self.server = server  # on a server database a stranger may not even read
+        self._holders: dict[tuple[str, str, str | None], list[Officer]] | None = None
 
     # -- relations ---------------------------------------------------------------------------------------
 
@@ -155,6 +156,17 @@ class Access:
 
     def _is(self, officer: Officer) -> bool:
         return self.actor.person is not None and self.actor.person.id == officer.id
+
+    def holders(self, level: str, court: str, department: str | None = None) -> list[Officer]:
+        """The people holding a title at ``level`` in ``court`` (and ``department``), by id: a
+        department's leads, a court's chiefs. Indexed once, so a province's register is quick."""
+        if self._holders is None:
+            self._holders = {}
+            for person in sorted(self.roster.values(), key=lambda o: o.id):
+                for held in self.rules.levels(person):
+                    self._holders.setdefault((held, person.court, None), []).append(person)
+                    self._holders.setdefault((held, person.court, person.department), []).append(person)
+        return self._holders.get((level, court, department), [])
 
     # -- the table ---------------------------------------------------------------------------------------
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
-from checklist.core.access import Access, Rules
+from checklist.core.access import Access
 from checklist.core.models import Officer
 
 KINDS = ("item", "officer", "dept", "court", "case")
@@ -86,31 +86,27 @@ def last_reply(follow_up: dict[str, Any]) -> dict[str, Any] | None:
 def answerers(target: dict[str, Any], access: Access) -> list[Officer]:
     """Who replies: the officer (item, officer, case); a department's leads, else its court's chiefs;
     a court's chiefs."""
-    roster, rules = access.roster, access.rules
     kind = target["kind"]
     if kind in ("item", "officer", "case"):
-        found = roster.get(target.get("officer") or "")
+        found = access.roster.get(target.get("officer") or "")
         return [found] if found is not None else []
-    court = target.get("court", "")
-    chiefs = [o for o in roster.values() if o.court == court and "chief" in rules.levels(o)]
+    court = str(target.get("court") or "")
+    chiefs = access.holders("chief", court)
     if kind == "dept":
-        leads = [o for o in roster.values() if o.court == court and o.department == target.get("department")
-                 and "lead" in rules.levels(o)]
-        return sorted(leads or chiefs, key=lambda o: o.id)
-    return sorted(chiefs, key=lambda o: o.id)
+        return access.holders("lead", court, str(target.get("department") or "")) or chiefs
+    return chiefs
 
 
-def climbs_to(opener: str, roster: Mapping[str, Officer], rules: Rules) -> Officer | None:
+def climbs_to(opener: str, access: Access) -> Officer | None:
     """Whom a late follow-up climbs to: the opener's lead; else a chief of their court (not themselves);
     else a chief of the court above."""
-    person = roster.get(opener)
+    person = access.roster.get(opener)
     if person is None:
         return None
-    if person.lead and person.lead in roster:
-        return roster[person.lead]
-    for court in (person.court, *rules.ancestors(person.court)):
-        chiefs = sorted((o for o in roster.values() if o.court == court and o.id != person.id
-                         and "chief" in rules.levels(o)), key=lambda o: o.id)
+    if person.lead and person.lead in access.roster:
+        return access.roster[person.lead]
+    for court in (person.court, *access.rules.ancestors(person.court)):
+        chiefs = [o for o in access.holders("chief", court) if o.id != person.id]
         if chiefs:
             return chiefs[0]
     return None
@@ -127,7 +123,7 @@ def shows_on(follow_up: dict[str, Any], person: Officer, access: Access, today: 
     if aimed_at(follow_up, person, access):
         return "target"
     if is_late(follow_up, today):
-        up = climbs_to(follow_up["by"], access.roster, access.rules)
+        up = climbs_to(follow_up["by"], access)
         if up is not None and up.id == person.id:
             return "escalated"
     return ""
