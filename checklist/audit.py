@@ -501,10 +501,19 @@ def read_log(env: Env, typed: str | None = None, since: str | None = None,
             members, label = viewed_scope(reader, access, officer_id)
             if label["kind"] == "everyone":
                 found = [line.entry for line in reader.log() if line.entry is not None]
-            else:  # someone's scope: their people's entries (and the templates applied to everyone)
+            else:  # someone's scope: their people's entries, the templates applied to everyone, and the
+                # entries of the department's and court's follow-ups they see
+                from checklist.followup import seen_by
+
                 seen = {o.id for o in members}
-                found = [line.entry for line in reader.log() if line.entry is not None
-                         and (line.entry.get("officer") in seen or line.entry.get("officer") is None)]
+                follow_ups = {r["id"] for r in seen_by(access, reader.follow_ups())}
+
+                def shown(entry: dict[str, Any]) -> bool:
+                    if entry.get("officer") is not None:
+                        return entry["officer"] in seen
+                    return entry.get("follow_up") is None or entry["follow_up"] in follow_ups
+
+                found = [line.entry for line in reader.log() if line.entry is not None and shown(line.entry)]
     return [e for e in found if since is None or str(e.get("at", ""))[:10] >= since]
 
 

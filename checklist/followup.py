@@ -147,7 +147,7 @@ def find(reader: Reader, typed: str, access: Access) -> dict[str, Any]:
         for record in register:
             if fu.number(record) == wanted:
                 return record
-        if wanted <= reader.last_follow_up():
+        if 1 <= wanted <= reader.last_follow_up():
             from checklist.identity import Refused
 
             raise Refused(_("follow-up F{n} is not one you may see").format(n=wanted))
@@ -207,6 +207,10 @@ def require_open_on(access: Access, target: dict[str, Any], person: Officer | No
     if not access.may_open_court(target["court"]):
         raise Refused(_("a follow-up on {target} is opened by a chief of {court} or of a court above it, or an admin; "
                         "you are {you}").format(target=target_shown(target), court=target["court"], you=_you(access)))
+    me = access.actor.person
+    if me is not None and any(p.id == me.id for p in fu.answerers(target, access)):
+        raise Refused(_("a follow-up on {target} would be yours to answer; it is opened from above you").format(
+            target=target_shown(target)))
 
 
 def require_reply(access: Access, record: dict[str, Any]) -> None:
@@ -225,6 +229,12 @@ def require_reply(access: Access, record: dict[str, Any]) -> None:
 def require_settle(access: Access, record: dict[str, Any]) -> None:
     from checklist.identity import Refused
 
+    me = access.actor.person
+    opener = access.roster.get(record["by"])
+    if me is not None and any(p.id == me.id for p in fu.answerers(record["target"], access)) and not (
+            opener is not None and access.above(me.id, opener)):
+        raise Refused(_("{fid} is yours to answer; {opener} or someone above them sends it back or closes it").format(
+            fid=record_shown(record), opener=opener_shown(record)))
     if not access.may_close(record["by"]):
         raise Refused(_("{fid} was opened by {opener}; only they or someone above them may send it back or close it "
                         "(you are {you})").format(fid=record_shown(record), opener=opener_shown(record),
@@ -274,16 +284,18 @@ def open_follow_up(env: Env, typed: str, note: str, days: int = 3, *, no: str | 
                 raise InputError(_("{item} was withdrawn: no campaign asks for it any more").format(
                     item=target_shown(target)))
         for record in writer.follow_ups():
-            if record["target"] == target and fu.state(record) != "closed":
+            if (record["target"]["kind"], record["target"]["id"]) == (target["kind"], target["id"]) \
+                    and fu.state(record) != "closed":
                 raise InputError(_("{target} already has an open follow-up, {fid} from {by} (since {since}); close it "
                                    "first").format(target=target_shown(target), fid=record["id"],
                                                    by=opener_shown(record), since=record["opened_at"][:10]))
         calendar = stored_calendar(writer.meta().get("calendar"))
         at, recorded = env.at(), env.recorded()
+        reply_due = calendar.add_workdays(env.today, days).isoformat()
         record = {
             "id": fu.fid(writer.last_follow_up() + 1), "target": target, "by": env.actor, "by_name": env.actor_name,
             "no": no, "source": source, "note": note.strip(), "opened_at": at, "recorded": recorded, "days": days,
-            "reply_due": calendar.add_workdays(env.today, days).isoformat(), "state": "open", "replies": [],
+            "first_reply_due": reply_due, "reply_due": reply_due, "state": "open", "replies": [],
             "returns": [], "escalations": [], "closed_at": None, "closed_by": None, "closed_by_name": None,
             "close_note": None, "outcome": None,
         }

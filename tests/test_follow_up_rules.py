@@ -95,3 +95,16 @@ def test_the_replay_rebuilds_each_follow_up_and_names_what_breaks_the_rules():
               "replies": [{}], "returns": [{}], "escalations": []}
     assert fu.compare(f1, stored) == []
     assert fu.compare(f1, {**stored, "outcome": "none"}) == [("outcome", "问责", "none")]
+
+
+def test_a_report_as_of_an_earlier_day_sees_the_follow_up_as_it_stood():
+    r = record(first_reply_due="2026-10-12", reply_due="2026-10-30", state="closed",
+               replies=[{"at": "2026-10-10T10:00:00+08:00", "reply_due": "2026-10-12"}],
+               returns=[{"at": "2026-10-20T10:00:00+08:00", "reply_due": "2026-10-30"}],
+               closed_at="2026-11-05T10:00:00+08:00", outcome="none")
+    assert fu.standing(r, date(2026, 10, 15))["state"] == "replied"  # answered in time: not late
+    assert fu.counts(r, date(2026, 10, 1), date(2026, 10, 31), date(2026, 10, 15)).late == 0
+    back = fu.standing(r, date(2026, 10, 21))
+    assert (back["state"], back["reply_due"]) == ("returned", "2026-10-30")
+    assert fu.counts(r, date(2026, 10, 1), date(2026, 11, 30), date(2026, 11, 2)).late == 1
+    assert fu.standing(r, date(2026, 11, 5))["state"] == "closed"

@@ -145,7 +145,9 @@ def test_refusals_name_the_reason_and_write_nothing(world):
     refused(on(world.actor("chief"), "2026-10-09"), "follow-up", "reply", "F2", "--note", "x",
             says="is for 褚红 (DL011) to answer")
     refused(officer, "follow-up", "reply", "F2", "--note", "x", says="follow-up F2 is not one you may see")
-    refused(officer, "follow-up", "close", "F1", says="was opened by 陈立新 (DL010)")
+    refused(officer, "follow-up", "close", "F1", says="is yours to answer; 陈立新 (DL010) or someone above them")
+    refused(on(world.actor("other_lead"), "2026-10-09"), "follow-up", "close", "F2",
+            says="is yours to answer")
     refused(officer, "follow-up", "open", "officer:DL002", "--note", "x", says="is not below you")
     refused(lead, "follow-up", "open", "court:南岗", "--note", "x", says="is opened by a chief of 南岗区人民法院")
     refused(lead, "follow-up", "open", "officer:XX999", "--note", "x", says="no officer 'XX999'")
@@ -215,18 +217,59 @@ def test_the_server_enforces_the_follow_up_rules_through_sql(request, tmp_path):
                 conn.rollback()
             return count == 1
 
-    close = "record || '{\"state\": \"closed\", \"outcome\": \"none\"}'"
-    reply = "jsonb_set(record || '{\"state\": \"replied\"}', '{replies}', '[{\"note\": \"x\"}]')"
+    me = "checklist.me()"
+    close = f"record || jsonb_build_object('state', 'closed', 'outcome', 'none', 'closed_by', {me})"
+    reply = (f"jsonb_set(record || '{{\"state\": \"replied\"}}', '{{replies}}', coalesce(record->'replies', '[]') || "
+             f"jsonb_build_array(jsonb_build_object('at', '2026-10-09', 'by', {me}, 'note', '已整改')))")
     assert not step("officer", close) and step("lead", close) and step("chief", close)  # the target may not close
     assert step("officer", reply) and not step("lead", reply) and not step("chief", reply)  # only the target replies
+    assert step("other_lead", reply, "F2") and not step("chief", reply, "F2")  # a department's lead answers for it
     assert not step("admin", "jsonb_set(record, '{target,officer}', '\"DL002\"')")  # nobody re-aims one
-    assert step("other_lead", "jsonb_set(record || '{\"state\": \"replied\"}', '{replies}', '[{\"note\": \"x\"}]')",
-                "F2")  # a department's lead answers for it
-    with session("officer") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # an officer opens none
-        record = {"id": "F9", "by": "DL001", "target": {"kind": "officer", "id": "DL002", "officer": "DL002",
-                                                         "court": "道里区人民法院"}, "reply_due": "2026-10-10"}
-        conn.execute("INSERT INTO checklist.follow_ups (court, id, n, opener, officer, record) VALUES "
-                     "('道里区人民法院', 'F9', 9, 'DL001', 'DL002', %s)", (json.dumps(record),))
+    assert not step("officer", "record || '{\"reply_due\": \"2027-01-01\"}'")  # nor moves its deadline
+    assert not step("officer", "record || '{\"note\": \"已自行核销\"}'")  # nor rewrites what was asked
+    assert not step("chief", "record || '{\"state\": \"replied\"}'")  # a state without its step
+    assert not step("lead", "jsonb_set(record || '{\"state\": \"replied\"}', '{replies}', "
+                            "'[{\"at\": \"2026-10-09\", \"by\": \"DL001\", \"note\": \"x\"}]')")  # a reply in another's name
+    assert not step("lead", close.replace(me, "'DL020'"))  # closed in someone else's name
+    assert not step("lead", close.replace("'none'", "'罚款'"))  # an outcome that is not one
+
+    def inserted(who: str, record: dict, court: str = "道里区人民法院", n: int = 3) -> bool:
+        target = record["target"]
+        with session(who) as conn:
+            try:
+                conn.execute("INSERT INTO checklist.follow_ups (court, id, n, opener, officer, record) VALUES "
+                             "(%s, %s, %s, %s, %s, %s)", (court, f"F{n}", n, record["by"], target.get("officer"),
+                                                          json.dumps({**record, "id": f"F{n}"})))
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UniqueViolation,
+                    psycopg.errors.CheckViolation):
+                return False
+            finally:
+                conn.rollback()
+            return True
+
+    fresh = {"by": "DL010", "note": "请说明", "opened_at": "2026-10-09T09:00:00+08:00", "reply_due": "2026-10-12",
+             "state": "open", "target": {"kind": "officer", "id": "DL002", "officer": "DL002",
+                                         "court": "道里区人民法院"}}
+    assert inserted("lead", fresh)  # as the command would
+    assert not inserted("officer", {**fresh, "by": "DL001"})  # an officer opens none
+    assert not inserted("lead", {**fresh, "state": "closed", "outcome": "问责"})  # born closed
+    assert not inserted("lead", fresh, n=1)  # a number taken (under another court, too)
+    assert not inserted("lead", fresh, court="南岗区人民法院", n=3)  # under the wrong court
+    ng = {**fresh, "by": "DL020", "target": {"kind": "officer", "id": "NG001", "officer": "NG001",
+                                            "court": "道里区人民法院"}}
+    assert not inserted("chief", ng)  # 南岗's officer, filed under 道里
+    with session("officer") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # no forged 督办 entry
+        (head,) = conn.execute("SELECT seq FROM checklist.chain").fetchone()
+        line = json.dumps({"seq": head + 1, "officer": None, "actor": "DL001", "action": "follow-up-close",
+                           "follow_up": "F2"})
+        conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES ('', %s, NULL, %s)",
+                     (head + 1, line))
+    with session("DL002") as conn:  # a department's follow-up is not read by everyone through the history
+        assert conn.execute("SELECT count(*) FROM checklist.history WHERE line::jsonb->>'follow_up' = 'F2'"
+                            ).fetchone()[0] == 0
+    with session("other_lead") as conn:
+        assert conn.execute("SELECT count(*) FROM checklist.history WHERE line::jsonb->>'follow_up' = 'F2'"
+                            ).fetchone()[0] == 1
     with session("admin") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # and none is deleted
         conn.execute("DELETE FROM checklist.follow_ups")
     ok(on(w.actor("lead"), "2026-10-12").run("follow-up", "close", "F1"))
@@ -253,3 +296,12 @@ def test_the_ledger_exports_as_csv_xlsx_and_json(world, tmp_path):
     (doc,) = chief.json("export", "follow-ups")["follow_ups"]
     assert (doc["id"], doc["outcome"], doc["target"]["kind"]) == ("F1", "通报批评", "officer")
     assert on(world.actor("officer"), "2026-10-12").json("export", "follow-ups")["follow_ups"] == []  # not theirs
+
+
+def test_nobody_opens_a_follow_up_they_would_answer_themselves(world):
+    chief = on(world.actor("chief"), OPENED)
+    refused = chief.run("follow-up", "open", "court:道里", "--note", "本院自查")
+    assert refused.exit_code == 1 and "would be yours to answer" in refused.stderr
+    ok(on(world.actor("mid_chief"), OPENED).run("follow-up", "open", "court:道里", "--note", "请自查整改"))
+    assert [f["id"] for f in on(world.actor("chief"), "2026-10-09").json("today")["follow_ups"]] == ["F1"]
+    assert "no follow-up F0" in chief.run("follow-up", "close", "F0").stderr

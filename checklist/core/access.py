@@ -189,8 +189,8 @@ class Access:
         """follow-up open on ``officer`` (or on one of their items)."""
         if self.admin:
             return True
-        if self.actor.person is None:
-            return False
+        if self.actor.person is None or self.actor.level not in ("lead", "chief"):
+            return False  # a 督办 comes from a lead or a chief, whatever the chain of leads says
         return self.above(self.actor.id, officer) or self._chief_of(officer.court, below=True)
 
     def may_open_court(self, court: str) -> bool:

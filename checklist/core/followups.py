@@ -33,7 +33,7 @@ OUTCOMES = ("none", "约谈", "通报批评", "问责")
 OUTCOME_WORDS = {"none": "none", "无": "none", "talk": "约谈", "约谈": "约谈", "criticism": "通报批评",
                  "通报批评": "通报批评", "accountability": "问责", "问责": "问责", "追责": "问责"}
 ACTIONS = ("follow-up", "follow-up-reply", "follow-up-return", "follow-up-close", "follow-up-escalate")
-FID = re.compile(r"[#Ff]-?(\d{1,7})")
+FID = re.compile(r"[#Ff]-?(\d{1,18})")
 
 
 def fid(n: int) -> str:
@@ -63,6 +63,24 @@ def late_days(follow_up: dict[str, Any], today: date) -> int:
     if not is_late(follow_up, today):
         return 0
     return (today - date.fromisoformat(follow_up["reply_due"])).days
+
+
+def standing(follow_up: dict[str, Any], day: date) -> dict[str, Any]:
+    """The follow-up as it stood at the end of ``day``: its state and deadline then (for a report as of a
+    past day), from its dated replies, returns and close."""
+    last = day.isoformat()
+    steps = [(str(r.get("at", "")), "replied", r.get("reply_due")) for r in follow_up.get("replies") or []]
+    steps += [(str(r.get("at", "")), "returned", r.get("reply_due")) for r in follow_up.get("returns") or []]
+    if follow_up.get("closed_at"):
+        steps.append((str(follow_up["closed_at"]), "closed", None))
+    current, due = "open", follow_up.get("first_reply_due") or follow_up["reply_due"]
+    for moment, step, new_due in sorted(steps):
+        if moment[:10] > last:
+            break
+        current = step
+        if step == "returned" and new_due:
+            due = new_due
+    return {**follow_up, "state": current, "reply_due": due}
 
 
 def escalated(follow_up: dict[str, Any]) -> bool:
@@ -243,13 +261,14 @@ def counts(record: dict[str, Any], start: date, end: date, as_of: date) -> Count
     found.replied_in_time = sum(1 for r in record.get("replies") or []
                                 if within(r["at"]) and _day(r["at"]) <= str(r.get("reply_due") or "9999"))
     found.returned = sum(1 for r in record.get("returns") or [] if within(r["at"]))
-    closed_by_then = state(record) == "closed" and _day(record.get("closed_at")) <= as_of.isoformat()
-    if closed_by_then and within(record.get("closed_at")):
-        found.closed = 1
-        found.outcomes = int(record.get("outcome") not in (None, "none"))
-    if not closed_by_then:
+    then = standing(record, as_of)
+    if state(then) == "closed":
+        if within(record.get("closed_at")):
+            found.closed = 1
+            found.outcomes = int(record.get("outcome") not in (None, "none"))
+    else:
         found.waiting = 1
-        found.late = int(is_late({**record, "state": "open" if state(record) == "closed" else state(record)}, as_of))
+        found.late = int(is_late(then, as_of))
     return found
 
 

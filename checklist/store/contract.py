@@ -164,6 +164,30 @@ class Store(Protocol):
         ...
 
 
+FOLLOW_UP_ID = re.compile(r"F[1-9][0-9]{0,17}")
+FOLLOW_UP_KINDS = ("item", "officer", "dept", "court", "case")
+FOLLOW_UP_STATES = ("open", "replied", "returned", "closed")
+
+
+def follow_up_ok(record: Any) -> bool:
+    """A follow-up record with the fields and types every command relies on (a backend refuses others as
+    damage rather than let a listing crash on them)."""
+    if type(record) is not dict or not (isinstance(record.get("id"), str) and FOLLOW_UP_ID.fullmatch(record["id"])):
+        return False
+    target = record.get("target")
+    if type(target) is not dict or target.get("kind") not in FOLLOW_UP_KINDS or not isinstance(target.get("id"), str) \
+            or not all(target.get(k) is None or isinstance(target[k], str) for k in ("officer", "court", "department",
+                                                                                      "name")):
+        return False
+    if not all(isinstance(record.get(k), str) for k in ("by", "note", "opened_at", "reply_due")) \
+            or not due_ok({"due": record["reply_due"]}) or record.get("state") not in FOLLOW_UP_STATES:
+        return False
+    steps = [record.get(k) or [] for k in ("replies", "returns", "escalations")]
+    return all(type(s) is list and all(type(step) is dict and isinstance(step.get("at"), str) for step in s)
+               for s in steps) and all(record.get(k) is None or isinstance(record[k], str)
+                                       for k in ("no", "source", "closed_at", "closed_by", "outcome", "close_note"))
+
+
 def last_number(follow_ups: list[dict[str, Any]]) -> int:
     return max((int(f["id"][1:]) for f in follow_ups), default=0)
 

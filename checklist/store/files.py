@@ -62,7 +62,8 @@ from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, due_ok, last_number, merge_items, record_ok, stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, due_ok, follow_up_ok, last_number, merge_items, record_ok,
+    stamp_templates,
 )
 from checklist.store.lock import FileLock, LockTimeout
 
@@ -501,8 +502,7 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
         _check_name(folder, name, path)
     follow_ups: dict[str, dict[str, Any]] = {}
     for record in _table(doc, "follow_ups", path):
-        if not isinstance(record.get("id"), str) or not isinstance(record.get("target"), dict) \
-                or not isinstance(record.get("reply_due"), str):
+        if not follow_up_ok(record):
             raise _damaged(path, _("a follow-up record is incomplete"))
         follow_ups[record["id"]] = record
     return Manifest(store_doc, meta[0] if meta else {}, officers, files, buckets, garbage, follow_ups)

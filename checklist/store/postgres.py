@@ -36,7 +36,9 @@ from checklist.errors import ChecklistError, StoreError
 if TYPE_CHECKING:
     from checklist.core.report import Tallies
 from checklist.i18n import _
-from checklist.store.contract import Change, Finding, LogLine, MissingDatabase, record_ok, stamp_templates
+from checklist.store.contract import (
+    Change, Finding, LogLine, MissingDatabase, follow_up_ok, record_ok, stamp_templates,
+)
 
 MEMBERS = "checklist_member"  # the group role every roster person's login role belongs to
 MEMBER_GRANTS = (
@@ -309,7 +311,12 @@ class PostgresReader:
             "SELECT path, body FROM checklist.templates WHERE court = '' ORDER BY n")]
 
     def follow_ups(self) -> list[dict[str, Any]]:
-        return [record for (record,) in self._rows("SELECT record FROM checklist.follow_ups ORDER BY n")]
+        records = [record for (record,) in self._rows("SELECT record FROM checklist.follow_ups ORDER BY n")]
+        bad = next((r for r in records if not follow_up_ok(r)), None)
+        if bad is not None:
+            raise _damaged(_("follow-up {id} is not what checklist writes").format(id=str(
+                bad.get("id") if isinstance(bad, dict) else bad)[:20]))
+        return records
 
     def last_follow_up(self) -> int:
         return int(self._rows("SELECT checklist.last_follow_up()")[0][0])

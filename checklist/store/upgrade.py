@@ -203,6 +203,7 @@ def _v1_follow_ups(officers: list[dict[str, Any]], items_of: dict[str, list[dict
                       "no": None, "source": None, "note": str(last.get("note") or ""),
                       "opened_at": str(last.get("opened_at") or at), "recorded": recorded, "days": None,
                       "reply_due": str(last.get("reply_due") or at[:10]), "state": "open", "replies": [],
+                      "first_reply_due": str(last.get("reply_due") or at[:10]),
                       "returns": [], "escalations": [], "closed_at": None, "closed_by": None, "closed_by_name": None,
                       "close_note": None, "outcome": None}
             register[record["id"]] = record
