@@ -295,3 +295,29 @@ def test_a_report_counted_by_the_server_equals_one_counted_item_by_item(pg_serve
             with monkeypatch.context() as patched:
                 patched.setattr(PostgresReader, "report_tallies", None)
                 assert cl.json(*args) == counted, (by, span)
+
+
+def test_a_schema_2_database_takes_the_follow_up_register_with_its_people_logged_in(pg_server, monkeypatch, tmp_path):
+    """A bureau's server from before 督办 in full: `db upgrade` adds the register, and the people's
+    logins (made by `db roles` under schema 2) may use it at once."""
+    import checklist.store.postgres as pg
+
+    shipped = pg.migrations()
+    monkeypatch.setattr(pg, "migrations", lambda: [m for m in shipped if m[0] <= 2])
+    monkeypatch.setattr(pg, "SCHEMA", 2)
+    monkeypatch.setattr(pg, "MEMBER_GRANTS", tuple(g for g in pg.MEMBER_GRANTS if "follow_ups" not in g))  # as then
+    url = pg_server.create("before_register")
+    owner = Checklist(url, today="2026-11-28")
+    assert owner.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    assert owner.run("db", "roles").exit_code == 0
+    monkeypatch.setattr(pg, "migrations", lambda: shipped)
+    monkeypatch.setattr(pg, "SCHEMA", shipped[-1][0])
+    upgraded = owner.run("db", "upgrade")
+    assert upgraded.exit_code == 0 and "003_follow_ups" in upgraded.stdout, upgraded.output
+    lead = Checklist(pg_server.url("before_register", user="DL010"), today="2026-11-28")
+    opened = lead.run("follow-up", "open", "officer:DL001", "--note", "请说明逾期原因")
+    assert opened.exit_code == 0 and "F1" in opened.stdout, opened.output
+    officer = Checklist(pg_server.url("before_register", user="DL001"), today="2026-11-30")
+    assert officer.run("follow-up", "reply", "F1", "--note", "已整改").exit_code == 0
+    assert [f["state"] for f in lead.json("follow-ups")["follow_ups"]] == ["replied"]
+    assert owner.run("audit", "verify").exit_code == 0
