@@ -622,6 +622,39 @@ def import_status(
         say(result.summary())
 
 
+@import_app.command("cases")
+def import_cases(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The case list: CSV (UTF-8 or GB18030) or XLSX.", show_default=False)],
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    map_: MapOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load the case list the case system exports; each case's statutory clocks go on its officer's list.
+
+    Columns: case/案号, officer/承办人 (工号 or a unique name), filed/立案日期; optional closed/结案日期,
+    closing/结案方式 (执行完毕, 终本, 终结执行, 不予执行, 驳回申请, 销案, 和解), amount/申请执行标的,
+    paid/到位金额, paused/暂缓中止期间 (2026-03-01~2026-04-15；2026-06-01~), seized/查封日期,
+    seal_expires/查封到期日, funds_received/案款到账日 (several dates: ；or ,). All or nothing; a
+    re-import updates closings and hands a reassigned case's open items to its new officer.
+
+    Example: checklist import cases 案件清单.xlsx --dry-run
+    """
+    from checklist.caseimport import import_cases as run_import
+    from checklist.render import emit_json, say
+
+    result = run_import(_settings(ctx).env(), file, sheet=sheet, encoding=encoding, mapping=_mapping(map_),
+                        dry_run=dry_run)
+    if as_json:
+        emit_json(result.as_json())
+        return
+    say(result.summary())
+    for warning in result.warnings:
+        say(_("note: {warning}").format(warning=warning), err=True)
+
+
 export_app = typer.Typer(help="Get data out: items, the roster, a report.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")]

@@ -22,7 +22,7 @@ from checklist.i18n import _
 from checklist.reporting import safe_cell
 
 ITEM_COLUMNS = ("id", "officer", "name", "court", "department", "key", "title", "period", "due", "status",
-                "done_at", "note", "priority", "campaigns", "overdue_days")
+                "done_at", "note", "priority", "campaigns", "overdue_days", "case")
 ROSTER_COLUMNS = ("id", "name", "court", "department", "roles", "lead", "since", "until", "login")
 FORMATS = ("csv", "json", "xlsx")
 
@@ -89,6 +89,7 @@ def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dic
                     "done_at": item.get("done_at") or "", "note": item.get("note") or item.get("reason") or "",
                     "priority": item["priority"], "campaigns": item["campaigns"],
                     "overdue_days": (env.today - date.fromisoformat(item["due"])).days if overdue else 0,
+                    "case": item.get("case") or "",
                 })
     rows.sort(key=lambda r: (r["court"], r["department"], r["officer"], r["due"], r["key"]))
     return rows

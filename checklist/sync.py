@@ -29,6 +29,8 @@ from checklist.i18n import _, ngettext
 from checklist.store import Change
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from checklist.context import Env
     from checklist.core.calendar import WorkCalendar
     from checklist.core.models import Officer, PlannedItem, TemplateSet
@@ -159,6 +161,7 @@ def _plan_fields(p: PlannedItem) -> dict[str, Any]:
         "sources": [{"campaign": s.campaign, "title": s.title, "every": s.every, "absorbed": s.absorbed}
                     for s in p.sources],
         "basis": p.basis,
+        **({"case": p.case} if p.case else {}),
     }
 
 
@@ -189,7 +192,8 @@ def prepare(planned: list[PlannedItem]) -> list[Planned]:
 
 
 def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Planned], result: SyncResult,
-              today: str, newcomer: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+              today: str, newcomer: bool,
+              case_closed: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The officer's items to store and the ``sync`` entry's ``items`` part (empty: nothing to do).
 
     Past figures never change when a role, a scope or a template does: an open item no plan asks
@@ -212,8 +216,9 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
             parts.setdefault("new", {})[iid] = [p.period, p.due, p.digest]
             result.created += 1
             continue
-        if old["status"] in ("done", "skipped") or old.get("reassigned_to"):
-            continue  # worked against what it was then (a template change does not re-date work done), or handed on
+        if old["status"] in ("done", "skipped") or old.get("reassigned_to") or old.get("reassigned_from"):
+            continue  # worked against what it was then (a template change does not re-date work done), or handed
+            # on — or handed to this officer, due as it was handed (not overdue the moment it arrived)
         updated = False
         if p.due != old["due"]:
             parts.setdefault("due", {})[iid] = [old["due"], p.due]
@@ -228,11 +233,13 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
             result.updated += 1
         if updated or old["status"] == "withdrawn":
             changed.append({**old, **p.fields, "status": "open"})
+    closed = case_closed or {}
     for old in stored:
         left = officer.until is not None and old["due"] > officer.until.isoformat()
         if old.get("reassigned_from") and not left:
             continue  # handed to this officer by a lead: it stays theirs whatever their duties say
-        if old["id"] not in planned_ids and old["status"] == "open" and (old["due"] >= today or left):
+        ended = old.get("case") in closed and old["due"] > closed[old["case"]]  # its case closed before it fell due
+        if old["id"] not in planned_ids and old["status"] == "open" and (old["due"] >= today or left or ended):
             changed.append({**old, "status": "withdrawn"})
             parts.setdefault("withdrawn", []).append(old["id"])
             result.withdrawn += 1
@@ -241,14 +248,19 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
 
 def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, env: Env, change: Change,
               officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None,
-              newcomers: frozenset[str] = frozenset()) -> SyncResult:
-    """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does."""
+              newcomers: frozenset[str] = frozenset(), cases: list[dict[str, Any]] | None = None) -> SyncResult:
+    """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does.
+
+    ``cases``: the case list as it will be (an import's), else the stored one. Items already in
+    ``change`` (handed over by the same write) count as stored.
+    """
     from checklist.core.merge import merge_sources
     from checklist.roster import officer_from_doc
 
     result = SyncResult()
     shared: dict[tuple[Any, ...], list[Planned]] = {}
     at, recorded = env.at(), env.recorded()
+    by_case, case_closed = plan_cases(reader, templates, calendar, env.today, cases)
     for n, doc in enumerate(officers):
         if progress is not None:
             progress(n, len(officers))
@@ -259,14 +271,57 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         since = officer.since.isoformat() if officer.since else ""
         until = officer.until.isoformat() if officer.until else "9999"
         planned = [p for p in shared[profile] if since <= p.due <= until]
-        items, parts = reconcile(reader.items(officer.id), officer, planned, result, env.today.isoformat(),
-                                 officer.id in newcomers)
+        planned += [p for p in by_case.get(officer.id, ()) if p.due <= until]
+        stored = reader.items(officer.id)
+        if officer.id in change.items:
+            from checklist.store.contract import merge_items
+
+            stored = merge_items(stored, change.items[officer.id])
+        items, parts = reconcile(stored, officer, planned, result, env.today.isoformat(), officer.id in newcomers,
+                                 case_closed)
         if parts:
             change.put_items(officer.id, items)
             change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "sync",
                                    "officer": officer.id, "items": parts})
         result.officers += 1
     return result
+
+
+def plan_cases(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, today: date,
+               cases: list[dict[str, Any]] | None = None) -> tuple[dict[str, list[Planned]], dict[str, str]]:
+    """Every case's items, by the officer they go to, and each closed case's closing day."""
+    from checklist.core.cases import Case, case_items
+
+    records = (reader.cases() if cases is None else cases) if templates.clocks else []
+    roster = {doc["id"]: doc for doc in reader.officers()} if records else {}
+    levels = templates.rules.titles
+    by_officer: dict[str, list[Planned]] = {}
+    closed: dict[str, str] = {}
+    for doc in records:
+        case = Case.from_record(doc)
+        if case.closed:
+            closed[case.number] = case.closed.isoformat()
+        rules = templates.clock_rules(case.court)
+        for item in prepare(case_items(case, rules, calendar, today)):
+            rule = next(r for r in rules if r.key == item.key)
+            to = recipient(rule, case, roster, levels)
+            if to:
+                by_officer.setdefault(to, []).append(item)
+    return by_officer, closed
+
+
+def recipient(rule: Any, case: Any, roster: dict[str, dict[str, Any]], titles: Any) -> str | None:
+    """Whom a case's item goes to: its officer (承办人) for an officer-level role; their lead for a lead-level
+    one; the first chief of the case's court for a chief-level one."""
+    levels = {titles.get(r, r) for r in rule.roles}
+    if "officer" in levels or not levels & {"lead", "chief"}:
+        return case.officer if case.officer in roster else None
+    if "lead" in levels:
+        lead = (roster.get(case.officer) or {}).get("lead")
+        return lead if lead in roster else None
+    chiefs = sorted(o["id"] for o in roster.values() if o.get("court") == case.court
+                    and any(titles.get(r, r) == "chief" for r in o.get("roles") or []))
+    return chiefs[0] if chiefs else None
 
 
 def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """``checklist db copy FROM TO``: a whole database from any backend to any other.
 
-Roster, items, the follow-up (督办) register, the history with its chain exactly as it is, the applied
+Roster, items, the follow-up (督办) register, the cases, the history with its chain exactly as it is, the applied
 templates and the metadata go across in one write: the target's commit is atomic, so a copy that
 fails or is killed leaves the target as it was. Only an empty target is accepted. Afterwards
 ``audit head`` is the same on both, and ``audit verify`` passes on the target if it passed on the
@@ -46,6 +46,7 @@ def copy_database(source: Store, target: Store, env: Env | None = None) -> CopyR
 
             require_manage_all(writer_access(reader, env)[0], "db copy")
         change = Change(meta=reader.meta(), officers=reader.officers(), follow_ups=reader.follow_ups(),
+                        cases=reader.cases(),
                         linked=[line.entry for line in _whole(reader)])
         for officer in change.officers:
             items = reader.items(officer["id"])

@@ -126,7 +126,7 @@ def item_json(item: dict[str, Any], today: date, short: str | None = None) -> di
         "title": item["title"], "due": item["due"], "period": item["period"], "every": item["every"],
         "status": item["status"], "overdue_days": overdue_days(item, today), "campaigns": item["campaigns"],
         "priority": item["priority"], "tags": item.get("tags", []), "done_at": item.get("done_at"),
-        "note": item.get("note"), "reason": item.get("reason"),
+        "note": item.get("note"), "reason": item.get("reason"), "case": item.get("case"),
     }
 
 
@@ -351,7 +351,6 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
     passed, today. Whoever does it must be allowed to work the items of both (their lead, a chief of
     their court); an item with an open follow-up is closed first.
     """
-    from checklist.core.history import plan_digest
     from checklist.core.ids import item_id
     from checklist.identity import person_of, work_refusal, writer_access
     from checklist.service import require_officer
@@ -399,23 +398,31 @@ def reassign(env: Env, typed_ids: list[str], to_id: str, *,
         if problems:
             raise InputError(ngettext("{n} problem; nothing was changed", "{n} problems; nothing was changed",
                                       len(problems)).format(n=len(problems)), problems)
-        at, recorded = env.at(), env.recorded()
         change = Change()
-        moved = []
-        for item, new_id in moves:
-            left = {**item, "status": "withdrawn", "reassigned_to": target.id, "reassigned_on": env.today.isoformat()}
-            change.put_items(item["officer"], [left])
-            change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
-                                   "officer": item["officer"], "item": item["id"], "before": {"status": "open"},
-                                   "after": {"status": "withdrawn"}, "to": target.id, "note": note})
-            fields = {k: v for k, v in item.items() if k not in ("follow_ups", "note", "reason")}
-            due = max(item["due"], env.today.isoformat())  # handed over today: not overdue the moment it arrives
-            new = {**fields, "id": new_id, "officer": target.id, "status": "open", "due": due,
-                   "reassigned_from": item["id"]}
-            change.put_items(target.id, [new])
-            change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
-                                   "officer": target.id, "from": item["officer"], "note": note,
-                                   "items": {"new": {new_id: [item["period"], due, plan_digest(item)]}}})
-            moved.append(new)
+        moved = [hand_over(change, env, item, target.id, note) for item, _new_id in moves]
         writer.commit(change)
         return target, moved
+
+
+def hand_over(change: Change, env: Env, item: dict[str, Any], to: str, note: str | None) -> dict[str, Any]:
+    """Add to ``change`` one open item leaving its officer for ``to``: withdrawn there (``reassigned_to``), and
+    a new item for the same duty and period on ``to``'s list, due the same day or, if that has passed,
+    today. Both histories say so. Returns the new item."""
+    from checklist.core.history import plan_digest
+    from checklist.core.ids import item_id
+
+    at, recorded = env.at(), env.recorded()
+    left = {**item, "status": "withdrawn", "reassigned_to": to, "reassigned_on": env.today.isoformat()}
+    change.put_items(item["officer"], [left])
+    change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
+                           "officer": item["officer"], "item": item["id"], "before": {"status": "open"},
+                           "after": {"status": "withdrawn"}, "to": to, "note": note})
+    fields = {k: v for k, v in item.items() if k not in ("follow_ups", "note", "reason")}
+    due = max(item["due"], env.today.isoformat())  # handed over today: not overdue the moment it arrives
+    new_id = item_id(to, item["key"], item["period"])
+    new = {**fields, "id": new_id, "officer": to, "status": "open", "due": due, "reassigned_from": item["id"]}
+    change.put_items(to, [new])
+    change.entries.append({"at": at, "recorded": recorded, **env.who(), "action": "reassign",
+                           "officer": to, "from": item["officer"], "note": note,
+                           "items": {"new": {new_id: [item["period"], due, plan_digest(item)]}}})
+    return new

@@ -148,7 +148,8 @@ def test_an_older_schema_is_migrated_by_db_upgrade(cl, monkeypatch):
 def test_db_init_is_idempotent_and_a_copy_into_a_used_database_is_refused(pg_server, cl, tmp_path):
     url = pg_server.create("fresh_init")
     first = Checklist(url).run("db", "init")
-    assert first.exit_code == 0 and "created the checklist schema (001_initial, 002_permissions, 003_follow_ups)" in first.stdout
+    assert first.exit_code == 0 and "created the checklist schema (001_initial, 002_permissions, 003_follow_ups, " \
+        "004_cases)" in first.stdout
     assert "nothing to do" in Checklist(url).run("db", "init").stdout
     refused = cl.run("db", "copy", str(DEMO_ROSTER), cl.db)
     assert refused.exit_code == 1 and "already holds a database" in refused.stderr
@@ -305,9 +306,16 @@ def test_a_schema_2_database_takes_the_follow_up_register_with_its_people_logged
     shipped = pg.migrations()
     monkeypatch.setattr(pg, "migrations", lambda: [m for m in shipped if m[0] <= 2])
     monkeypatch.setattr(pg, "SCHEMA", 2)
-    monkeypatch.setattr(pg, "MEMBER_GRANTS", tuple(g for g in pg.MEMBER_GRANTS if "follow_ups" not in g))  # as then
+    monkeypatch.setattr(pg, "MEMBER_GRANTS", tuple(g for g in pg.MEMBER_GRANTS  # as then
+                                                   if "follow_ups" not in g and "cases" not in g))
     url = pg_server.create("before_register")
-    owner = Checklist(url, today="2026-11-28")
+    import shutil
+
+    from clitools import TEMPLATES
+
+    then = tmp_path / "templates"  # the templates of that time: no rules: file (no cases table yet)
+    shutil.copytree(TEMPLATES, then, ignore=shutil.ignore_patterns("rules-*.yaml"))
+    owner = Checklist(url, today="2026-11-28", templates=then)
     assert owner.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
     assert owner.run("db", "roles").exit_code == 0
     monkeypatch.setattr(pg, "migrations", lambda: shipped)

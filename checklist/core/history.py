@@ -51,6 +51,7 @@ from checklist.core import lifecycle
 
 GENESIS = "0" * 64
 PLAN_FIELDS = ("key", "title", "priority", "campaigns", "tags", "sources", "basis", "every")
+PLAN_OPTIONAL = ("case",)  # kept only when set, so items made before cases existed keep their digests
 ROSTER_FIELDS = ("id", "name", "court", "department", "roles", "lead", "since")
 ROSTER_OPTIONAL = ("until", "login")  # kept only when set, so records written before them compare equal
 ITEM_ACTIONS = ("done", "skip", "undo", "import", "follow-up", "follow-up-close")  # the last two: 0.1's follow-ups
@@ -86,6 +87,7 @@ def link(entries: Iterable[dict[str, Any]], head: tuple[int, str]) -> list[dict[
 def plan_digest(item: dict[str, Any]) -> str:
     """A digest of an item's duty-wide fields (title, campaigns, …), the same on every backend."""
     plan = {name: item.get(name) for name in PLAN_FIELDS}
+    plan.update({name: item[name] for name in PLAN_OPTIONAL if item.get(name)})
     return hashlib.sha256(orjson.dumps(plan, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
     from checklist.core.access import Court, Rules
+    from checklist.core.clocks import Span
 
 PRIORITIES = ("low", "normal", "high")
 PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
@@ -119,6 +120,31 @@ class PlannedItem:
     tags: tuple[str, ...]
     sources: tuple[Source, ...] = field(default=())
     basis: str = ""
+    case: str = ""  # the 案号, for an item a case's clock asks for
+
+
+RULE_STARTS = ("filed", "closed", "zhongben", "seized", "seal_expires", "funds_received")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One statutory clock (节点) per case: from a case date, ``within`` a period, ``before`` a date, or
+    ``every`` period ``length`` long; ``extend``: paused periods lengthen it. ``courts``: a local rule
+    that replaces the general one of the same key for those courts."""
+
+    key: str
+    title: str
+    start: str  # RULE_STARTS
+    within: Span | None = None
+    before: Span | None = None
+    every: Span | None = None
+    length: Span | None = None  # `for:` with `every:`
+    extend: bool = False
+    roles: tuple[str, ...] = ("officer",)
+    basis: str = ""
+    priority: str = "normal"
+    courts: tuple[str, ...] = ()
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +159,13 @@ class TemplateSet:
     calendar_years: frozenset[int] = frozenset()
     titles: Mapping[str, str] = field(default_factory=dict)  # job title → level; empty: the shipped ones
     courts: Mapping[str, Court] = field(default_factory=dict)
+    clocks: tuple[Rule, ...] = ()  # statutory clocks per case, from `rules:` files
+
+    def clock_rules(self, court: str) -> list[Rule]:
+        """The rules a case of ``court`` runs: the general ones, each replaced by a local one of that court."""
+        local = {r.key: r for r in self.clocks if court in r.courts}
+        general = [r for r in self.clocks if not r.courts and r.key not in local]
+        return sorted([*general, *local.values()], key=lambda r: r.key)
 
     @property
     def rules(self) -> Rules:

@@ -8,7 +8,10 @@ A templates folder holds three kinds of YAML file, told apart by their top-level
   days the built-in holiday data lacks;
 * a **roles** file (``roles:``) — job titles added to the shipped ones, by level
   (``lead: [执行团队负责人]``; see ``checklist.core.access``);
-* a **courts** file (``courts:``) — each court's 代字, level (高/中/基) and parent court.
+* a **courts** file (``courts:``) — each court's 代字, level (高/中/基) and parent court;
+* a **rules** file (``rules:``, optionally with ``scope: {courts: [...]}``) — statutory clocks per
+  case (SPEC.md → Cases and statutory clocks); a scoped rule replaces the general one of the same
+  key for its courts.
 
 The parser is strict on purpose: the safe loader, no anchors or aliases (an alias bomb is refused
 at its first ``&``), no duplicate or unknown keys, one document per file. Every problem is
@@ -27,7 +30,7 @@ from typing import Any, Iterable
 import yaml
 
 from checklist.core.access import COURT_LEVELS, LEVELS, Court, builtin_titles
-from checklist.core.models import PRIORITIES, Campaign, Duty, Scope, TemplateSet
+from checklist.core.models import PRIORITIES, RULE_STARTS, Campaign, Duty, Rule, Scope, TemplateSet
 from checklist.core.periods import EVERY, month_length
 from checklist.core.text import control_character
 from checklist.errors import TemplateError, by_place
@@ -57,6 +60,8 @@ SCOPE_FIELDS = {"courts", "departments"}
 DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis"}
 CALENDAR_FIELDS = {"name", "years", "holidays", "workdays"}
 COURT_FIELDS = {"name", "code", "level", "parent"}
+RULE_FIELDS = {"key", "title", "from", "within", "before", "every", "for", "paused", "role", "basis", "priority"}
+MAX_RULES = 200
 MAX_COURTS = 1000  # a province has a few hundred
 
 
@@ -606,6 +611,92 @@ def _check_courts(courts: dict[str, Court], problems: list[str]) -> None:
             current = courts[current].parent if current in courts else ""
 
 
+# -- statutory clocks ----------------------------------------------------------------------------
+
+
+def _read_span(reader: _Reader, entry: tuple[yaml.Node, int], what: str) -> Any:
+    from checklist.core.clocks import parse_span
+
+    value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
+    try:
+        return parse_span(value)
+    except ValueError:
+        reader.problem(entry[1], _("{what}: {value} is not a period; write Nd (days), Nwd (working days), Nm "
+                                   "(months) or Ny (years)").format(what=what, value=_show(value)))
+        return None
+
+
+def _read_rules(reader: _Reader, entry: tuple[yaml.Node, int], courts: tuple[str, ...]) -> list[Rule]:
+    node, line = entry
+    if not isinstance(node, yaml.SequenceNode):
+        reader.problem(line, _("rules must be a list of '- key: …' entries"))
+        return []
+    found = []
+    for item in node.value:
+        fields = reader.mapping(item, _("rule"), RULE_FIELDS)
+        if not fields:
+            continue
+        missing = [name for name in ("key", "title", "from") if name not in fields]
+        if missing:
+            reader.problem(_line(item), _("rule: missing {fields}").format(fields=", ".join(missing)))
+            continue
+        key = reader.key(fields["key"], _("rule key"))
+        title = reader.text(fields["title"], _("rule title"))
+        what = _("rule '{key}'").format(key=key)
+        start = reader.text(fields["from"], _("{what} from").format(what=what))
+        if start is not None and start not in RULE_STARTS:
+            reader.problem(fields["from"][1], _("{what}: from must be one of {values}, not '{value}'").format(
+                what=what, values=", ".join(RULE_STARTS), value=start))
+            start = None
+        kinds = [name for name in ("within", "every") if name in fields]
+        if len(kinds) > 1 or not (kinds or "before" in fields) or ("every" in fields and "before" in fields):
+            reader.problem(_line(item), _("{what}: give within, before (a reminder ahead of the date, or of within's "
+                                          "end), or every with for").format(what=what))
+            continue
+        spans = {name: _read_span(reader, fields[name], f"{what} {name}") for name in ("within", "before", "every",
+                                                                                      "for") if name in fields}
+        if "every" in fields and "for" not in fields:
+            reader.problem(fields["every"][1], _("{what}: every needs for (how long it goes on, like 5y)").format(
+                what=what))
+            continue
+        if "for" in fields and "every" not in fields:
+            reader.problem(fields["for"][1], _("{what}: for goes with every").format(what=what))
+            continue
+        extend = False
+        if "paused" in fields:
+            paused = reader.text(fields["paused"], _("{what} paused").format(what=what))
+            if paused not in ("extend", "ignore"):
+                reader.problem(fields["paused"][1], _("{what}: paused must be extend (the paused periods lengthen "
+                                                      "the clock) or ignore").format(what=what))
+                continue
+            extend = paused == "extend"
+        roles = reader.texts(fields["role"], _("{what} role").format(what=what)) if "role" in fields else ("officer",)
+        priority = reader.text(fields["priority"], _("{what} priority").format(what=what)) if "priority" in fields \
+            else "normal"
+        if priority is not None and priority not in PRIORITIES:
+            reader.problem(fields["priority"][1], _("{what}: priority must be low, normal or high").format(what=what))
+            continue
+        basis = reader.text(fields["basis"], _("{what} basis").format(what=what)) if "basis" in fields else ""
+        if None in (key, title, start, roles, priority, basis) or None in spans.values():
+            continue
+        found.append(Rule(key=key, title=title, start=start, within=spans.get("within"), before=spans.get("before"),
+                          every=spans.get("every"), length=spans.get("for"), extend=extend, roles=tuple(roles),
+                          basis=basis, priority=priority, courts=courts, where=f"{reader.path}:{fields['key'][1]}"))
+    return found
+
+
+def _check_rules(rules: list[Rule], problems: list[str]) -> None:
+    seen: dict[tuple[str, str], Rule] = {}
+    for rule in rules:
+        for court in rule.courts or ("",):
+            earlier = seen.get((rule.key, court))
+            if earlier is not None:
+                problems.append(f"{rule.where}: " + _("rule '{key}' is already given at {where}{court}").format(
+                    key=rule.key, where=earlier.where, court=_(" for {court}").format(court=court) if court else ""))
+                break
+            seen[(rule.key, court)] = rule
+
+
 # -- the whole folder ---------------------------------------------------------------------------
 
 
@@ -621,6 +712,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
     titles = builtin_titles()
     title_places: dict[str, str] = {}
     courts: dict[str, Court] = {}
+    clocks: list[Rule] = []
 
     for path, text in files:
         reader = _Reader(path, problems)
@@ -629,12 +721,30 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
             if not any(p.startswith(f"{path}:") for p in problems):
                 reader.problem(1, _("the file is empty"))
             continue
-        top = reader.mapping(root, _("file"), {"campaign", "duties", "calendar", "roles", "courts"})
+        top = reader.mapping(root, _("file"), {"campaign", "duties", "calendar", "roles", "courts", "rules", "scope"})
         alone = [name for name in ("roles", "courts") if name in top]
         if alone and len(top) > 1:
             reader.problem(top[alone[0]][1], _("a {kind} file holds only '{kind}:'").format(kind=alone[0]))
             continue
-        if "roles" in top:
+        if "scope" in top and ("rules" not in top or len(top) > 2):
+            reader.problem(top["scope"][1], _("a scope: at the top of a file goes with rules: only (a campaign's "
+                                              "scope is inside campaign:)"))
+            continue
+        if "rules" in top:
+            if len(top) > 1 + ("scope" in top):
+                reader.problem(top["rules"][1], _("a rules file holds only 'rules:' (and 'scope:')"))
+                continue
+            scoped: tuple[str, ...] = ()
+            if "scope" in top:
+                scope_fields = reader.mapping(top["scope"][0], _("scope"), {"courts"})
+                if "courts" not in scope_fields:
+                    reader.problem(top["scope"][1], _("a rules file's scope names its courts: scope: {courts: [...]}"))
+                    continue
+                scoped = reader.texts(scope_fields["courts"], _("scope courts")) or ()
+                if not scoped:
+                    continue
+            clocks += _read_rules(reader, top["rules"], scoped)
+        elif "roles" in top:
             _read_roles(reader, top["roles"], titles, title_places)
         elif "courts" in top:
             _read_courts(reader, top["courts"], courts)
@@ -659,7 +769,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
             library_files.append((reader, _read_duty_list(reader, top["duties"], _("the duty library"))))
         elif isinstance(root, yaml.MappingNode):
             reader.problem(_line(root), _("expected 'campaign:' and 'duties:' (a campaign), 'duties:' alone "
-                                          "(a duty library), 'calendar:', 'roles:' or 'courts:'"))
+                                          "(a duty library), 'calendar:', 'roles:', 'courts:' or 'rules:'"))
 
     library: dict[str, Duty] = {}
     for reader, entries in library_files:
@@ -694,6 +804,18 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
                                                   "admin) or a known title; add it to a roles: file").format(
                 key=duty.key, role=unknown[0]))
     _check_courts(courts, problems)
+    _check_rules(clocks, problems)
+    for rule in clocks:
+        unknown = [role for role in rule.roles if role not in titles]
+        if unknown:
+            problems.append(f"{rule.where}: " + _("rule '{key}': role '{role}' is not a level or a known title").format(
+                key=rule.key, role=unknown[0]))
+        for court in rule.courts:
+            if courts and court not in courts:
+                problems.append(f"{rule.where}: " + _("rule '{key}': '{court}' is not a court in the courts file").format(
+                    key=rule.key, court=court))
+    if len(clocks) > MAX_RULES:
+        problems.append(f"{clocks[0].where}: " + _("more than {n} rules").format(n=MAX_RULES))
     if len(courts) > MAX_COURTS:
         problems.append(f"{next(iter(courts.values())).where}: " + _("more than {n} courts").format(n=MAX_COURTS))
     count_duties = len(duties) + len(library)
@@ -716,6 +838,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         calendar_years=frozenset(years),
         titles=titles,
         courts=dict(sorted(courts.items())),
+        clocks=tuple(sorted(clocks, key=lambda r: (r.key, r.courts))),
     )
 
 

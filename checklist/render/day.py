@@ -73,6 +73,8 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     def add(item: dict[str, Any], extra: str = "") -> None:
         open_ = item["status"] == "open"
         title = Text(item["title"], style="" if open_ else "dim")
+        if item.get("case"):  # a case's statutory clock: which case
+            title.append(" · " + item["case"], style="cyan" if open_ else "dim")
         if extra:
             title.append(_(" ({what})").format(what=extra), style="dim")
         table.add_row(

@@ -46,6 +46,7 @@ class Change:
     items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # officer → items added or replaced by id
     entries: list[dict[str, Any]] = field(default_factory=list)  # history, in order, not yet linked
     follow_ups: list[dict[str, Any]] = field(default_factory=list)  # 督办 records, added or replaced by id
+    cases: list[dict[str, Any]] = field(default_factory=list)  # case records, added or replaced by number
     templates: list[tuple[str, str]] | None = None  # a new templates bundle: (path, text) per file
     # entries already linked elsewhere, stored as they are (``db copy``): they must continue the
     # chain from this database's head; ``entries`` must then be empty
@@ -57,7 +58,7 @@ class Change:
     @property
     def empty(self) -> bool:
         return not (self.meta or self.officers or self.items or self.entries or self.templates is not None
-                    or self.linked or self.follow_ups)
+                    or self.linked or self.follow_ups or self.cases)
 
     def chained(self, head: tuple[int, str]) -> list[dict[str, Any]]:
         """The change's entries linked onto ``head`` (the backend's last seq and hash).
@@ -131,6 +132,10 @@ class Reader(Protocol):
         """The number of the last follow-up opened (0 before the first), seen or not: numbers are never reused."""
         ...
 
+    def cases(self) -> list[dict[str, Any]]:
+        """The imported cases (as far as this reader may see them), by case number."""
+        ...
+
 
 class Writer(Reader, Protocol):
     def commit(self, change: Change) -> list[dict[str, Any]]:
@@ -186,6 +191,22 @@ def follow_up_ok(record: Any) -> bool:
     return all(type(s) is list and all(type(step) is dict and isinstance(step.get("at"), str) for step in s)
                for s in steps) and all(record.get(k) is None or isinstance(record[k], str)
                                        for k in ("no", "source", "closed_at", "closed_by", "outcome", "close_note"))
+
+
+CASE_DATES = ("paused", "seized", "seal_expires", "funds_received")
+
+
+def case_ok(record: Any) -> bool:
+    """A case record with the fields and types the commands rely on."""
+    if type(record) is not dict or not all(isinstance(record.get(k), str) and record[k]
+                                           for k in ("number", "officer", "filed")):
+        return False
+    if not all(record.get(k) is None or isinstance(record[k], str) for k in ("court", "closed", "closing")):
+        return False
+    if not all(record.get(k) is None or (isinstance(record[k], (int, float)) and not isinstance(record[k], bool))
+               for k in ("amount", "paid")):
+        return False
+    return all(type(record.get(k) or []) is list for k in CASE_DATES)
 
 
 def last_number(follow_ups: list[dict[str, Any]]) -> int:

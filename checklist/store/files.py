@@ -62,13 +62,13 @@ from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, due_ok, follow_up_ok, last_number, merge_items, record_ok,
+    Change, Finding, LogLine, MissingDatabase, case_ok, due_ok, follow_up_ok, last_number, merge_items, record_ok,
     stamp_templates,
 )
 from checklist.store.lock import FileLock, LockTimeout
 
 SCHEMA = 3
-FOLLOW_UPS_SCHEMA = 3  # the first schema with the follow-up register; a database without one stays at 2
+FOLLOW_UPS_SCHEMA = 3  # the first schema with the follow-up register and cases; a database with neither stays at 2
 GRACE = 600.0  # seconds a replaced file is kept for readers that started before the replacement
 GARBAGE_PER_WRITE = 300  # replaced files one write deletes at most (a big import replaces thousands)
 MAX_MANIFEST = 512 * 1024 * 1024
@@ -79,8 +79,9 @@ NAMES = {  # every file name this module generates, by folder (a write's new fil
     "history": re.compile(r"[a-z0-9_-]{0,40}-[0-9a-f]{8}\.jsonl"),
     "ids": re.compile(r"[0-9a-z]{2}\.[0-9]{1,15}-[0-9a-f]{8}\.json"),
     "templates": re.compile(r"[0-9a-f]{16}\.json"),
+    "cases": re.compile(r"cases\.[0-9]{1,15}-[0-9a-f]{8}\.json"),
 }
-FOLDERS = ("items", "history", "ids", "templates")
+FOLDERS = ("items", "history", "ids", "templates", "cases")
 TABLES = ("store", "meta", "officers", "files", "buckets", "garbage")
 
 _fault_counts: dict[str, int] = {}
@@ -360,6 +361,8 @@ class Manifest:
         named |= {f"ids/{b['file']}" for b in self.buckets.values()}
         if self.store.get("templates"):
             named.add(f"templates/{self.store['templates']['file']}")
+        if self.store.get("cases"):
+            named.add(f"cases/{self.store['cases']['file']}")
         return named
 
     def dumps(self) -> bytes:
@@ -465,6 +468,12 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
             raise _damaged(path, _("the templates are not recorded properly"))
         _check_name("templates", templates.get("file"), path)
         _check_size(templates.get("size"), path)
+    if store_doc.get("cases") is not None:
+        cases = store_doc["cases"]
+        if not isinstance(cases, dict):
+            raise _damaged(path, _("the cases are not recorded properly"))
+        _check_name("cases", cases.get("file"), path)
+        _check_size(cases.get("size"), path)
     meta = _table(doc, "meta", path)
     if meta:
         _check_meta(meta[0], path)
@@ -701,6 +710,16 @@ class FileReader:
     def last_follow_up(self) -> int:
         return last_number(self.follow_ups())
 
+    def cases(self) -> list[dict[str, Any]]:
+        ref = self._manifest.store.get("cases")
+        if not ref:
+            return []
+        path = self._db.folder / "cases" / ref["file"]
+        records = _table(self._json("cases", ref["file"], ref["size"]), "cases", path, checked=False)
+        if not all(case_ok(r) for r in records):
+            raise _damaged(path, _("a case record is incomplete"))
+        return records
+
 
 def _loads_without_collecting(raw: bytes) -> Any:
     """Parse JSON with the cycle collector paused.
@@ -793,7 +812,7 @@ class FileWriter(FileReader):
                 new.officers[doc["id"]] = dict(doc)
             for record in change.follow_ups:
                 new.follow_ups[record["id"]] = dict(record)
-            if new.follow_ups:  # a checklist that knows no register must not read (and drop) it
+            if new.follow_ups or change.cases:  # a checklist that knows neither must not read (and drop) them
                 new.store["schema"] = max(new.store["schema"], FOLLOW_UPS_SCHEMA)
             new_ids: dict[str, dict[str, str]] = {}
             for officer, changed in change.items.items():
@@ -823,6 +842,15 @@ class FileWriter(FileReader):
                 _create(db.folder / "ids" / name, data, created, sync=False)
                 _checkpoint("file-written")
                 new.buckets[bucket] = {"file": name, "size": len(data)}
+            if change.cases:
+                by_number = {c["number"]: c for c in self.cases()}
+                by_number.update((c["number"], c) for c in change.cases)
+                data = orjson.dumps({"cases": _as_table([by_number[n] for n in sorted(by_number)])})
+                name = f"cases.{generation}-{nonce}.json"
+                _create(db.folder / "cases" / name, data, created)
+                if old.store.get("cases"):
+                    replaced.append(f"cases/{old.store['cases']['file']}")
+                new.store["cases"] = {"file": name, "size": len(data)}
             if change.templates is not None:
                 data = orjson.dumps({"templates": _as_table([{"path": p, "text": t} for p, t in change.templates])})
                 name = hashlib.sha256(data).hexdigest()[:16] + ".json"

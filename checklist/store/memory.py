@@ -30,6 +30,7 @@ class _State:
     log: tuple[dict[str, Any], ...] = ()
     templates: tuple[tuple[str, str], ...] = ()
     follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class MemoryReader:
@@ -72,6 +73,9 @@ class MemoryReader:
     def last_follow_up(self) -> int:
         return last_number(self.follow_ups())
 
+    def cases(self) -> list[dict[str, Any]]:
+        return [copy.deepcopy(c) for _n, c in sorted(self._state.cases.items())]
+
 
 class MemoryWriter(MemoryReader):
     def __init__(self, store: MemoryStore, state: _State):
@@ -91,9 +95,11 @@ class MemoryWriter(MemoryReader):
             owners.update((i["id"], officer) for i in changed)
         follow_ups = dict(state.follow_ups)
         follow_ups.update((f["id"], copy.deepcopy(f)) for f in change.follow_ups)
+        cases = dict(state.cases)
+        cases.update((c["number"], copy.deepcopy(c)) for c in change.cases)
         self._state = _State(
             meta=stamp_templates({**state.meta, **copy.deepcopy(change.meta)}, linked), officers=officers,
-            items=items, owners=owners, follow_ups=follow_ups,
+            items=items, owners=owners, follow_ups=follow_ups, cases=cases,
             log=state.log + tuple(copy.deepcopy(linked)),
             templates=tuple(change.templates) if change.templates is not None else state.templates)
         self._store._state = self._state

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from checklist.core.report import Tallies
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, follow_up_ok, record_ok, stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, case_ok, follow_up_ok, record_ok, stamp_templates,
 )
 
 MEMBERS = "checklist_member"  # the group role every roster person's login role belongs to
@@ -49,6 +49,7 @@ MEMBER_GRANTS = (
     "TO {role}",
     "GRANT UPDATE ON checklist.chain TO {role}",
     "GRANT INSERT, UPDATE ON checklist.follow_ups TO {role}",  # never deleted: a 督办 stays on the record
+    "GRANT INSERT, UPDATE, DELETE ON checklist.cases TO {role}",  # DELETE: a case moving to another court
     "GRANT INSERT ON checklist.history TO {role}",  # append-only: no UPDATE, DELETE or TRUNCATE
     "REVOKE UPDATE, DELETE, TRUNCATE ON checklist.history FROM {role}",
     "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA checklist TO {role}",  # the permission functions policies call
@@ -321,6 +322,14 @@ class PostgresReader:
     def last_follow_up(self) -> int:
         return int(self._rows("SELECT checklist.last_follow_up()")[0][0])
 
+    def cases(self) -> list[dict[str, Any]]:
+        records = [record for (record,) in self._rows("SELECT record FROM checklist.cases ORDER BY number")]
+        bad = next((r for r in records if not case_ok(r)), None)
+        if bad is not None:
+            raise _damaged(_("case {number} is not what checklist writes").format(
+                number=str(bad.get("number") if isinstance(bad, dict) else bad)[:40]))
+        return records
+
 
 class PostgresWriter(PostgresReader):
     def __init__(self, store: PostgresStore, conn: Any):
@@ -367,6 +376,8 @@ class PostgresWriter(PostgresReader):
                     cur.execute("INSERT INTO checklist.follow_ups (court, id, n, opener, officer, record) "
                                 "VALUES (%s, %s, %s, %s, %s, %s)", (court, record["id"], int(record["id"][1:]),
                                                                     record["by"], target.get("officer"), _json(record)))
+            if change.cases:
+                self._put_cases(cur, change.cases)
             if linked:
                 self._copy_in(cur, "history", "(court, seq, officer, line)", (
                     (courts.get(entry.get("officer"), "") if entry.get("officer") else "", entry["seq"],
@@ -398,6 +409,24 @@ class PostgresWriter(PostgresReader):
                 copy.write_row(row)
         if bound:
             cur.execute(f"INSERT INTO checklist.{table} {columns} SELECT {columns[1:-1]} FROM {target}")
+
+    def _put_cases(self, cur: Any, cases: list[dict[str, Any]]) -> None:
+        """Cases in by number: one that changed court is deleted under the old one and inserted again."""
+        rows = {c["number"]: (str(c.get("court") or ""), c["number"], c["officer"], orjson.dumps(c).decode())
+                for c in cases}
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_cases (court text, number text, officer text, "
+                    "record jsonb) ON COMMIT DROP")
+        cur.execute("TRUNCATE incoming_cases")
+        with cur.copy("COPY incoming_cases (court, number, officer, record) FROM STDIN") as copy:
+            for row in rows.values():
+                copy.write_row(row)
+        cur.execute("DELETE FROM checklist.cases AS c USING incoming_cases AS n "
+                    "WHERE c.number = n.number AND c.court <> n.court")
+        cur.execute("UPDATE checklist.cases AS c SET officer = n.officer, record = n.record FROM incoming_cases AS n "
+                    "WHERE c.court = n.court AND c.number = n.number")
+        cur.execute("INSERT INTO checklist.cases (court, number, officer, record) SELECT n.court, n.number, n.officer, "
+                    "n.record FROM incoming_cases AS n WHERE NOT EXISTS (SELECT 1 FROM checklist.cases AS c "
+                    "WHERE c.court = n.court AND c.number = n.number)")
 
     def _put_items(self, cur: Any, changed: dict[str, list[dict[str, Any]]], courts: dict[str, str]) -> None:
         """New items go straight in with COPY; changed ones through a temporary table and one UPDATE."""

@@ -1,0 +1,126 @@
+"""`checklist import cases`: the case list in, each case's statutory clocks on its officer's list.
+
+The demo roster and the shipped templates (with templates/rules-statutory.yaml), on 2 December 2026.
+Every due date below is worked out by hand from the rules (see tests/test_clocks.py for the arithmetic).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clitools import DEMO_ROSTER, Checklist, snapshot
+
+HEADER = "案号,承办人,立案日期,结案日期,结案方式,申请执行标的,到位金额,暂缓中止期间,查封到期日,案款到账日\n"
+CASES = HEADER + (
+    '（2026）黑0102执1号,DL001,2026-11-30,,,"100,000",0,,2027-01-20,2026-11-25\n'   # half- and full-width: one form
+    "(2026)黑0102执2号,周敏,2026-06-01,2026-11-20,终本,5万,1000,,,\n"                  # by a unique name; 终本
+    "（2026）黑0102执 3 号,DL002,2026-09-01,,,20000,,2026-10-01~2026-10-20,,2026-11-10；2026-11-28\n"
+)
+
+
+@pytest.fixture(params=["files", "postgres"])
+def cl(request, tmp_path):
+    db = tmp_path / "db.json"
+    if request.param == "postgres":
+        db = request.getfixturevalue("pg_server").create(f"cases_{tmp_path.name}"[-60:])
+    cl = Checklist(db, today="2026-12-02", user="keeper")
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    return cl
+
+
+def write(tmp_path, text: str, name: str = "案件清单.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def case_items(cl: Checklist, officer: str) -> dict[tuple[str, str], dict]:
+    items = cl.json("export", "items", "--officer", officer, "--status", "open")["items"]
+    return {(i["key"], i["period"]): i for i in items if i["case"]}
+
+
+def test_each_case_puts_its_clocks_on_its_officers_list(cl, tmp_path):
+    done = cl.run("import", "cases", str(write(tmp_path, CASES)))
+    assert done.exit_code == 0, done.output
+    assert "3 cases: 3 new, 0 changed, 0 unchanged" in done.stdout
+    one = case_items(cl, "DL001")
+    case1 = "(2026)黑0102执1号"
+    assert {k: i["due"] for k, i in one.items() if i["case"] == case1} == {
+        ("exec-notice", f"{case1}#1"): "2026-12-03",            # filed 30 Nov + 3 days
+        ("property-investigation", f"{case1}#1"): "2026-12-30",  # + 1 month
+        ("seal-renewal", f"{case1}#1"): "2026-12-21",           # 30 days before 20 Jan 2027
+        ("funds-payout", f"{case1}#1"): "2026-12-25",           # received 25 Nov + 30 days
+        ("term-extension", f"{case1}#1"): "2027-05-26",         # the term's end (Mon 31 May) less 5 days
+        ("term", f"{case1}#1"): "2027-05-31",                   # 30 Nov + 6 months = 30 May (Sun) → Mon 31 May
+    }
+    # 周敏's 终本 case: re-checks every six months for five years from the ruling (20 Nov), and nothing else
+    rechecks = sorted(i["due"] for k, i in one.items() if i["case"] == "(2026)黑0102执2号")
+    assert rechecks[:2] == ["2027-05-20", "2027-11-22"] and len(rechecks) == 10  # 20 Nov 2027 is a Saturday
+    three = case_items(cl, "DL002")
+    case3 = "(2026)黑0102执3号"
+    assert three[("term", f"{case3}#1")]["due"] == "2027-03-22"  # 1 Mar 2027 + 20 paused days = Sun 21 → Mon 22
+    assert three[("funds-payout", f"{case3}#2")]["due"] == "2026-12-28"  # the second receipt: 28 Nov + 30 days
+    assert three[("funds-payout", f"{case3}#1")]["due"] == "2026-12-10"  # the first: 10 Nov + 30 days
+    # what fell due before the list came in (the notice for a case filed in September) is not asked afresh
+    assert ("exec-notice", f"{case3}#1") not in three
+    today = cl.json("today", "--officer", "DL001")
+    (notice,) = [i for i in today["items"] if i["key"] == "exec-notice"]
+    assert (notice["case"], notice["due"]) == (case1, "2026-12-03")
+    assert case1 in cl.run("today", "--officer", "DL001", COLUMNS="120").stdout
+    assert cl.run("audit", "verify").exit_code == 0
+
+    before = snapshot(cl.db)
+    again = cl.run("import", "cases", str(write(tmp_path, CASES)))
+    assert again.exit_code == 0 and "0 new, 0 changed, 3 unchanged" in again.stdout
+    assert snapshot(cl.db) == before  # idempotent: nothing written
+
+
+def test_a_closing_and_a_new_officer_come_in_with_a_re_import(cl, tmp_path):
+    assert cl.run("import", "cases", str(write(tmp_path, CASES))).exit_code == 0
+    case1, case3 = "(2026)黑0102执1号", "(2026)黑0102执3号"
+    changed = CASES.replace('（2026）黑0102执1号,DL001,2026-11-30,,,', "（2026）黑0102执1号,DL001,2026-11-30,2026-12-02,执行完毕,")
+    changed = changed.replace("（2026）黑0102执 3 号,DL002,", "（2026）黑0102执 3 号,DL003,")
+    result = cl.run("import", "cases", str(write(tmp_path, changed, "第二次.csv")), CHECKLIST_TODAY="2026-12-04")
+    assert result.exit_code == 0 and "2 changed" in result.stdout and "1 handed to another officer" in result.stdout
+    assert not [i for i in case_items(cl, "DL001").values() if i["case"] == case1]  # closed: its clocks stop asking
+    moved = {k: i for k, i in case_items(cl, "DL003").items() if i["case"] == case3}
+    assert moved and not [i for i in case_items(cl, "DL002").values() if i["case"] == case3]
+    shown = cl.json("show", moved[("funds-payout", f"{case3}#2")]["id"])
+    assert shown["history"][0]["action"] == "reassign"
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_a_bad_case_list_names_every_row_and_writes_nothing(cl, tmp_path):
+    sheet = write(tmp_path, HEADER + (
+        "(2026)黑0102执11号,XX999,2026-10-01,,,,,,,\n"                          # 2 unknown officer
+        "(2026)黑0102执12号,DL001,2026-10-01,2026-09-01,执行完毕,,,,,\n"       # 3 closed before filed
+        "(2026)黑0102执13号,DL001,2026-10-01,2026-11-01,调解,,,,,\n"           # 4 unknown 结案方式
+        "(2026)黑0102执14号,DL001,2026-10-01,,,,,2026-10-20~2026-10-10,,\n"    # 5 a pause ending before it starts
+        "(2026)黑0102执15号,DL001,2026-10-01,,,,,2026-10-01~2026-10-20；2026-10-15~,,\n"  # 6 overlapping
+        "(2026)黑0102执16号,DL001,2026-10-01,,,abc,,,,\n"                      # 7 not money
+        "(2026)黑0102执17号,DL001,2026-10-01,,,,,,,\n"
+        "（2026）黑0102执17号,DL002,2026-10-01,,,,,,,\n"                       # 9 the same 案号, other data
+        "(2026)黑0102执18号,DL001,,,,,,,,\n"                                   # 10 no filing date
+    ))
+    before = snapshot(cl.db)
+    result = cl.run("import", "cases", str(sheet))
+    assert result.exit_code == 1
+    for row, says in ((2, "neither a 工号 nor a name"), (3, "before the case was filed"), (4, "not a way a case closes"),
+                      (5, "must not end before they start or overlap"), (6, "must not end before they start or overlap"),
+                      (7, "not an amount of money"), (9, "is also on row 8, with different data"), (10, "filed: empty")):
+        assert f"{sheet}:{row}: " in result.stderr and says in result.stderr, (row, result.stderr)
+    assert "8 problems" in result.stderr and "Traceback" not in result.output
+    assert snapshot(cl.db) == before
+
+
+def test_an_ambiguous_name_is_refused_and_a_chief_imports_only_their_courts(cl, tmp_path):
+    roster = write(tmp_path, "id,name,court,department,roles,lead\nDL099,周敏,道里区人民法院,执行二庭,officer,DL011\n",
+                   "新人.csv")
+    assert cl.run("import", "roster", str(roster)).exit_code == 0
+    result = cl.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0102执21号,周敏,2026-11-01,,,,,,,\n")))
+    assert result.exit_code == 1 and "'周敏' is the name of 2 people on the roster (DL001, DL099)" in result.stderr
+    if isinstance(cl.db, str):
+        return  # on the server the owner imports; who else may is tried through the commands on files
+    chief = Checklist(cl.db, today="2026-12-02", user="DL020")  # 卫国强, chief of 道里
+    other = chief.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0103执1号,NG001,2026-11-01,,,,,,,\n")))
+    assert other.exit_code == 1 and "works at 南岗区人民法院, not in your courts" in other.stderr
