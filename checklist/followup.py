@@ -89,8 +89,16 @@ def resolve_target(reader: Reader, access: Access, typed: str,
         return ({"kind": "officer", "id": person.id, "name": person.name, "officer": person.id, "court": person.court,
                  "department": person.department}, person)
     if kind == "case":
-        raise InputError(_("'{typed}': there is no case {case} in this database (cases come in with checklist import "
-                           "cases)").format(typed=typed, case=rest))
+        from checklist.core.cases import normalise_number
+
+        number = normalise_number(rest)
+        found = next((c for c in reader.cases() if c["number"] == number), None)
+        if found is None:
+            raise InputError(_("'{typed}': there is no case {case} in this database (cases come in with checklist import "
+                               "cases)").format(typed=typed, case=number))
+        person = person_of(access, found["officer"])
+        return ({"kind": "case", "id": number, "name": number, "officer": person.id, "court": person.court,
+                 "department": person.department}, person)
     if kind == "court":
         court = pick_name(rest, court_names(access), _("court"))
         return {"kind": "court", "id": court, "name": court, "officer": None, "court": court}, None

@@ -103,6 +103,13 @@ def read_sheet(
     kind = _sniff(data, path)
     if kind == "xlsx":
         records = _xlsx_records(path, shown, data, sheet)
+    elif kind == "xls":
+        records = _xls_records(shown, data, sheet)
+    elif kind == "html":
+        if sheet:
+            raise InputError(f"{shown}: " + _("a sheet can only be chosen in a workbook; this is a web page (HTML)"),
+                             field="sheet")
+        records = _html_records(shown, data, encoding)
     else:
         if sheet:
             raise InputError(f"{shown}: " + _("a sheet can only be chosen in an .xlsx file; this is a CSV file"),
@@ -143,10 +150,11 @@ def _sniff(data: bytes, path: Path) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{path}: " + _("this is a legacy Excel (.xls) workbook; open it in Excel or WPS and save "
-                                         "as .xlsx or CSV UTF-8"))
-    if head[:1] == b"<" and re.match(rb"<(!doctype html|html|table|\?xml|meta)", head[:20].lower()):
-        raise InputError(f"{path}: " + _("this is a web page (HTML) saved with a spreadsheet name; open it in Excel "
+        return "xls"
+    if head[:1] == b"<" and re.match(rb"<(!doctype html|html|table|meta|head|body)", head[:20].lower()):
+        return "html"
+    if head[:1] == b"<" and head[:5].lower() == b"<?xml":
+        raise InputError(f"{path}: " + _("this is an XML file (perhaps an Excel 2003 XML workbook); open it in Excel "
                                          "or WPS and save as .xlsx or CSV UTF-8"))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise InputError(f"{path}: " + _not_xlsx())
@@ -240,6 +248,90 @@ def _csv_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[in
             why = text_of_error
         raise InputError(f"{shown}:{number + 1}: " + _("unreadable CSV: {why}; check the quotes on that row").format(
             why=why)) from None
+    return records
+
+
+# -- legacy .xls and HTML tables -----------------------------------------------------------------------------
+
+
+def _xls_records(shown: str, data: bytes, sheet: str | None) -> list[tuple[int, list[Any]]]:
+    """A legacy Excel (BIFF) workbook's sheet, with xlrd: dates as dates, numbers as numbers."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+    except Exception as err:  # xlrd raises its own kinds, and others, for a damaged file
+        raise InputError(f"{shown}: " + _("this .xls workbook cannot be read ({reason}); open it in Excel or WPS and "
+                                          "save as .xlsx or CSV UTF-8").format(reason=type(err).__name__)) from None
+    try:
+        names = book.sheet_names()
+        if sheet is not None and sheet not in names:
+            raise InputError(f"{shown}: " + _("no sheet named '{sheet}' (sheets: {names})").format(
+                sheet=sheet, names=", ".join(names)), field="sheet")
+        page = book.sheet_by_name(sheet) if sheet else book.sheet_by_index(0)
+        if page.nrows > MAX_XLSX_ROWS:
+            raise InputError(f"{shown}: " + _too_many_rows())
+        records = []
+        for r in range(page.nrows):
+            cells: list[Any] = []
+            for c in range(page.ncols):
+                cell = page.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        cells.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                        cells.append(cell.value)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    cells.append(None)
+                elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    cells.append(None)
+                else:
+                    cells.append(cell.value)
+            records.append((r + 1, cells))
+        return records
+    except InputError:
+        raise
+    except Exception as err:
+        raise InputError(f"{shown}: " + _("this .xls workbook cannot be read ({reason}); open it in Excel or WPS and "
+                                          "save as .xlsx or CSV UTF-8").format(reason=type(err).__name__)) from None
+    finally:
+        book.release_resources()
+
+
+def _html_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[int, list[Any]]]:
+    """The biggest table of a web page saved as .xls (what many case systems export), with lxml.
+
+    The bytes are decoded as a CSV would be (UTF-8 or GB18030, or the page's own charset); a cell
+    spanning columns is repeated across them, so a merged header still names every column; rows
+    are numbered as the table's rows.
+    """
+    from lxml import etree, html
+
+    declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:2048])
+    text = _decode(shown, data, encoding or (declared.group(1).decode("ascii") if declared else None))
+    try:
+        parser = html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True)
+        root = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as err:
+        raise InputError(f"{shown}: " + _("this web page cannot be read ({reason})").format(reason=err)) from None
+    tables = root.xpath("//table")
+    if not tables:
+        raise InputError(f"{shown}: " + _("this web page holds no table"))
+    table = max(tables, key=lambda t: len(t.xpath(".//tr")))
+    rows = table.xpath(".//tr")
+    if len(rows) > MAX_XLSX_ROWS:
+        raise InputError(f"{shown}: " + _too_many_rows())
+    records = []
+    for number, row in enumerate(rows, start=1):
+        cells: list[Any] = []
+        for cell in row.xpath("./td|./th"):
+            value = " ".join(cell.text_content().split()) or None
+            try:
+                span = max(1, min(int(cell.get("colspan") or 1), 100))
+            except ValueError:
+                span = 1
+            cells += [value] * span
+        records.append((number, cells))
     return records
 
 

@@ -124,3 +124,29 @@ def test_an_ambiguous_name_is_refused_and_a_chief_imports_only_their_courts(cl, 
     chief = Checklist(cl.db, today="2026-12-02", user="DL020")  # 卫国强, chief of 道里
     other = chief.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0103执1号,NG001,2026-11-01,,,,,,,\n")))
     assert other.exit_code == 1 and "works at 南岗区人民法院, not in your courts" in other.stderr
+
+
+def test_a_follow_up_on_a_case_goes_to_its_officer(cl, tmp_path):
+    assert cl.run("import", "cases", str(write(tmp_path, CASES))).exit_code == 0
+    lead = Checklist(cl.db, today="2026-12-02", user="DL010") if not isinstance(cl.db, str) else cl
+    opened = lead.run("follow-up", "open", "case:（2026）黑0102执 1 号", "--note", "请说明案款未发放原因")
+    assert opened.exit_code == 0 and "F1" in opened.stdout, opened.output
+    (mine,) = cl.json("today", "--officer", "DL001")["follow_ups"]
+    assert (mine["target"]["kind"], mine["target"]["id"]) == ("case", "(2026)黑0102执1号")
+    missing = lead.run("follow-up", "open", "case:(2026)黑0102执99号", "--note", "x")
+    assert missing.exit_code == 1 and "there is no case (2026)黑0102执99号" in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["cases.xls", "cases-html.xls"])
+def test_the_legacy_formats_case_systems_write_are_read(cl, name):
+    """A BIFF .xls with a merged title row, dates as date cells and a 合计 row; a GB2312 web page saved
+    as .xls with a merged title, a <th> header, three ways of writing a date and 万."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "corpus" / name
+    result = cl.run("import", "cases", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert cl.json("import", "cases", str(path))["unchanged"] == 2
+    one = case_items(cl, "DL001")
+    assert one[("exec-notice", "(2026)黑0102执1号#1")]["due"] == "2026-12-03"
+    assert sorted({i["case"] for i in one.values()}) == ["(2026)黑0102执1号", "(2026)黑0102执2号"]

@@ -87,11 +87,11 @@ def test_impossible_dates_future_times_and_unknown_words(cl):
     ]
 
 
-def test_legacy_and_html_xls_get_a_save_as_message(cl):
-    (legacy,) = refused(cl, CORPUS / "legacy.xls")
-    assert "legacy Excel (.xls) workbook" in legacy and "save as .xlsx or CSV UTF-8" in legacy
-    (html,) = refused(cl, CORPUS / "html-table.xls")
-    assert "web page (HTML) saved with a spreadsheet name" in html and "save as .xlsx or CSV UTF-8" in html
+def test_a_damaged_xls_and_a_web_page_without_the_columns_get_clear_messages(cl):
+    (legacy,) = refused(cl, CORPUS / "legacy.xls")  # the .xls signature, and nothing after it
+    assert "this .xls workbook cannot be read" in legacy and "save as .xlsx or CSV UTF-8" in legacy
+    (html,) = refused(cl, CORPUS / "html-table.xls")  # a page whose table has only 工号
+    assert "no header row found" in html
 
 
 def test_formula_cells_are_named(cl, tmp_path):
