@@ -152,8 +152,8 @@ def help_texts() -> list[tuple[str, str]]:
     return found
 
 
-COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "follow-up", "follow-ups", "import",
-                 "export", "roster", "sync", "templates", "log", "audit", "doctor", "db", "path")
+COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "indicators", "follow-up", "follow-ups",
+                 "import", "export", "roster", "sync", "templates", "log", "audit", "doctor", "db", "path")
 
 
 class _Root(TyperGroup):
@@ -970,6 +970,74 @@ def show(
 
 
 # -- the lead's view ------------------------------------------------------------------------------------
+
+
+@app.command()
+def indicators(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option(
+        "--by", help="Group by officer, department, court or intermediate (or 人员, 部门, 法院, 中院).")] = "court",
+    week: WeekOption = None,
+    month: MonthOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    officer: Annotated[Optional[str], typer.Option(
+        "--officer", "-o", envvar="CHECKLIST_OFFICER", help="As this lead (their team) or chief (their court).",
+        show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the screen.",
+                                                show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What a bureau is ranked on, from the imported cases: open and closed cases, 执行完毕率, 终本率,
+    法定期限内结案率, 执行到位率, cases open over 12 months, overdue 案款 payouts, 终本 re-checks on time.
+
+    A rate with nothing to divide is shown as — (null in JSON). Formulas: docs/indicators.md.
+
+    Example: checklist indicators --by court --month 2026-11 --format csv --out 指标.csv
+    """
+    from checklist.indicators import indicators_csv, indicators_json, indicators_markdown, make_indicators
+    from checklist.options import BY_WORDS, date_range
+    from checklist.render import emit_json, say, stdout_console
+    from checklist.render.indicators import indicators_view
+
+    if as_json:
+        fmt = "json"
+    if fmt not in ("table", "json", "csv", "md"):
+        raise UsageError(_("--format takes table, json, csv or md"))
+    env = _settings(ctx).env()
+    first, last = date_range(env.today, week, month, start, end)
+    grouped = BY_WORDS.get(by.strip(), by.strip().lower())
+    result = make_indicators(env, by=grouped, viewer_id=officer, start=first, end=last)
+    if fmt == "json" and not out:
+        emit_json(indicators_json(result))
+        return
+    if fmt == "table" and not out:
+        stdout_console().print(indicators_view(result))
+        return
+    if fmt == "json":
+        import json
+
+        text = json.dumps(indicators_json(result), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = indicators_csv(result)
+    elif fmt == "md":
+        text = indicators_markdown(result)
+    else:
+        import io
+
+        from checklist.render import SafeConsole
+
+        buffer = io.StringIO()
+        SafeConsole(file=buffer, width=160, no_color=True, highlight=False, markup=False).print(indicators_view(result))
+        text = buffer.getvalue()
+    if out:
+        from checklist.outfile import write_output
+
+        write_output(out, text.encode("utf-8"), _db_file(ctx))
+        say(_("wrote {file}").format(file=out), err=True)
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()

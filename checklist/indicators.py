@@ -1,0 +1,128 @@
+"""`checklist indicators`: the figures a bureau is ranked on, from the imported cases, in the actor's scope.
+
+The formulas are in ``checklist.core.indicators`` and docs/indicators.md; this module gathers the
+cases and the case items they read, and writes the result as JSON, CSV or Markdown (the table is
+in ``checklist.render.indicators``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from checklist.context import Env
+from checklist.core.indicators import FIELDS, RATES, Indicators
+from checklist.i18n import _, pgettext
+
+GROUPINGS = ("officer", "department", "court", "intermediate")
+
+
+@dataclass
+class IndicatorResult:
+    indicators: Indicators
+    scope: dict[str, Any]
+    cases: int
+
+
+def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None, start: date,
+                    end: date) -> IndicatorResult:
+    from checklist.calendars import stored_calendar
+    from checklist.core.cases import Case
+    from checklist.core.indicators import ItemFact, compute
+    from checklist.core.report import group_keys
+    from checklist.errors import InputError
+    from checklist.identity import identify
+    from checklist.service import viewed_scope
+    from checklist.sync import parse_bundle
+
+    if by not in GROUPINGS:
+        raise InputError(_("indicators group by one of {values}").format(values=", ".join(GROUPINGS)), field="by")
+    with env.store().reading() as reader:
+        access = identify(reader, env)
+        members, label = viewed_scope(reader, access, viewer_id)
+        people = {o.id: o for o in members}
+        cases = [Case.from_record(c) for c in reader.cases() if c["officer"] in people]
+        files = reader.templates()
+        rules = parse_bundle(files).clocks if files else ()
+        kinds = {r.key: "payout" for r in rules if r.start == "funds_received"}
+        kinds.update({r.key: "recheck" for r in rules if r.start == "zhongben"})
+        facts = []
+        for officer in sorted({c.officer for c in cases}):
+            for item in reader.items(officer):
+                kind = kinds.get(item["key"])
+                if kind is None or not item.get("case"):
+                    continue
+                done_at = item.get("done_at")
+                facts.append(ItemFact(kind, officer, date.fromisoformat(item["due"]), item["status"],
+                                      date.fromisoformat(done_at[:10]) if done_at else None))
+        calendar = stored_calendar(reader.meta().get("calendar"))
+    rollup = {o.court: access.rules.intermediate(o.court) for o in members}
+
+    def keys(officer: str) -> list[tuple[str, str]]:
+        person = people.get(officer)
+        return group_keys(by, person, rollup=rollup) if person is not None else []
+
+    groups = {pair for o in members for pair in group_keys(by, o, rollup=rollup)}
+    result = compute(cases, facts, keys, start=start, end=end, as_of=env.today, by=by, calendar=calendar,
+                     groups=sorted(groups))
+    result.rows.sort(key=lambda r: r.group)
+    return IndicatorResult(result, label, len(cases))
+
+
+def row_json(row: Any) -> dict[str, Any]:
+    return {"group": row.group, "name": row.name, **{name: row.value(name) for name in FIELDS}}
+
+
+def indicators_json(result: IndicatorResult) -> dict[str, Any]:
+    found = result.indicators
+    return {"from": found.start.isoformat(), "to": found.end.isoformat(), "as_of": found.as_of.isoformat(),
+            "by": found.by, "scope": result.scope, "cases": result.cases,
+            "rows": [row_json(r) for r in found.rows]}
+
+
+def _cell(name: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    return f"{value:.2%}" if name in RATES else value
+
+
+def indicators_csv(result: IndicatorResult) -> str:
+    from checklist.reporting import safe_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("group", "name", *FIELDS))
+    for row in result.indicators.rows:
+        writer.writerow([safe_cell(row.group), safe_cell(row.name),
+                         *(_cell(name, row.value(name)) for name in FIELDS)])
+    return "\ufeff" + out.getvalue()
+
+
+def indicators_markdown(result: IndicatorResult) -> str:
+    from checklist.reporting import _md
+
+    found = result.indicators
+    lines = [f"# {_('Indicators')} {found.start} … {found.end} ({_('as of {day}').format(day=found.as_of)})", "",
+             "| " + " | ".join([_("group"), *(label(n) for n in FIELDS)]) + " |",
+             "|" + "---|" * (len(FIELDS) + 1)]
+    for row in found.rows:
+        lines.append("| " + " | ".join([_md(row.name), *(str(_cell(n, row.value(n))) or "—" for n in FIELDS)]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def short_label(name: str) -> str:
+    """A column head narrow enough for an 80-column table."""
+    return {"open": pgettext("cases", "open"), "closed": pgettext("cases", "closed"), "full_rate": _("full"),
+            "zhongben_rate": _("终本"), "on_time_rate": _("in term"), "paid_rate": _("paid"),
+            "over_12_months": _(">12m"), "funds_overdue": _("funds"), "recheck_on_time_rate": _("recheck")}[name]
+
+
+def label(name: str) -> str:
+    """An indicator's name as a bureau says it."""
+    return {"open": _("open cases"), "closed": _("closed"), "full_rate": _("执行完毕率"),
+            "zhongben_rate": _("终本率"), "on_time_rate": _("法定期限内结案率"), "paid_rate": _("执行到位率"),
+            "over_12_months": _("超12个月未结"), "funds_overdue": _("案款超期未发放"),
+            "recheck_on_time_rate": _("终本复查按期率")}[name]

@@ -1,0 +1,45 @@
+"""`checklist indicators` as a table: one row per group, rates as percentages, — where nothing divides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from checklist.i18n import _
+
+
+def indicators_view(result: Any) -> RenderableType:
+    from checklist.core.indicators import FIELDS, RATES
+    from checklist.indicators import short_label
+    from checklist.render.lead import group_label, scope_label
+
+    found = result.indicators
+    heading = Text(_("Indicators {start} … {end} · as of {as_of} · by {by} · {scope} · {n} cases").format(
+        start=found.start, end=found.end, as_of=found.as_of, by=group_label(found.by), scope=scope_label(result.scope),
+        n=result.cases), style="bold")
+    if not result.cases:
+        return Group(heading, Text(_("No cases in this scope yet: load the case list with checklist import cases."),
+                                   style="yellow"))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column(group_label(found.by), overflow="fold", min_width=8)
+    for name in FIELDS:
+        table.add_column(short_label(name), justify="right", no_wrap=True)
+    for row in found.rows:
+        cells: list[Any] = [row.name]
+        for name in FIELDS:
+            value = row.value(name)
+            if value is None:
+                cells.append(Text("—", style="dim"))
+            elif name in RATES:
+                cells.append(f"{value:.0%}")
+            else:
+                bad = name in ("over_12_months", "funds_overdue") and value
+                cells.append(Text(str(value), style="bold red" if bad else ""))
+        table.add_row(*cells)
+    legend = _("rates in %: full 执行完毕率, 终本 终本率, in term 法定期限内结案率, paid 执行到位率, recheck 终本复查按期率; "
+               ">12m: cases open over 12 months; funds: 案款 payouts overdue; —: nothing to divide")
+    return Group(heading, table, Text(legend, style="dim"))
