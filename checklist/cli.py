@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - typer versions that use click itself
     from click import exceptions as click_errors
 
 from checklist import __version__, i18n, paths
-from checklist.errors import ChecklistError, UsageError
+from checklist.errors import ChecklistError, InputError, UsageError
 from checklist.i18n import _
 
 click_exceptions = click_errors.ClickException
@@ -152,7 +152,8 @@ def help_texts() -> list[tuple[str, str]]:
     return found
 
 
-COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "indicators", "follow-up", "follow-ups",
+COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "cases", "indicators", "follow-up",
+                 "follow-ups",
                  "import", "export", "roster", "sync", "templates", "log", "audit", "doctor", "db", "path")
 
 
@@ -948,21 +949,35 @@ def reassign(
 @app.command()
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id (a unique prefix is enough).",
+    item_id: Annotated[str, typer.Argument(metavar="ID|CASE", help="Item id (a unique prefix is enough), or a 案号.",
                                            show_default=False)],
     officer: OfficerOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one item: where it comes from, its state and its whole history.
+    """Show one item — where it comes from, its state and its whole history — or one case with its items.
 
-    Example: checklist show 3fk2 --json
+    Example: checklist show 3fk2 --json ; checklist show "(2026)黑0102执123号"
     """
     from checklist.render import emit_json, stdout_console
     from checklist.render.day import show_view
     from checklist.work import show as show_item
     from checklist.work import show_json
 
-    detail = show_item(_settings(ctx).env(), item_id, officer)
+    env = _settings(ctx).env()
+    if not item_id.isascii() or "(" in item_id:  # a 案号, not an item id
+        from checklist.caseload import show_case
+
+        case = show_case(env, item_id)
+        if case is None:
+            raise InputError(_("no case '{case}' (checklist cases lists them)").format(case=item_id))
+        if as_json:
+            emit_json({**case.case, "officer_name": case.officer_name, "items": case.items, "history": case.history})
+        else:
+            from checklist.render.cases import case_view
+
+            stdout_console().print(case_view(case))
+        return
+    detail = show_item(env, item_id, officer)
     if as_json:
         emit_json(show_json(detail))
     else:
@@ -970,6 +985,32 @@ def show(
 
 
 # -- the lead's view ------------------------------------------------------------------------------------
+
+
+@app.command()
+def cases(
+    ctx: typer.Context,
+    officer: Annotated[Optional[str], typer.Option(
+        "--officer", "-o", envvar="CHECKLIST_OFFICER", help="This officer's cases (a lead's team, a chief's court).",
+        show_default=False)] = None,
+    only_open: Annotated[bool, typer.Option("--open", help="Only cases not closed.")] = False,
+    over: Annotated[Optional[str], typer.Option(
+        "--over", help="Only open cases filed longer ago than this, like 12m (超12个月未结).", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A caseload: each case with its officer, state, open items and its next statutory deadline.
+
+    Example: checklist cases --officer DL010 --over 12m
+    """
+    from checklist.caseload import caseload, caseload_json
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.cases import caseload_view
+
+    found = caseload(_settings(ctx).env(), viewer_id=officer, only_open=only_open, over=over)
+    if as_json:
+        emit_json(caseload_json(found))
+    else:
+        stdout_console().print(caseload_view(found))
 
 
 @app.command()

@@ -150,3 +150,20 @@ def test_the_legacy_formats_case_systems_write_are_read(cl, name):
     one = case_items(cl, "DL001")
     assert one[("exec-notice", "(2026)黑0102执1号#1")]["due"] == "2026-12-03"
     assert sorted({i["case"] for i in one.values()}) == ["(2026)黑0102执1号", "(2026)黑0102执2号"]
+
+
+def test_the_caseload_and_one_case(cl, tmp_path):
+    assert cl.run("import", "cases", str(write(tmp_path, CASES))).exit_code == 0
+    load = cl.json("cases", "--officer", "DL010")  # 陈立新's team: 周敏 and 吴刚
+    numbers = [c["number"] for c in load["cases"]]
+    assert numbers == ["(2026)黑0102执1号", "(2026)黑0102执3号", "(2026)黑0102执2号"]  # next deadline first
+    first = load["cases"][0]
+    assert (first["next"]["key"], first["next"]["due"], first["open_items"]) == ("exec-notice", "2026-12-03", 6)
+    assert [c["number"] for c in cl.json("cases", "--open")["cases"]] == numbers[:2]
+    assert cl.json("cases", "--over", "12m")["cases"] == []
+    assert cl.run("cases", "--over", "3wd").exit_code == 1
+    shown = cl.json("show", "（2026）黑0102执 1 号")
+    assert shown["number"] == "(2026)黑0102执1号" and len(shown["items"]) == 6 and shown["history"]
+    assert "发出执行通知书" in cl.run("show", "(2026)黑0102执1号").stdout
+    unknown = cl.run("show", "(2026)黑0102执99号")
+    assert unknown.exit_code == 1 and "no case '(2026)黑0102执99号'" in unknown.stderr
