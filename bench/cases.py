@@ -1,7 +1,8 @@
 """Cases at scale: importing a year's case list, `today` with a caseload, and the indicators.
 
     python bench/cases.py                          # a city: 500 officers, 20,000 cases, file database
-    python bench/cases.py --officers 3000 --cases 200000 --db postgresql://…   # a province on a server
+    python bench/cases.py --officers 3000 --cases 200000 --server   # a province, on a throwaway PostgreSQL
+                                                                    # (tests/pgserver.py; --url for your own)
 
 The world is bench/world.py's (a year of items, 70% of the past done). The case list is made up
 but shaped like a real one: filed over the last two years, a third closed (执行完毕, 终本, 终结执行),
@@ -68,9 +69,23 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--server", action="store_true", help="copy the world onto PostgreSQL and measure there")
+    parser.add_argument("--url", help="a PostgreSQL server of your own (with --server)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="checklist-cases-"))
-    db = build(work / f"c{args.officers}", args.officers, done=0.7)
+    db: Path | str = build(work / f"c{args.officers}", args.officers, done=0.7)
+    target = None
+    if args.server:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from server import Target
+
+        target = Target(args.url)
+        _name, url = target.database()
+        copied = subprocess.run([sys.executable, "-m", "checklist", "db", "copy", str(db), url], env=env(db),
+                                capture_output=True, text=True)
+        if copied.returncode != 0:
+            raise SystemExit(copied.stderr[-2000:])
+        db = url
     heavy = next(r["id"] for r in roster_rows(args.officers) if r["roles"] == "officer")
     sheet = work / "cases.csv"
     write_cases(sheet, args.officers, args.cases, heavy)
@@ -95,6 +110,8 @@ def main() -> None:
                          ("indicators --by court --month", indicators), ("cases --officer (300 cases)", caseload)):
         print(f"| {label} | {value * 1000:.0f} ms | {value / unit:.1f} |")
     print(f"today with cases ÷ without: {after / before:.2f}")
+    if target is not None:
+        target.stop()
 
 
 if __name__ == "__main__":

@@ -1104,6 +1104,11 @@ def report(
     record_days: Annotated[int, typer.Option(
         "--recorded-late-days", min=0,
         help="List done items recorded more working days than this after the day they claim.")] = 3,
+    rank_by: Annotated[Optional[str], typer.Option(
+        "--rank-by", help="Rank the 通报 on an indicator too (full_rate, on_time_rate, paid_rate, over_12_months …).",
+        show_default=False)] = None,
+    bottom: Annotated[int, typer.Option("--bottom", min=1, max=100,
+                                        help="How many of the worst groups the ranked 通报 names.")] = 3,
     as_json: JsonOption = False,
 ) -> None:
     """Progress as of today: due, done, on time, overdue and completion per group, and the 通报 list.
@@ -1127,6 +1132,11 @@ def report(
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=grouping(by), viewer_id=None if everyone else officer, start=first, end=last,
                          threshold=threshold, late_days=late_days, record_days=record_days)
+    if rank_by:
+        from checklist.reporting import rank
+
+        result.ranked = rank(env, rank_by.strip().lower(), by=grouping(by), viewer_id=None if everyone else officer,
+                             start=first, end=last, bottom=bottom)
     lines_to(stderr_console(), result.notes, style="yellow")
     if fmt == "json":
         import json

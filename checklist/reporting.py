@@ -51,6 +51,17 @@ class ReportResult:
     notes: list[str] = field(default_factory=list)
     left: list[Leaver] = field(default_factory=list)
     answering: dict[str, list[Officer]] = field(default_factory=dict)  # follow-up id → whom it holds to account
+    ranked: Ranking | None = None  # --rank-by: the 通报 on an indicator
+
+
+@dataclass
+class Ranking:
+    """The bottom groups on one indicator (``report --rank-by``): worst first; groups with nothing to
+    divide are left out, not ranked last."""
+
+    indicator: str
+    rows: list[tuple[str, str, float | int]]  # (group, name, value)
+    bottom: int
 
 
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
@@ -146,6 +157,27 @@ def answered_follow_ups(register: list[dict[str, Any]], access: Any, members: li
     return found
 
 
+HIGHER_IS_WORSE = ("over_12_months", "funds_overdue")
+
+
+def rank(env: Env, indicator: str, *, by: str, viewer_id: str | None, start: date, end: date,
+         bottom: int) -> Ranking:
+    """The groups ranked on ``indicator`` over the same range and scope, worst first."""
+    from checklist.core.indicators import FIELDS
+    from checklist.indicators import GROUPINGS, make_indicators
+
+    if indicator not in FIELDS:
+        raise InputError(_("--rank-by takes one of {values}").format(values=", ".join(FIELDS)), field="rank-by")
+    if by not in GROUPINGS:
+        raise InputError(_("--rank-by ranks officers, departments, courts or 中院, not {by}").format(by=by),
+                         field="by")
+    found = make_indicators(env, by=by, viewer_id=viewer_id, start=start, end=end).indicators
+    valued = [(row.group, row.name, row.value(indicator)) for row in found.rows]
+    rows = [(g, n, v) for g, n, v in valued if v is not None]
+    rows.sort(key=lambda r: (-r[2] if indicator in HIGHER_IS_WORSE else r[2], r[0]))  # type: ignore[operator]
+    return Ranking(indicator, rows, bottom)
+
+
 def sanctioned(sanction: Any, result: ReportResult) -> list[dict[str, str]]:
     """Whom a 通报 outcome names: the officer, or the lead or chief answering for a department or court."""
     return [{"id": o.id, "name": o.name} for o in result.answering.get(sanction.id, [])]
@@ -196,6 +228,9 @@ def report_json(result: ReportResult) -> dict[str, Any]:
             for r in result.recorded_late
         ],
         "recorded_late_days": result.record_days,
+        **({"ranked": {"by": result.ranked.indicator, "bottom": result.ranked.bottom,
+                       "rows": [{"group": g, "name": n, "value": v} for g, n, v in result.ranked.rows]}}
+           if result.ranked else {}),
         "sanctions": [{"id": s.id, "outcome": s.outcome, "date": s.day, "no": s.no or None,
                        "target": {"kind": s.target["kind"], "id": s.target["id"], "name": s.target.get("name")},
                        "people": sanctioned(s, result), "closed_by": s.closed_by} for s in report.sanctions],

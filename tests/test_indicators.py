@@ -76,3 +76,25 @@ def test_the_command_counts_the_imported_cases_in_the_actors_scope(tmp_path):
     assert "道里区人民法院" in csv_text and "50.00%" in csv_text
     table = cl.run("indicators", "--month", "2026-11", "--lang", "zh").stdout
     assert "终本率" in table and "执行完毕率" in table and all(len(line.rstrip()) <= 80 for line in table.splitlines())
+
+
+def test_the_report_ranks_its_tongbao_on_an_indicator(tmp_path):
+    from clitools import DEMO_ROSTER, Checklist
+
+    cl = Checklist(tmp_path / "db.json", today="2026-12-02", user="keeper")
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("案号,承办人,立案日期,结案日期,结案方式\n"
+                     "(2026)黑0102执1号,DL001,2026-05-04,2026-11-02,执行完毕\n"
+                     "(2026)黑0102执2号,DL001,2026-04-01,2026-11-10,终本\n"
+                     "(2026)黑0102执3号,DL002,2026-05-04,2026-11-03,终本\n"
+                     "(2026)黑0102执4号,DL003,2026-05-04,2026-11-03,执行完毕\n", encoding="utf-8")
+    assert cl.run("import", "cases", str(sheet)).exit_code == 0
+    doc = cl.json("report", "--month", "2026-11", "--rank-by", "full_rate", "--bottom", "2")
+    ranked = doc["ranked"]
+    assert ranked["by"] == "full_rate" and [(r["group"], r["value"]) for r in ranked["rows"][:3]] == [
+        ("DL002", 0.0), ("DL001", 0.5), ("DL003", 1.0)]  # people who closed nothing are not ranked
+    table = cl.run("report", "--month", "2026-11", "--rank-by", "full_rate", "--bottom", "2").stdout
+    assert "通报 · 执行完毕率, the bottom 2" in table and "1. 吴刚 — 执行完毕率 0%" in table and "3. " not in table
+    assert cl.run("report", "--rank-by", "speed").exit_code == 1
+    assert cl.run("report", "--by", "campaign", "--rank-by", "full_rate").exit_code == 1

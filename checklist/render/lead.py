@@ -91,6 +91,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
         parts.append(trend)
 
     parts += _follow_up_table(report)
+    parts += _ranked(result)
     laggards = report.laggards
     if not laggards:
         parts.append(Text(_("Nobody is flagged."), style="green"))
@@ -117,6 +118,24 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     parts += _sanctions(result)
     parts += _recorded_late(result)
     return Group(*parts)
+
+
+def _ranked(result: Any) -> list[RenderableType]:
+    """The 通报 on an indicator (--rank-by): the bottom groups, worst first."""
+    ranked = result.ranked
+    if ranked is None:
+        return []
+    from checklist.core.indicators import RATES
+    from checklist.indicators import label
+
+    parts: list[RenderableType] = [Text(_("通报 · {indicator}, the bottom {n}").format(
+        indicator=label(ranked.indicator), n=min(ranked.bottom, len(ranked.rows))), style="bold red")]
+    if not ranked.rows:
+        parts.append(Text("   " + _("nothing to rank: no group has a value yet"), style="dim"))
+    for n, (_group, name, value) in enumerate(ranked.rows[:ranked.bottom], 1):
+        shown = f"{value:.0%}" if ranked.indicator in RATES else str(value)
+        parts.append(Text(f"{n}. {name} — {label(ranked.indicator)} {shown}"))
+    return parts
 
 
 def _follow_up_table(report: Any) -> list[RenderableType]:
