@@ -61,9 +61,9 @@ class CaseImport:
         text = _("{file}: {n} cases: {added} new, {updated} changed, {unchanged} unchanged").format(
             file=self.path, n=self.rows, added=self.added, updated=self.updated, unchanged=self.unchanged)
         if self.reassigned:
-            text += "; " + ngettext("{n} handed to another officer", "{n} handed to other officers",
+            text += _("; ") + ngettext("{n} handed to another officer", "{n} handed to other officers",
                                     self.reassigned).format(n=self.reassigned)
-        text += "; " + ngettext("{n} new item", "{n} new items", self.items).format(n=self.items)
+        text += _("; ") + ngettext("{n} new item", "{n} new items", self.items).format(n=self.items)
         return text + (" " + _("(dry run: nothing was written)") if self.dry_run else "")
 
     def as_json(self) -> dict[str, Any]:

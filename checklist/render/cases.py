@@ -18,10 +18,9 @@ CLOSING_WORDS = {"full": "执行完毕", "zhongben": "终本", "terminated": "�
 
 def _state(case: dict[str, Any], today: date) -> Text:
     if case.get("closed") and case["closed"] <= today.isoformat():
-        return Text(_("closed {day} · {how}").format(day=short_date(date.fromisoformat(case["closed"])),
-                                                      how=CLOSING_WORDS.get(case.get("closing") or "", "")),
-                    style="dim")
-    return Text(_("open since {day}").format(day=short_date(date.fromisoformat(case["filed"]))))
+        return Text(_("closed {day} · {how}").format(day=case["closed"], how=CLOSING_WORDS.get(case.get("closing") or "",
+                                                                                                 "")), style="dim")
+    return Text(_("open since {day}").format(day=case["filed"]))  # the year matters: cases run for years
 
 
 def caseload_view(found: Any) -> RenderableType:
