@@ -50,7 +50,8 @@ def caseload(env: Env, *, viewer_id: str | None = None, only_open: bool = False,
         access = identify(reader, env)
         members, label = viewed_scope(reader, access, viewer_id)
         people = {o.id: o for o in members}
-        chosen = [c for c in reader.cases() if c["officer"] in people
+        everyone = label.get("kind") == "everyone"
+        chosen = [c for c in reader.cases(None if everyone else sorted(people)) if c["officer"] in people
                   and not ((only_open or older) and c.get("closed") and c["closed"] <= env.today.isoformat())
                   and not (older and c["filed"] >= older)]
         lines = {c["number"]: CaseLine(c, people[c["officer"]].name) for c in chosen}

@@ -44,7 +44,8 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
         access = identify(reader, env)
         members, label = viewed_scope(reader, access, viewer_id)
         people = {o.id: o for o in members}
-        cases = [Case.from_record(c) for c in reader.cases() if c["officer"] in people]
+        everyone = label.get("kind") == "everyone"
+        cases = [Case.from_record(c) for c in reader.cases(None if everyone else sorted(people)) if c["officer"] in people]
         files = reader.templates()
         rules = parse_bundle(files).clocks if files else ()
         kinds = {r.key: "payout" for r in rules if r.start == "funds_received"}

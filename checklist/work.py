@@ -83,13 +83,14 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
         officer = officer_for(reader, access, officer_id)
         require_see(access, officer)
         warnings = templates_notes(reader, env)
-        items = reader.items(officer.id)
+        today = env.today
+        horizon = today + timedelta(days=days)
+        monday = today - timedelta(days=today.weekday())
+        sunday = monday + timedelta(days=6)
+        # nothing due after the list's horizon (or this week) is shown: a caseload's clocks run years ahead
+        items = reader.items(officer.id, "", max(horizon, sunday).isoformat())
         campaigns = reader.meta().get("campaigns", {})
         follow_ups = for_person(reader, access, officer, env.today)
-    today = env.today
-    horizon = today + timedelta(days=days)
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
     overdue, due_today, upcoming = [], [], []
     week_due = week_done = done_today = 0
     for item in items:

@@ -42,6 +42,22 @@ def _relative(item: dict[str, Any], today: date) -> Text:
     return Text(relative(due, today), style=style)
 
 
+def by_case(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` in their order, except that each case's items follow the first of them."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    order: list[Any] = []
+    for item in items:
+        case = item.get("case")
+        if not case:
+            order.append(item)
+        elif case not in grouped:
+            grouped[case] = [item]
+            order.append(case)
+        else:
+            grouped[case].append(item)
+    return [i for entry in order for i in (grouped[entry] if isinstance(entry, str) else [entry])]
+
+
 def today_view(view: Any, width: int = 80, show_all: bool = False) -> RenderableType:
     """``checklist today``: follow-ups, overdue, due today, coming up, and the week's progress.
 
@@ -73,8 +89,11 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     def add(item: dict[str, Any], extra: str = "") -> None:
         open_ = item["status"] == "open"
         title = Text(item["title"], style="" if open_ else "dim")
-        if item.get("case"):  # a case's statutory clock: which case
+        if item.get("case") in same_case:  # the case's other clocks follow it, under its 案号
+            title = Text("↳ ", style="dim").append_text(title)
+        elif item.get("case"):  # a case's statutory clock: which case
             title.append(" · " + item["case"], style="cyan" if open_ else "dim")
+            same_case.add(item["case"])
         if extra:
             title.append(_(" ({what})").format(what=extra), style="dim")
         table.add_row(
@@ -86,11 +105,16 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
             Text(priority_word(item["priority"]), style=PRIORITY_STYLE.get(item["priority"], "") if open_ else "dim"),
         )
 
+    same_case: set[str] = set()  # cases already named in the current section
+
     def add_grouped(items: list[dict[str, Any]], upcoming: bool, limit: int | None = None) -> int:
-        """Daily duties appear once per key: the first, with how many more there are.
+        """Daily duties appear once per key: the first, with how many more there are; a case's several
+        items stand together, where its first one falls.
 
         Returns how many items did not fit under ``limit`` lines.
         """
+        same_case.clear()
+        items = by_case(items)
         daily: dict[str, int] = {}
         for item in items:
             if item["every"] == "day":
@@ -128,7 +152,8 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
             table.add_row("", Text(_("+{n} more overdue (--all)").format(n=hidden), style="red"))
     if view.due_today:
         section(_("Due today · {n}").format(n=due_today), "bold yellow")
-        for item in view.due_today:
+        same_case.clear()
+        for item in by_case(view.due_today):
             add(item)
     if upcoming:
         section(_("Next {days} days · {n}").format(days=view.days, n=len(upcoming)), "bold")

@@ -132,8 +132,9 @@ class Reader(Protocol):
         """The number of the last follow-up opened (0 before the first), seen or not: numbers are never reused."""
         ...
 
-    def cases(self) -> list[dict[str, Any]]:
-        """The imported cases (as far as this reader may see them), by case number."""
+    def cases(self, officers: list[str] | None = None) -> list[dict[str, Any]]:
+        """The imported cases (as far as this reader may see them), by case number; only those of
+        ``officers`` if given."""
         ...
 
 

@@ -710,7 +710,14 @@ class FileReader:
     def last_follow_up(self) -> int:
         return last_number(self.follow_ups())
 
-    def cases(self) -> list[dict[str, Any]]:
+    def cases(self, officers: list[str] | None = None) -> list[dict[str, Any]]:
+        records = self._all_cases()
+        if officers is None:
+            return records
+        wanted = set(officers)
+        return [r for r in records if r["officer"] in wanted]
+
+    def _all_cases(self) -> list[dict[str, Any]]:
         ref = self._manifest.store.get("cases")
         if not ref:
             return []
@@ -843,7 +850,7 @@ class FileWriter(FileReader):
                 _checkpoint("file-written")
                 new.buckets[bucket] = {"file": name, "size": len(data)}
             if change.cases:
-                by_number = {c["number"]: c for c in self.cases()}
+                by_number = {c["number"]: c for c in self._all_cases()}
                 by_number.update((c["number"], c) for c in change.cases)
                 data = orjson.dumps({"cases": _as_table([by_number[n] for n in sorted(by_number)])})
                 name = f"cases.{generation}-{nonce}.json"

@@ -73,8 +73,10 @@ class MemoryReader:
     def last_follow_up(self) -> int:
         return last_number(self.follow_ups())
 
-    def cases(self) -> list[dict[str, Any]]:
-        return [copy.deepcopy(c) for _n, c in sorted(self._state.cases.items())]
+    def cases(self, officers: list[str] | None = None) -> list[dict[str, Any]]:
+        wanted = None if officers is None else set(officers)
+        return [copy.deepcopy(c) for _n, c in sorted(self._state.cases.items())
+                if wanted is None or c["officer"] in wanted]
 
 
 class MemoryWriter(MemoryReader):

@@ -322,8 +322,12 @@ class PostgresReader:
     def last_follow_up(self) -> int:
         return int(self._rows("SELECT checklist.last_follow_up()")[0][0])
 
-    def cases(self) -> list[dict[str, Any]]:
-        records = [record for (record,) in self._rows("SELECT record FROM checklist.cases ORDER BY number")]
+    def cases(self, officers: list[str] | None = None) -> list[dict[str, Any]]:
+        if officers is None:
+            records = [record for (record,) in self._rows("SELECT record FROM checklist.cases ORDER BY number")]
+        else:
+            records = [record for (record,) in self._rows(
+                "SELECT record FROM checklist.cases WHERE officer = ANY(%s) ORDER BY number", (list(officers),))]
         bad = next((r for r in records if not case_ok(r)), None)
         if bad is not None:
             raise _damaged(_("case {number} is not what checklist writes").format(
