@@ -45,20 +45,29 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
         members, label = viewed_scope(reader, access, viewer_id)
         people = {o.id: o for o in members}
         everyone = label.get("kind") == "everyone"
-        cases = [Case.from_record(c) for c in reader.cases(None if everyone else sorted(people)) if c["officer"] in people]
         files = reader.templates()
         rules = parse_bundle(files).clocks if files else ()
         kinds = {r.key: "payout" for r in rules if r.start == "funds_received"}
         kinds.update({r.key: "recheck" for r in rules if r.start == "zhongben"})
-        facts = []
-        for officer in sorted({c.officer for c in cases}):
-            for item in reader.items(officer):
-                kind = kinds.get(item["key"])
-                if kind is None or not item.get("case"):
-                    continue
-                done_at = item.get("done_at")
-                facts.append(ItemFact(kind, officer, date.fromisoformat(item["due"]), item["status"],
-                                      date.fromisoformat(done_at[:10]) if done_at else None))
+        counted = getattr(reader, "indicator_facts", None)
+        open_counts = None
+        if counted is not None:  # a server counts the open cases and picks the items itself
+            open_counts, closed, rows, count = counted(sorted(people), start, end, env.today, kinds)
+            cases = [Case.from_record(c) for c in closed]
+            facts = [ItemFact(kind, officer, due, status, done_on) for kind, officer, due, status, done_on in rows]
+        else:
+            cases = [Case.from_record(c) for c in reader.cases(None if everyone else sorted(people))
+                     if c["officer"] in people]
+            count = len(cases)
+            facts = []
+            for officer in sorted({c.officer for c in cases}):
+                for item in reader.items(officer):
+                    kind = kinds.get(item["key"])
+                    if kind is None or not item.get("case"):
+                        continue
+                    done_at = item.get("done_at")
+                    facts.append(ItemFact(kind, officer, date.fromisoformat(item["due"]), item["status"],
+                                          date.fromisoformat(done_at[:10]) if done_at else None))
         calendar = stored_calendar(reader.meta().get("calendar"))
     rollup = {o.court: access.rules.intermediate(o.court) for o in members}
 
@@ -68,9 +77,9 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
 
     groups = {pair for o in members for pair in group_keys(by, o, rollup=rollup)}
     result = compute(cases, facts, keys, start=start, end=end, as_of=env.today, by=by, calendar=calendar,
-                     groups=sorted(groups))
+                     groups=sorted(groups), open_counts=open_counts)
     result.rows.sort(key=lambda r: r.group)
-    return IndicatorResult(result, label, len(cases))
+    return IndicatorResult(result, label, count)
 
 
 def row_json(row: Any) -> dict[str, Any]:

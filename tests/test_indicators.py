@@ -5,6 +5,8 @@ November 2026, as of Wed 2 December, by officer. A has five cases and some case 
 
 from datetime import date
 
+import pytest
+
 from checklist.calendars import stored_calendar
 from checklist.core.cases import Case
 from checklist.core.indicators import ItemFact, compute
@@ -53,10 +55,18 @@ def test_a_rate_with_nothing_to_divide_is_null_not_zero():
     assert rows()["C"]["open"] == 0 and rows()["C"]["full_rate"] is None  # a group with no cases at all
 
 
-def test_the_command_counts_the_imported_cases_in_the_actors_scope(tmp_path):
+@pytest.fixture(params=["files", "postgres"])
+def db(request, tmp_path):
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_server").create(f"ind_{tmp_path.name}"[-60:])
+    return tmp_path / "db.json"
+
+
+def test_the_command_counts_the_imported_cases_in_the_actors_scope(tmp_path, db):
+    """The same figures whether Python counts them (a file database) or the server does."""
     from clitools import DEMO_ROSTER, Checklist
 
-    cl = Checklist(tmp_path / "db.json", today="2026-12-02", user="keeper")
+    cl = Checklist(db, today="2026-12-02", user="keeper")
     assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
     sheet = tmp_path / "cases.csv"
     sheet.write_text("案号,承办人,立案日期,结案日期,结案方式,申请执行标的,到位金额\n"
@@ -69,9 +79,11 @@ def test_the_command_counts_the_imported_cases_in_the_actors_scope(tmp_path):
     assert (by_court["道里区人民法院"]["closed"], by_court["道里区人民法院"]["full_rate"],
             by_court["道里区人民法院"]["paid_rate"]) == (2, 0.5, 0.25)
     assert by_court["南岗区人民法院"]["open"] == 1 and by_court["南岗区人民法院"]["full_rate"] is None
-    mine = Checklist(tmp_path / "db.json", today="2026-12-02", user="DL001").json("indicators", "--by", "officer",
-                                                                                   "--month", "2026-11")
-    assert [r["group"] for r in mine["rows"]] == ["DL001"]  # an officer sees their own
+    assert doc["cases"] == 3
+    if not isinstance(db, str):
+        mine = Checklist(db, today="2026-12-02", user="DL001").json("indicators", "--by", "officer", "--month",
+                                                                   "2026-11")
+        assert [r["group"] for r in mine["rows"]] == ["DL001"]  # an officer sees their own
     csv_text = cl.run("indicators", "--format", "csv", "--month", "2026-11").stdout
     assert "道里区人民法院" in csv_text and "50.00%" in csv_text
     table = cl.run("indicators", "--month", "2026-11", "--lang", "zh").stdout
@@ -98,3 +110,25 @@ def test_the_report_ranks_its_tongbao_on_an_indicator(tmp_path):
     assert "通报 · 执行完毕率, the bottom 2" in table and "1. 吴刚 — 执行完毕率 0%" in table and "3. " not in table
     assert cl.run("report", "--rank-by", "speed").exit_code == 1
     assert cl.run("report", "--by", "campaign", "--rank-by", "full_rate").exit_code == 1
+
+
+def test_the_server_counts_what_python_counts_on_the_demo_cases(pg_server, tmp_path):
+    """320 demo cases, some items done: every indicator, by every grouping, over two ranges, equal."""
+    from pathlib import Path
+
+    from clitools import DEMO_ROSTER, Checklist
+
+    cases = Path(__file__).parent.parent / "templates" / "cases-demo.csv"
+    worlds = [Checklist(tmp_path / "db.json", today="2026-11-30", user="keeper"),
+              Checklist(pg_server.create(f"same_{tmp_path.name}"[-60:]), today="2026-11-30")]
+    for cl in worlds:
+        assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+        assert cl.run("import", "cases", str(cases)).exit_code == 0
+        items = cl.json("export", "items", "--status", "open", "--to", "2026-12-31")["items"]
+        picked = sorted(i["id"] for i in items if i["case"])[::3]
+        assert picked and cl.run("done", *picked).exit_code == 0
+    for by in ("officer", "department", "court", "intermediate"):
+        for span in (("--month", "2026-12"), ("--from", "2026-01-01", "--to", "2026-12-31")):
+            files, server = (cl.json("indicators", "--by", by, *span, CHECKLIST_TODAY="2026-12-31") for cl in worlds)
+            assert files == server, (by, span)
+    assert any(r["funds_overdue"] for r in files["rows"]) and any(r["open"] for r in files["rows"])

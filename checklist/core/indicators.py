@@ -106,9 +106,11 @@ def closed_on_time(case: Case, calendar: WorkCalendar) -> bool:
 
 def compute(cases: Iterable[Case], items: Iterable[ItemFact], keys: Callable[[str], list[tuple[str, str]]], *,
             start: date, end: date, as_of: date, by: str, calendar: WorkCalendar,
-            groups: Iterable[tuple[str, str]] = ()) -> Indicators:
+            groups: Iterable[tuple[str, str]] = (), open_counts: dict[str, tuple[int, int]] | None = None) -> Indicators:
     """Every group's indicators; ``keys(officer id)`` gives the (group, name) pairs an officer counts in,
-    ``groups`` the rows to show even with nothing in them."""
+    ``groups`` the rows to show even with nothing in them. ``open_counts`` (officer → open, open over 12
+    months), when a database counted them itself, stand for the open cases: ``cases`` then need hold
+    only those closed in the range."""
     until = min(end, as_of)
     old = add_months(as_of, -12)
     rows: dict[str, Row] = {key: Row(key, name) for key, name in groups}
@@ -116,11 +118,15 @@ def compute(cases: Iterable[Case], items: Iterable[ItemFact], keys: Callable[[st
     def rows_of(officer: str) -> list[Row]:
         return [rows.setdefault(key, Row(key, name)) for key, name in keys(officer)]
 
+    for officer, (opened, old_open) in (open_counts or {}).items():
+        for row in rows_of(officer):
+            row.open += opened
+            row.over_12_months += old_open
     for case in cases:
         if case.filed > as_of:
             continue
         found = rows_of(case.officer)
-        is_open = case.closed is None or case.closed > as_of
+        is_open = open_counts is None and (case.closed is None or case.closed > as_of)
         closed_here = case.closed is not None and start <= case.closed <= until
         on_time = closed_here and closed_on_time(case, calendar)
         for row in found:

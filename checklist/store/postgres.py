@@ -250,6 +250,42 @@ class PostgresReader:
                 recorded.append((name, officer, title, due, done_on))  # (done on, recorded on) in those columns
         return found, recorded
 
+    def indicator_facts(self, officer_ids: list[str], start: date, end: date, as_of: date,
+                        kinds: dict[str, str]) -> tuple[dict[str, tuple[int, int]], list[dict[str, Any]], list[tuple],
+                                                        int]:
+        """What ``checklist.core.indicators.compute`` reads, picked by the server: per officer the open cases
+        and those open over 12 months; the cases closed in the range; and the 案款 payout and 终本 re-check
+        items that can count (open and past due, or due in the range), as (kind, officer, due, status,
+        done on); and how many cases the officers have."""
+        from checklist.core.clocks import add_months
+
+        until = min(end, as_of)
+        params = {"officers": officer_ids, "as_of": as_of.isoformat(), "old": add_months(as_of, -12).isoformat(),
+                  "start": start.isoformat(), "until": until.isoformat(), "keys": list(kinds),
+                  "courts": sorted({self._all_courts().get(o) or "" for o in officer_ids})}
+        counts = {officer: (int(opened), int(old)) for officer, opened, old in self._rows("""
+            SELECT officer,
+                   count(*) FILTER (WHERE NOT closed_by),
+                   count(*) FILTER (WHERE NOT closed_by AND filed < %(old)s)
+            FROM (SELECT officer, record->>'filed' AS filed,
+                         coalesce(record->>'closed' <= %(as_of)s, false) AS closed_by
+                  FROM checklist.cases WHERE officer = ANY(%(officers)s) AND record->>'filed' <= %(as_of)s) AS c
+            GROUP BY officer""", params)}
+        closed = [record for (record,) in self._rows(
+            "SELECT record FROM checklist.cases WHERE officer = ANY(%(officers)s) "
+            "AND record->>'closed' BETWEEN %(start)s AND %(until)s", params)]
+        items = [(kinds[key], officer, due, status, done_on) for officer, due, status, done_on, key in self._rows("""
+            WITH it AS MATERIALIZED (
+                SELECT officer, due, status, left(done_at, 10)::date AS done_on, record FROM checklist.items
+                WHERE court = ANY(%(courts)s) AND officer = ANY(%(officers)s)
+                  AND ((status = 'open' AND due < %(as_of)s::date) OR due BETWEEN %(start)s::date AND %(until)s::date)
+            )
+            SELECT officer, due, status, done_on, r.key
+            FROM it, json_to_record(it.record) AS r(key text, "case" text)
+            WHERE r.key = ANY(%(keys)s) AND r."case" IS NOT NULL""", params)] if kinds else []
+        (total,) = self._rows("SELECT count(*) FROM checklist.cases WHERE officer = ANY(%(officers)s)", params)[0]
+        return counts, closed, items, int(total)
+
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
         if len(prefix) >= 4 and self._bound():
             # under row-level security a LIKE runs after the policy, over every row: look the prefix up in
