@@ -264,7 +264,7 @@ def import_cases(env: Env, path: Path, *, sheet: str | None = None, encoding: st
             concerned = {c["officer"] for c in change.cases} | moved
             officers = [doc for doc in session.officers() if doc["id"] in concerned]
             synced = plan_sync(session, templates, work_calendar(templates), env, change, officers,
-                               cases=list(merged.values()))
+                               cases=list(merged.values()), only_cases=True)
             result.items = synced.created
             if not dry_run:
                 session.commit(change)  # type: ignore[attr-defined]

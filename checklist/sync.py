@@ -248,11 +248,13 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
 
 def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, env: Env, change: Change,
               officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None,
-              newcomers: frozenset[str] = frozenset(), cases: list[dict[str, Any]] | None = None) -> SyncResult:
+              newcomers: frozenset[str] = frozenset(), cases: list[dict[str, Any]] | None = None,
+              only_cases: bool = False) -> SyncResult:
     """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does.
 
     ``cases``: the case list as it will be (an import's), else the stored one. Items already in
-    ``change`` (handed over by the same write) count as stored.
+    ``change`` (handed over by the same write) count as stored. ``only_cases``: only the case items
+    (a case import: the campaigns' items are as the last sync left them).
     """
     from checklist.core.merge import merge_sources
     from checklist.roster import officer_from_doc
@@ -266,13 +268,15 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
             progress(n, len(officers))
         officer = officer_from_doc(doc)
         profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
-        if profile not in shared:  # officers in the same court, department and roles share one merge
-            shared[profile] = prepare(merge_sources(templates.duties_for(officer), templates, calendar))
+        if profile not in shared and not only_cases:  # officers in the same court, department and roles share
+            shared[profile] = prepare(merge_sources(templates.duties_for(officer), templates, calendar))  # a merge
         since = officer.since.isoformat() if officer.since else ""
         until = officer.until.isoformat() if officer.until else "9999"
-        planned = [p for p in shared[profile] if since <= p.due <= until]
+        planned = [] if only_cases else [p for p in shared[profile] if since <= p.due <= until]
         planned += [p for p in by_case.get(officer.id, ()) if p.due <= until]
         stored = reader.items(officer.id)
+        if only_cases:
+            stored = [i for i in stored if i.get("case")]
         if officer.id in change.items:
             from checklist.store.contract import merge_items
 
