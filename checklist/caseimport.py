@@ -151,6 +151,22 @@ def _officer(value: Any, roster: dict[str, Any], by_name: dict[str, list[Any]]) 
     return _("'{value}' is neither a 工号 nor a name on the roster").format(value=text)
 
 
+OPTIONAL = {"closed": ("closed", "closing"), "closing": ("closed", "closing"), "amount": ("amount",),
+            "paid": ("paid",), "paused": ("paused",), "seized": ("seized",), "seal_expires": ("seal_expires",),
+            "funds_received": ("funds_received",)}
+
+
+def keep_absent(case: Case, old: dict[str, Any], columns: dict[str, str]) -> Case:
+    """``case`` with the fields of columns the file does not have taken from the stored case: a narrower
+    export does not reopen closed cases or forget receipts."""
+    from dataclasses import replace
+
+    stored = Case.from_record(old)
+    kept = {field: getattr(stored, field) for column, fields in OPTIONAL.items() if column not in columns
+            for field in fields}
+    return replace(case, **kept) if kept else case
+
+
 def import_cases(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
                  mapping: dict[str, str] | None = None, dry_run: bool = False) -> CaseImport:
     from checklist.identity import require_manage, writer_access
@@ -235,9 +251,17 @@ def import_cases(env: Env, path: Path, *, sheet: str | None = None, encoding: st
         stored = {c["number"]: c for c in session.cases()}
         change = Change()
         moved: set[str] = set()
-        for number, (_row, case) in sorted(cases.items()):
-            record = case.record()
+        worked: set[tuple[str, str]] = set()
+        for number, (row_number, case) in sorted(cases.items()):
             old = stored.get(number)
+            if old is not None:
+                case = keep_absent(case, old, table.columns)  # a column the file lacks keeps what was stored
+                if not access.may_manage([old.get("court") or ""]):
+                    problems.append(f"{table.path}:{row_number}: case: " + _(
+                        "{number} is a case of {court}, not one of your courts").format(
+                        number=number, court=old.get("court") or _("(no court)")))
+                    continue
+            record = case.record()
             if old is None:
                 result.added += 1
             elif {k: v for k, v in old.items() if k != "imported_at"} == record:
@@ -249,10 +273,15 @@ def import_cases(env: Env, path: Path, *, sheet: str | None = None, encoding: st
                     result.reassigned += 1
                     moved |= {old["officer"], case.officer}
                     for item in session.items(old["officer"]):
-                        if item.get("case") == number and item["status"] == "open":
+                        if item.get("case") != number or item.get("reassigned_to"):
+                            continue
+                        if item["status"] in ("done", "skipped"):  # what they did stays theirs, and is not asked again
+                            worked.add((item["key"], item["period"]))
+                        elif item["status"] == "open":
                             hand_over(change, env, item, case.officer, _("case {number} handed to {officer}").format(
                                 number=number, officer=case.officer))
             change.cases.append({**record, "imported_at": env.recorded()})
+        refuse(table, problems)
         if change.cases:
             templates = applied(session)
             if not templates.clocks:
@@ -264,7 +293,7 @@ def import_cases(env: Env, path: Path, *, sheet: str | None = None, encoding: st
             concerned = {c["officer"] for c in change.cases} | moved
             officers = [doc for doc in session.officers() if doc["id"] in concerned]
             synced = plan_sync(session, templates, work_calendar(templates), env, change, officers,
-                               cases=list(merged.values()), only_cases=True)
+                               cases=list(merged.values()), only_cases=True, worked=frozenset(worked))
             result.items = synced.created
             if not dry_run:
                 session.commit(change)  # type: ignore[attr-defined]

@@ -60,7 +60,7 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
                      if c["officer"] in people]
             count = len(cases)
             facts = []
-            for officer in sorted({c.officer for c in cases}):
+            for officer in sorted(people) if kinds else ():  # as the server does: anyone in scope may hold them
                 for item in reader.items(officer):
                     kind = kinds.get(item["key"])
                     if kind is None or not item.get("case"):

@@ -36,6 +36,7 @@ MAX_CSV_ROWS = 1_000_000
 MAX_XLSX_ROWS = 150_000
 MAX_XLSX_BYTES = 200_000_000  # uncompressed, all parts together
 MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per part
+MAX_HTML_CELLS = 1000  # cells in one row of a web page's table (a case list has a few dozen columns)
 HEADER_SEARCH = 20  # a header may sit below this many title rows at most
 TOTAL_WORDS = {"合计", "总计", "小计", "合 计", "总 计"}
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -308,7 +309,10 @@ def _html_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[i
     from lxml import etree, html
 
     declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:2048])
-    text = _decode(shown, data, encoding or (declared.group(1).decode("ascii") if declared else None))
+    charset = declared.group(1).decode("ascii").lower() if declared else None
+    if charset in ("gb2312", "gbk", "gb_2312-80", "x-gbk"):
+        charset = "gb18030"  # what these pages really hold: names beyond GB2312 (镕) are common
+    text = _decode(shown, data, encoding or charset)
     try:
         parser = html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True)
         root = html.document_fromstring(text, parser=parser)
@@ -331,6 +335,9 @@ def _html_records(shown: str, data: bytes, encoding: str | None) -> list[tuple[i
             except ValueError:
                 span = 1
             cells += [value] * span
+            if len(cells) > MAX_HTML_CELLS:
+                raise InputError(f"{shown}:{number}: " + _("a row of more than {n} cells; is this really a case "
+                                                           "list?").format(n=MAX_HTML_CELLS))
         records.append((number, cells))
     return records
 

@@ -236,9 +236,9 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
     closed = case_closed or {}
     for old in stored:
         left = officer.until is not None and old["due"] > officer.until.isoformat()
-        if old.get("reassigned_from") and not left:
-            continue  # handed to this officer by a lead: it stays theirs whatever their duties say
         ended = old.get("case") in closed and old["due"] > closed[old["case"]]  # its case closed before it fell due
+        if old.get("reassigned_from") and not left and not ended:
+            continue  # handed to this officer by a lead: it stays theirs whatever their duties say
         if old["id"] not in planned_ids and old["status"] == "open" and (old["due"] >= today or left or ended):
             changed.append({**old, "status": "withdrawn"})
             parts.setdefault("withdrawn", []).append(old["id"])
@@ -249,12 +249,13 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
 def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, env: Env, change: Change,
               officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None,
               newcomers: frozenset[str] = frozenset(), cases: list[dict[str, Any]] | None = None,
-              only_cases: bool = False) -> SyncResult:
+              only_cases: bool = False, worked: frozenset[tuple[str, str]] = frozenset()) -> SyncResult:
     """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does.
 
     ``cases``: the case list as it will be (an import's), else the stored one. Items already in
     ``change`` (handed over by the same write) count as stored. ``only_cases``: only the case items
-    (a case import: the campaigns' items are as the last sync left them).
+    (a case import: the campaigns' items are as the last sync left them). ``worked``: (key, period) of
+    case clocks a previous officer already did or skipped — not asked again of the new one.
     """
     from checklist.core.merge import merge_sources
     from checklist.roster import officer_from_doc
@@ -273,7 +274,7 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         since = officer.since.isoformat() if officer.since else ""
         until = officer.until.isoformat() if officer.until else "9999"
         planned = [] if only_cases else [p for p in shared[profile] if since <= p.due <= until]
-        planned += [p for p in by_case.get(officer.id, ()) if p.due <= until]
+        planned += [p for p in by_case.get(officer.id, ()) if p.due <= until and (p.key, p.period) not in worked]
         stored = reader.items(officer.id)
         if only_cases:
             stored = [i for i in stored if i.get("case")]

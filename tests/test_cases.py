@@ -167,3 +167,32 @@ def test_the_caseload_and_one_case(cl, tmp_path):
     assert "发出执行通知书" in cl.run("show", "(2026)黑0102执1号").stdout
     unknown = cl.run("show", "(2026)黑0102执99号")
     assert unknown.exit_code == 1 and "no case '(2026)黑0102执99号'" in unknown.stderr
+
+
+def test_a_narrower_export_keeps_what_it_does_not_say_and_a_court_keeps_its_cases(cl, tmp_path):
+    assert cl.run("import", "cases", str(write(tmp_path, CASES))).exit_code == 0
+    narrow = write(tmp_path, "案号,承办人,立案日期\n（2026）黑0102执2号,DL001,2026-06-01\n", "窄表.csv")
+    assert cl.run("import", "cases", str(narrow)).exit_code == 0  # no 结案 columns: the 终本 closing stays
+    (two,) = [c for c in cl.json("cases")["cases"] if c["number"] == "(2026)黑0102执2号"]
+    assert (two["closed"], two["closing"]) == ("2026-11-20", "zhongben")
+    if isinstance(cl.db, str):
+        return
+    ng = Checklist(cl.db, today="2026-12-02", user="NG020")  # 朱振华, chief of 南岗
+    taken = ng.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0102执1号,NG001,2026-11-30,,,,,,,\n",
+                                                "抢.csv")))
+    assert taken.exit_code == 1 and "is a case of 道里区人民法院, not one of your courts" in taken.stderr
+
+
+def test_a_clock_the_old_officer_did_is_not_asked_again_of_the_new_one(cl, tmp_path):
+    assert cl.run("import", "cases", str(write(tmp_path, CASES))).exit_code == 0
+    case3 = "(2026)黑0102执3号"
+    payout = case_items(cl, "DL002")[("funds-payout", f"{case3}#1")]
+    assert cl.run("done", payout["id"], CHECKLIST_TODAY="2026-12-03").exit_code == 0
+    moved = CASES.replace("（2026）黑0102执 3 号,DL002,", "（2026）黑0102执 3 号,DL003,")
+    assert cl.run("import", "cases", str(write(tmp_path, moved, "移交.csv")), CHECKLIST_TODAY="2026-12-04").exit_code == 0
+    theirs = case_items(cl, "DL003")
+    assert ("funds-payout", f"{case3}#1") not in theirs and ("funds-payout", f"{case3}#2") in theirs
+    closed = moved.replace("（2026）黑0102执 3 号,DL003,2026-09-01,,,", "（2026）黑0102执 3 号,DL003,2026-09-01,2026-12-05,执行完毕,")
+    assert cl.run("import", "cases", str(write(tmp_path, closed, "结案.csv")), CHECKLIST_TODAY="2026-12-05").exit_code == 0
+    assert not [i for i in case_items(cl, "DL003").values() if i["case"] == case3 and i["due"] > "2026-12-05"]
+    assert cl.run("audit", "verify").exit_code == 0

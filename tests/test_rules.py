@@ -92,3 +92,10 @@ def test_the_shipped_rules_are_the_statutory_limits_with_their_sources():
     assert str(shipped["pricing"].within) == "30d" and shipped["pricing"].start == "seized"
     assert all(rule.basis for rule in shipped.values())  # each says where its limit comes from
     assert "法〔2016〕373号" in shipped["zhongben-recheck"].basis and "法发〔2017〕6号" in shipped["funds-payout"].basis
+
+
+def test_a_clock_longer_than_any_law_sets_is_refused_not_a_crash():
+    long = "rules:\n  - {key: x, title: 一, from: filed, within: 9999y}\n  - {key: y, title: 二, from: filed, every: 1d, for: 5y}\n"
+    found = problems(rules=long)
+    assert any(p.startswith("rules.yaml:2:") and "longer than any statutory clock" in p for p in found), found
+    assert any(p.startswith("rules.yaml:3:") and "more than 60 times per case" in p for p in found), found

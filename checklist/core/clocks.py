@@ -30,6 +30,7 @@ from typing import Iterable
 from checklist.core.calendar import WorkCalendar
 
 SPAN = re.compile(r"\s*(\d{1,4})\s*(d|wd|m|y)\s*")
+LONGEST = {"d": 3660, "wd": 2500, "m": 120, "y": 10}  # a statutory clock runs for days to a few years
 UNITS = {"d": "days", "wd": "working days", "m": "months", "y": "years"}
 ONE_DAY = timedelta(days=1)
 
@@ -52,10 +53,12 @@ def parse_span(text: object) -> Span:
     found = SPAN.fullmatch(str(text)) if isinstance(text, (str, int)) else None
     if found is None:
         raise ValueError(f"'{text}' is not a period: write Nd (days), Nwd (working days), Nm (months) or Ny (years)")
-    count = int(found.group(1))
+    count, unit = int(found.group(1)), found.group(2)
     if count == 0:
         raise ValueError(f"'{text}' is no time at all: a period is at least 1")
-    return Span(count, found.group(2))
+    if count > LONGEST[unit]:
+        raise ValueError(f"'{text}' is longer than any statutory clock: at most {LONGEST[unit]}{unit}")
+    return Span(count, unit)
 
 
 def add_months(day: date, count: int) -> date:

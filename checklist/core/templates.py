@@ -620,10 +620,20 @@ def _read_span(reader: _Reader, entry: tuple[yaml.Node, int], what: str) -> Any:
     value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
     try:
         return parse_span(value)
-    except ValueError:
+    except ValueError as err:
+        if "longer than" in str(err):
+            reader.problem(entry[1], _("{what}: {value} is longer than any statutory clock").format(
+                what=what, value=_show(value)))
+            return None
         reader.problem(entry[1], _("{what}: {value} is not a period; write Nd (days), Nwd (working days), Nm "
                                    "(months) or Ny (years)").format(what=what, value=_show(value)))
         return None
+
+
+def _repeats(step: Any, length: Any) -> float:
+    """About how many times ``step`` comes round in ``length``."""
+    days = {"d": 1, "wd": 1.4, "m": 30.4, "y": 365.25}
+    return length.count * days[length.unit] / (step.count * days[step.unit])
 
 
 def _read_rules(reader: _Reader, entry: tuple[yaml.Node, int], courts: tuple[str, ...]) -> list[Rule]:
@@ -661,6 +671,11 @@ def _read_rules(reader: _Reader, entry: tuple[yaml.Node, int], courts: tuple[str
             continue
         if "for" in fields and "every" not in fields:
             reader.problem(fields["for"][1], _("{what}: for goes with every").format(what=what))
+            continue
+        step, length = spans.get("every"), spans.get("for")
+        if step is not None and length is not None and _repeats(step, length) > 60:
+            reader.problem(fields["every"][1], _("{what}: every {every} for {length} is more than 60 times per "
+                                                 "case").format(what=what, every=step, length=length))
             continue
         extend = False
         if "paused" in fields:

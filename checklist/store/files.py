@@ -67,8 +67,9 @@ from checklist.store.contract import (
 )
 from checklist.store.lock import FileLock, LockTimeout
 
-SCHEMA = 3
-FOLLOW_UPS_SCHEMA = 3  # the first schema with the follow-up register and cases; a database with neither stays at 2
+SCHEMA = 4
+FOLLOW_UPS_SCHEMA = 3  # the first schema with the follow-up register; a database without one stays at 2
+CASES_SCHEMA = 4  # the first with cases: an older checklist would sync their items away
 GRACE = 600.0  # seconds a replaced file is kept for readers that started before the replacement
 GARBAGE_PER_WRITE = 300  # replaced files one write deletes at most (a big import replaces thousands)
 MAX_MANIFEST = 512 * 1024 * 1024
@@ -819,8 +820,10 @@ class FileWriter(FileReader):
                 new.officers[doc["id"]] = dict(doc)
             for record in change.follow_ups:
                 new.follow_ups[record["id"]] = dict(record)
-            if new.follow_ups or change.cases:  # a checklist that knows neither must not read (and drop) them
+            if new.follow_ups:  # a checklist that knows no register must not read (and drop) it
                 new.store["schema"] = max(new.store["schema"], FOLLOW_UPS_SCHEMA)
+            if change.cases or new.store.get("cases"):
+                new.store["schema"] = max(new.store["schema"], CASES_SCHEMA)
             new_ids: dict[str, dict[str, str]] = {}
             for officer, changed in change.items.items():
                 stored = self.items(officer)
