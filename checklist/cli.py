@@ -1025,7 +1025,7 @@ def indicators(
     officer: Annotated[Optional[str], typer.Option(
         "--officer", "-o", envvar="CHECKLIST_OFFICER", help="As this lead (their team) or chief (their court).",
         show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or xlsx (with --out).")] = "table",
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the screen.",
                                                 show_default=False)] = None,
     as_json: JsonOption = False,
@@ -1037,15 +1037,19 @@ def indicators(
 
     Example: checklist indicators --by court --month 2026-11 --format csv --out 指标.csv
     """
-    from checklist.indicators import indicators_csv, indicators_json, indicators_markdown, make_indicators
+    from checklist.indicators import (
+        indicators_csv, indicators_json, indicators_markdown, indicators_xlsx, make_indicators,
+    )
     from checklist.options import BY_WORDS, date_range
     from checklist.render import emit_json, say, stdout_console
     from checklist.render.indicators import indicators_view
 
     if as_json:
         fmt = "json"
-    if fmt not in ("table", "json", "csv", "md"):
-        raise UsageError(_("--format takes table, json, csv or md"))
+    if fmt not in ("table", "json", "csv", "md", "xlsx"):
+        raise UsageError(_("--format takes table, json, csv, md or xlsx"))
+    if fmt == "xlsx" and out is None:
+        raise UsageError(_("an XLSX export needs --out FILE"))
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     grouped = BY_WORDS.get(by.strip(), by.strip().lower())
@@ -1064,6 +1068,8 @@ def indicators(
         text = indicators_csv(result)
     elif fmt == "md":
         text = indicators_markdown(result)
+    elif fmt == "xlsx":
+        text = ""
     else:
         import io
 
@@ -1075,7 +1081,7 @@ def indicators(
     if out:
         from checklist.outfile import write_output
 
-        write_output(out, text.encode("utf-8"), _db_file(ctx))
+        write_output(out, indicators_xlsx(result) if fmt == "xlsx" else text.encode("utf-8"), _db_file(ctx))
         say(_("wrote {file}").format(file=out), err=True)
     else:
         sys.stdout.write(text)

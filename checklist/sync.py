@@ -275,9 +275,11 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         until = officer.until.isoformat() if officer.until else "9999"
         planned = [] if only_cases else [p for p in shared[profile] if since <= p.due <= until]
         planned += [p for p in by_case.get(officer.id, ()) if p.due <= until and (p.key, p.period) not in worked]
-        stored = reader.items(officer.id)
         if only_cases:
-            stored = [i for i in stored if i.get("case")]
+            picked = getattr(reader, "case_items", None)  # a server picks them itself
+            stored = picked(officer.id) if picked else [i for i in reader.items(officer.id) if i.get("case")]
+        else:
+            stored = reader.items(officer.id)
         if officer.id in change.items:
             from checklist.store.contract import merge_items
 

@@ -132,3 +132,27 @@ def test_the_server_counts_what_python_counts_on_the_demo_cases(pg_server, tmp_p
             files, server = (cl.json("indicators", "--by", by, *span, CHECKLIST_TODAY="2026-12-31") for cl in worlds)
             assert files == server, (by, span)
     assert any(r["funds_overdue"] for r in files["rows"]) and any(r["open"] for r in files["rows"])
+
+
+def test_the_indicators_workbook_has_percentage_cells_and_chinese_heads(tmp_path):
+    from openpyxl import load_workbook
+
+    from clitools import DEMO_ROSTER, Checklist
+
+    cl = Checklist(tmp_path / "db.json", today="2026-12-02", user="keeper")
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("案号,承办人,立案日期,结案日期,结案方式\n(2026)黑0102执1号,DL001,2026-05-04,2026-11-02,执行完毕\n"
+                     "(2026)黑0102执2号,DL001,2026-04-01,2026-11-10,终本\n", encoding="utf-8")
+    assert cl.run("import", "cases", str(sheet)).exit_code == 0
+    out = tmp_path / "指标.xlsx"
+    assert cl.run("indicators", "--month", "2026-11", "--format", "xlsx", "--out", str(out), "--lang", "zh").exit_code == 0
+    book = load_workbook(out).active
+    heads = [c.value for c in book[1]]
+    assert heads[:4] == ["分组", "未结案件", "结案", "执行完毕率"]
+    daoli = next(r for r in book.iter_rows(min_row=2) if r[0].value == "道里区人民法院")
+    assert daoli[3].value == 0.5 and daoli[3].number_format == "0.0%"
+    nangang = next(r for r in book.iter_rows(min_row=2) if r[0].value == "南岗区人民法院")
+    assert nangang[3].value is None  # nothing to divide: an empty cell, not 0%
+    assert book.freeze_panes == "B2"
+    assert cl.run("indicators", "--format", "xlsx").exit_code == 2  # needs --out

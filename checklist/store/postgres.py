@@ -155,9 +155,17 @@ class PostgresReader:
     def _court_of(self, officer_id: str) -> str | None:
         return self._all_courts().get(officer_id)
 
-    def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
+    def case_items(self, officer_id: str) -> list[dict[str, Any]]:
+        """The officer's items a case's clocks made (a case import reconciles only these): picked by the
+        server, so the campaigns' items are neither sent nor decoded."""
+        return self.items(officer_id, only_cases=True)
+
+    def items(self, officer_id: str, due_from: str = "", due_to: str = "9999", *,
+              only_cases: bool = False) -> list[dict[str, Any]]:
         court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
         query = "SELECT due, status, record FROM checklist.items WHERE court = %s AND officer = %s"
+        if only_cases:
+            query += " AND record->>'case' IS NOT NULL"
         params: list[Any] = [court, officer_id]
         if due_from:
             query += " AND due >= %s"
