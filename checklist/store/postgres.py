@@ -287,6 +287,9 @@ class PostgresReader:
                 SELECT officer, due, status, left(done_at, 10)::date AS done_on, record FROM checklist.items
                 WHERE court = ANY(%(courts)s) AND officer = ANY(%(officers)s)
                   AND ((status = 'open' AND due < %(as_of)s::date) OR due BETWEEN %(start)s::date AND %(until)s::date)
+                  -- only a case's items have a "case" field: found in the text, before any record is parsed
+                  -- (inside a JSON string the quotes are escaped, so the text cannot occur there)
+                  AND strpos(record::text, '"case":') > 0
             )
             SELECT officer, due, status, done_on, r.key
             FROM it, json_to_record(it.record) AS r(key text, "case" text)
