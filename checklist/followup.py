@@ -275,11 +275,8 @@ def open_follow_up(env: Env, typed: str, note: str, days: int = 3, *, no: str | 
     """Open a follow-up on what ``typed`` names; it tops its target's list until it is closed."""
     from checklist.calendars import stored_calendar
     from checklist.identity import writer_access
-    from checklist.work import check_note
 
-    if not note.strip():
-        raise InputError(_("say what you want done (the target reads it)"), field="note")
-    check_note(note)
+    note = _required(note, _("say what you want done (the target reads it)"))
     check_days(days)
     no, source = check_text(no, _("a document number")), check_text(source, _("a source"))
     with env.store().writing() as writer:
@@ -302,96 +299,107 @@ def open_follow_up(env: Env, typed: str, note: str, days: int = 3, *, no: str | 
         reply_due = calendar.add_workdays(env.today, days).isoformat()
         record = {
             "id": fu.fid(writer.last_follow_up() + 1), "target": target, "by": env.actor, "by_name": env.actor_name,
-            "no": no, "source": source, "note": note.strip(), "opened_at": at, "recorded": recorded, "days": days,
+            "no": no, "source": source, "note": note, "opened_at": at, "recorded": recorded, "days": days,
             "first_reply_due": reply_due, "reply_due": reply_due, "state": "open", "replies": [],
             "returns": [], "escalations": [], "closed_at": None, "closed_by": None, "closed_by_name": None,
             "close_note": None, "outcome": None,
         }
-        change = Change(follow_ups=[record])
-        change.entries.append(_entry(env, record, "follow-up", {
-            "follow_up": "open", "state": "open", "reply_due": record["reply_due"], "target": target, "by": env.actor,
-            "no": no, "source": source}, record["note"], at, recorded))
-        _climbs(writer, access, env, change, skip=record["id"])
-        writer.commit(change)
-        return record
+        return _write(writer, access, env, Step(record, "follow-up", {
+            "follow_up": "open", "state": "open", "reply_due": reply_due, "target": target, "by": env.actor,
+            "no": no, "source": source}, note), at, recorded)
 
 
 def reply(env: Env, typed: str, note: str) -> dict[str, Any]:
     """The target says what was put right (整改情况); the opener checks it and closes or sends it back."""
-    from checklist.identity import writer_access
-    from checklist.work import check_note
+    note = _required(note, _("say what was done (the opener reads it)"))
 
-    if not note.strip():
-        raise InputError(_("say what was done (the opener reads it)"), field="note")
-    check_note(note)
-    with env.store().writing() as writer:
-        access, env = writer_access(writer, env)
-        record = find(writer, typed, access)
-        require_not_closed(record, _("replying to"))
-        require_reply(access, record)
-        at, recorded = env.at(), env.recorded()
-        step = {"at": at, "recorded": recorded, "by": env.actor, "by_name": env.actor_name, "note": note.strip(),
-                "reply_due": record["reply_due"]}
-        record = {**record, "state": "replied", "replies": [*(record.get("replies") or []), step]}
-        change = Change(follow_ups=[record])
-        change.entries.append(_entry(env, record, "follow-up-reply", {"follow_up": "replied", "state": "replied"},
-                                     note.strip(), at, recorded))
-        _climbs(writer, access, env, change, skip=record["id"])
-        writer.commit(change)
-        return record
+    def replied(writer: Reader, env: Env, record: dict[str, Any], at: str, recorded: str) -> Step:
+        step = _said(env, at, recorded, note, record["reply_due"])
+        return Step({**record, "state": "replied", "replies": [*(record.get("replies") or []), step]},
+                    "follow-up-reply", {"follow_up": "replied", "state": "replied"}, note)
+
+    return _take_step(env, typed, _("replying to"), require_reply, replied)
 
 
 def send_back(env: Env, typed: str, note: str, days: int = 3) -> dict[str, Any]:
     """退回重办: the opener (or someone above them) finds the reply wanting; a new deadline."""
     from checklist.calendars import stored_calendar
-    from checklist.identity import writer_access
-    from checklist.work import check_note
 
-    if not note.strip():
-        raise InputError(_("say what is still missing (the target reads it)"), field="note")
-    check_note(note)
+    note = _required(note, _("say what is still missing (the target reads it)"))
     check_days(days)
-    with env.store().writing() as writer:
-        access, env = writer_access(writer, env)
-        record = find(writer, typed, access)
-        require_not_closed(record, _("sending back"))
-        require_settle(access, record)
-        calendar = stored_calendar(writer.meta().get("calendar"))
-        at, recorded = env.at(), env.recorded()
-        reply_due = calendar.add_workdays(env.today, days).isoformat()
-        step = {"at": at, "recorded": recorded, "by": env.actor, "by_name": env.actor_name, "note": note.strip(),
-                "reply_due": reply_due}
-        record = {**record, "state": "returned", "reply_due": reply_due,
-                  "returns": [*(record.get("returns") or []), step]}
-        change = Change(follow_ups=[record])
-        change.entries.append(_entry(env, record, "follow-up-return", {
-            "follow_up": "returned", "state": "returned", "reply_due": reply_due}, note.strip(), at, recorded))
-        _climbs(writer, access, env, change, skip=record["id"])
-        writer.commit(change)
-        return record
+
+    def returned(writer: Reader, env: Env, record: dict[str, Any], at: str, recorded: str) -> Step:
+        reply_due = stored_calendar(writer.meta().get("calendar")).add_workdays(env.today, days).isoformat()
+        step = _said(env, at, recorded, note, reply_due)
+        return Step({**record, "state": "returned", "reply_due": reply_due,
+                     "returns": [*(record.get("returns") or []), step]},
+                    "follow-up-return", {"follow_up": "returned", "state": "returned", "reply_due": reply_due}, note)
+
+    return _take_step(env, typed, _("sending back"), require_settle, returned)
 
 
 def close(env: Env, typed: str, note: str | None = None, outcome: str | None = None) -> dict[str, Any]:
     """Checked and closed; an outcome other than none (约谈, 通报批评, 问责) goes into the next 通报."""
-    from checklist.identity import writer_access
     from checklist.work import check_note
 
     check_note(note)
     decided = outcome_of(outcome)
+
+    def closed(writer: Reader, env: Env, record: dict[str, Any], at: str, recorded: str) -> Step:
+        said = (note or "").strip() or None
+        return Step({**record, "state": "closed", "closed_at": at, "closed_by": env.actor,
+                     "closed_by_name": env.actor_name, "close_note": said, "outcome": decided},
+                    "follow-up-close", {"follow_up": "closed", "state": "closed", "outcome": decided}, said)
+
+    return _take_step(env, typed, _("closing"), require_settle, closed)
+
+
+@dataclass
+class Step:
+    """One step on a follow-up: the record as it becomes, and the history entry's action, after and note."""
+
+    record: dict[str, Any]
+    action: str
+    after: dict[str, Any]
+    note: str | None
+
+
+def _required(note: str, missing: str) -> str:
+    from checklist.work import check_note
+
+    if not note.strip():
+        raise InputError(missing, field="note")
+    check_note(note)
+    return note.strip()
+
+
+def _said(env: Env, at: str, recorded: str, note: str, reply_due: str) -> dict[str, Any]:
+    """A reply or a return as the record keeps it: who, when, what, and the deadline it answers to."""
+    return {"at": at, "recorded": recorded, "by": env.actor, "by_name": env.actor_name, "note": note,
+            "reply_due": reply_due}
+
+
+def _take_step(env: Env, typed: str, verb: str, require: Any, make: Any) -> dict[str, Any]:
+    """Find the follow-up, refuse a closed one or a person who may not take this step, and write the step."""
+    from checklist.identity import writer_access
+
     with env.store().writing() as writer:
         access, env = writer_access(writer, env)
         record = find(writer, typed, access)
-        require_not_closed(record, _("closing"))
-        require_settle(access, record)
+        require_not_closed(record, verb)
+        require(access, record)
         at, recorded = env.at(), env.recorded()
-        record = {**record, "state": "closed", "closed_at": at, "closed_by": env.actor,
-                  "closed_by_name": env.actor_name, "close_note": (note or "").strip() or None, "outcome": decided}
-        change = Change(follow_ups=[record])
-        change.entries.append(_entry(env, record, "follow-up-close", {
-            "follow_up": "closed", "state": "closed", "outcome": decided}, record["close_note"], at, recorded))
-        _climbs(writer, access, env, change, skip=record["id"])
-        writer.commit(change)
-        return record
+        step = make(writer, env, record, at, recorded)
+        return _write(writer, access, env, step, at, recorded)
+
+
+def _write(writer: Any, access: Access, env: Env, step: Step, at: str, recorded: str) -> dict[str, Any]:
+    """The step's record and entry in one write, with any late follow-up's climb the writer may record."""
+    change = Change(follow_ups=[step.record])
+    change.entries.append(_entry(env, step.record, step.action, step.after, step.note, at, recorded))
+    _climbs(writer, access, env, change, skip=step.record["id"])
+    writer.commit(change)
+    return step.record
 
 
 def _climbs(reader: Reader, access: Access, env: Env, change: Change, *, skip: str = "") -> int:

@@ -60,7 +60,11 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
                      if c["officer"] in people]
             count = len(cases)
             facts = []
-            for officer in sorted(people) if kinds else ():  # as the server does: anyone in scope may hold them
+            # a case's items are its officer's, unless a rule gives them to a lead or a chief: then anyone's
+            titles = access.rules.titles
+            anyone = any(titles.get(role, role) != "officer" for r in rules if r.key in kinds for role in r.roles)
+            holders = people if anyone else {c.officer for c in cases}
+            for officer in sorted(holders) if kinds else ():
                 for item in reader.items(officer):
                     kind = kinds.get(item["key"])
                     if kind is None or not item.get("case"):

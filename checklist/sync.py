@@ -309,9 +309,9 @@ def plan_cases(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, t
         if case.closed:
             closed[case.number] = case.closed.isoformat()
         rules = templates.clock_rules(case.court)
+        by_key = {r.key: r for r in rules}
         for item in prepare(case_items(case, rules, calendar, today)):
-            rule = next(r for r in rules if r.key == item.key)
-            to = recipient(rule, case, roster, levels)
+            to = recipient(by_key[item.key], case, roster, levels)
             if to:
                 by_officer.setdefault(to, []).append(item)
     return by_officer, closed

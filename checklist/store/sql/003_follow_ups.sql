@@ -208,11 +208,9 @@ CREATE POLICY follow_ups_opened ON checklist.follow_ups FOR INSERT
     WITH CHECK ((SELECT checklist.my_level()) >= 3
                 OR (opener = (SELECT checklist.me()) AND (SELECT checklist.my_level()) >= 1
                     AND (officer = ANY (checklist.below(opener)) OR court = ANY ((SELECT checklist.managed())::text[]))));
+-- a step changes one row: the same rule as seeing it, asked of that row (the trigger checks the step)
 CREATE POLICY follow_ups_changed ON checklist.follow_ups FOR UPDATE
-    USING ((SELECT checklist.my_level()) >= 3
-           OR officer = ANY ((SELECT checklist.visible())::text[]) OR opener = ANY ((SELECT checklist.visible())::text[])
-           OR (officer IS NULL AND checklist.answerers(court, record->'target'->>'department')
-                                   && (SELECT checklist.visible())::text[]));
+    USING (checklist.sees_follow_up(court, officer, opener, record->'target'->>'department'));
 
 -- whether the session user may append this entry about a department's or court's follow-up (an entry
 -- with no officer): the step it records is one they may take on a follow-up they see
