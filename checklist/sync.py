@@ -253,31 +253,44 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
     """Add to ``change`` what a sync of ``officers`` (roster records, as they will be) does.
 
     ``cases``: the case list as it will be (an import's), else the stored one. Items already in
-    ``change`` (handed over by the same write) count as stored. ``only_cases``: only the case items
-    (a case import: the campaigns' items are as the last sync left them). ``worked``: (key, period) of
+    ``change`` (handed over by the same write) count as stored. ``only_cases``: only the case items,
+    and the campaign items of a duty that is also a clock (a case import: the campaigns' other items
+    are as the last sync left them). ``worked``: (key, period) of
     case clocks a previous officer already did or skipped — not asked again of the new one.
     """
-    from checklist.core.merge import merge_sources
+    from checklist.core.merge import merge_sources, merge_with_cases
     from checklist.roster import officer_from_doc
 
     result = SyncResult()
-    shared: dict[tuple[Any, ...], list[Planned]] = {}
+    shared: dict[tuple[Any, ...], tuple[list[PlannedItem], list[Planned]]] = {}
     at, recorded = env.at(), env.recorded()
     by_case, case_closed = plan_cases(reader, templates, calendar, env.today, cases)
+    named = {r.key for r in templates.clocks} & {d.key for d in templates.duties}  # campaign duties that are clocks
     for n, doc in enumerate(officers):
         if progress is not None:
             progress(n, len(officers))
         officer = officer_from_doc(doc)
         profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
-        if profile not in shared and not only_cases:  # officers in the same court, department and roles share
-            shared[profile] = prepare(merge_sources(templates.duties_for(officer), templates, calendar))  # a merge
+        if profile not in shared and (named or not only_cases):  # officers in the same court, department and
+            merged = merge_sources(templates.duties_for(officer), templates, calendar)  # roles share a merge
+            if only_cases:  # a case import touches only the campaign items a case can answer
+                merged = [p for p in merged if p.key in named]
+            shared[profile] = (merged, prepare(merged))
         since = officer.since.isoformat() if officer.since else ""
         until = officer.until.isoformat() if officer.until else "9999"
-        planned = [] if only_cases else [p for p in shared[profile] if since <= p.due <= until]
-        planned += [p for p in by_case.get(officer.id, ()) if p.due <= until and (p.key, p.period) not in worked]
+        mine = [p for p in by_case.get(officer.id, ()) if p.due.isoformat() <= until and (p.key, p.period) not in worked]
+        if profile not in shared:
+            campaign = []
+        elif named and any(p.key in named for p in mine):
+            kept, mine = merge_with_cases(shared[profile][0], mine, templates.campaigns)
+            campaign = prepare(kept)
+        else:
+            campaign = shared[profile][1]
+        planned = [p for p in campaign if since <= p.due <= until] + prepare(mine)
         if only_cases:
             picked = getattr(reader, "case_items", None)  # a server picks them itself
-            stored = picked(officer.id) if picked else [i for i in reader.items(officer.id) if i.get("case")]
+            stored = picked(officer.id, named) if picked else [i for i in reader.items(officer.id)
+                                                                if i.get("case") or i["key"] in named]
         else:
             stored = reader.items(officer.id)
         if officer.id in change.items:
@@ -295,14 +308,14 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
 
 
 def plan_cases(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, today: date,
-               cases: list[dict[str, Any]] | None = None) -> tuple[dict[str, list[Planned]], dict[str, str]]:
+               cases: list[dict[str, Any]] | None = None) -> tuple[dict[str, list[PlannedItem]], dict[str, str]]:
     """Every case's items, by the officer they go to, and each closed case's closing day."""
     from checklist.core.cases import Case, case_items
 
     records = (reader.cases() if cases is None else cases) if templates.clocks else []
     roster = {doc["id"]: doc for doc in reader.officers()} if records else {}
     levels = templates.rules.titles
-    by_officer: dict[str, list[Planned]] = {}
+    by_officer: dict[str, list[PlannedItem]] = {}
     closed: dict[str, str] = {}
     for doc in records:
         case = Case.from_record(doc)
@@ -310,7 +323,7 @@ def plan_cases(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, t
             closed[case.number] = case.closed.isoformat()
         rules = templates.clock_rules(case.court)
         by_key = {r.key: r for r in rules}
-        for item in prepare(case_items(case, rules, calendar, today)):
+        for item in case_items(case, rules, calendar, today):
             to = recipient(by_key[item.key], case, roster, levels)
             if to:
                 by_officer.setdefault(to, []).append(item)

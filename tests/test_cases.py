@@ -196,3 +196,26 @@ def test_a_clock_the_old_officer_did_is_not_asked_again_of_the_new_one(cl, tmp_p
     assert cl.run("import", "cases", str(write(tmp_path, closed, "结案.csv")), CHECKLIST_TODAY="2026-12-05").exit_code == 0
     assert not [i for i in case_items(cl, "DL003").values() if i["case"] == case3 and i["due"] > "2026-12-05"]
     assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_a_campaign_duty_that_names_a_clock_is_met_by_the_case_items(cl, tmp_path):
+    # 提质增效年 asks officers for zhongben-recheck every month (due the 20th); the statutory rule of the
+    # same key asks it per 终本 case. They are one duty: in a month where a case's re-check falls due,
+    # that case item answers the campaign too, and the monthly tick goes.
+    def mine(officer):
+        items = [*cl.json("export", "items", "--officer", officer, "--from", "2026-01-01")["items"],
+                 *cl.json("export", "items", "--officer", officer, "--from", "2026-01-01", "--status", "withdrawn")["items"]]
+        return {(i["key"], i["period"]): i for i in items}
+
+    month = ("zhongben-recheck", "2026-12")
+    assert mine("DL001")[month]["status"] == "open"
+    ruled = HEADER + "(2026)黑0102执7号,DL001,2025-03-01,2026-06-10,终本,,,,,\n"
+    assert cl.run("import", "cases", str(write(tmp_path, ruled))).exit_code == 0
+    after = mine("DL001")
+    recheck = after[("zhongben-recheck", "(2026)黑0102执7号#1")]
+    assert recheck["due"] == "2026-12-10"  # 10 Jun + 6 months
+    assert recheck["campaigns"] == ["quality-year-2026"] and recheck["title"].startswith("终本案件网络查控")
+    assert after[month]["status"] == "withdrawn"           # answered by the case item
+    assert mine("DL002")[month]["status"] == "open"        # no 终本 case due this month: the tick stays
+    assert "(2026)黑0102执7号" in cl.run("today", "--officer", "DL001", COLUMNS="120", CHECKLIST_TODAY="2026-12-09").stdout
+    assert cl.run("audit", "verify").exit_code == 0

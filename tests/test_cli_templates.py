@@ -67,7 +67,7 @@ def test_templates_list_json_names_campaigns_and_their_status():
 def test_plan_shows_the_merge_and_the_relief_line():
     result = run("plan", "--officer", "DL001", "--court", "道里区人民法院", "--role", "officer", env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert "10 duties asked by 3 campaigns → 7 lines on your list (3 merged)" in result.stdout
+    assert "10 duties asked by 3 campaigns → 8 lines on your list (2 merged)" in result.stdout
     assert "↳每周一报攻坚案件执结情况" in result.stdout  # the 攻坚 campaign's own wording
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
@@ -81,6 +81,10 @@ def test_plan_json_follows_the_spec():
     assert ledger["campaigns"] == ["passive-enforcement-2026", "quality-year-2026"]
     assert ledger["every"] == "week"
     assert {s["title"] for s in ledger["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账"}
+    assert ledger["clock"] is None
+    # a campaign duty that is also a statutory clock says so: its case items answer the campaign's tick
+    recheck = next(line for line in doc["lines"] if line["key"] == "zhongben-recheck")
+    assert (recheck["clock"]["from"], recheck["clock"]["title"]) == ("zhongben", "终本案件网络查控被执行人财产并将结果告知申请执行人")
 
 
 def test_plan_for_an_officer_on_the_roster(tmp_path):

@@ -21,12 +21,12 @@ Everything here is deterministic and independent of the order templates were rea
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from checklist.core.calendar import WorkCalendar
 from checklist.core.models import PRIORITY_RANK, Campaign, Duty, Officer, PlannedItem, Source, TemplateSet
-from checklist.core.periods import RANK, Period
+from checklist.core.periods import RANK, Period, parse_period
 from checklist.core.schedule import Occurrence, occurrences
 
 
@@ -119,6 +119,65 @@ def merge_sources(
         items.extend(merge_key(by_key[key], templates.library.get(key), calendar))
     items.sort(key=lambda i: (i.due, i.key, i.period))
     return items
+
+
+def merge_with_cases(
+    items: list[PlannedItem], case_items: list[PlannedItem], campaigns: dict[str, Campaign]
+) -> tuple[list[PlannedItem], list[PlannedItem]]:
+    """One officer's campaign items and case items, merged where a campaign duty names a rule's key.
+
+    A rule's per-case items are the finest schedule of its key. So a campaign item of that key is
+    absorbed, campaign by campaign, when a case item falls due inside its period and that
+    campaign's window; those case items then credit the campaign. A campaign that no case item
+    falls due for keeps its item (the same rule as ``merge_key``: a duty never vanishes without an
+    item crediting it). Returns (the campaign items left, the case items with their credits).
+    """
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for n, item in enumerate(case_items):
+        by_key[item.key].append(n)
+    credits: dict[int, list[tuple[Source, PlannedItem]]] = defaultdict(list)
+    kept: list[PlannedItem] = []
+    for item in items:
+        mine = by_key.get(item.key)
+        if not mine:
+            kept.append(item)
+            continue
+        period = _period_of(item)
+        standing = []
+        for source in item.sources:
+            campaign = campaigns.get(source.campaign)
+            first = max(period.start, campaign.start) if campaign else period.start
+            last = min(period.end, campaign.end) if campaign else period.end
+            hits = [n for n in mine if first <= case_items[n].due <= last]
+            for n in hits:
+                credits[n].append((replace(source, absorbed=True), item))
+            if not hits:
+                standing.append(source)
+        if len(standing) == len(item.sources):
+            kept.append(item)
+        elif standing:
+            names = {s.campaign for s in standing}
+            kept.append(replace(item, sources=tuple(standing),
+                                campaigns=tuple(c for c in item.campaigns if c in names)))
+    merged = list(case_items)
+    for n, found in credits.items():
+        case = case_items[n]
+        sources = {s.campaign: s for s in case.sources}
+        tags = list(case.tags)
+        priority = case.priority
+        for source, item in found:
+            sources.setdefault(source.campaign, source)
+            tags.extend(t for t in item.tags if t not in tags)
+            priority = max(priority, item.priority, key=PRIORITY_RANK.__getitem__)
+        merged[n] = replace(case, sources=tuple(sources[k] for k in sorted(sources)), campaigns=tuple(sorted(sources)),
+                            tags=tuple(tags), priority=priority)
+    return kept, merged
+
+
+def _period_of(item: PlannedItem) -> Period:
+    if item.every == "once":  # a one-off's period is its campaigns' window: any case item inside one counts
+        return Period("once", "once", date.min, date.max)
+    return parse_period(item.period)
 
 
 def items_for(

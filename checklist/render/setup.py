@@ -15,13 +15,14 @@ from checklist.render import every_word, officer_heading, officer_json, schedule
 
 if TYPE_CHECKING:
     from checklist.core.merge import Plan
-    from checklist.core.models import Campaign, Officer, TemplateSet
+    from checklist.core.models import Campaign, Officer, Rule, TemplateSet
 
 
 # -- plan --------------------------------------------------------------------------------------------
 
 
 def plan_json(officer: Officer, plan: Plan, templates: TemplateSet, today: date) -> dict[str, Any]:
+    clocks = {r.key: r for r in templates.clock_rules(officer.court)}
     return {
         "officer": officer_json(officer),
         "date": today,
@@ -36,12 +37,20 @@ def plan_json(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
                      "start": c.start, "end": c.end}
                     for c, d in line.sources
                 ],
+                "clock": _clock_json(clocks.get(line.key)),
             }
             for line in plan.lines
         ],
         "summary": {"duties": plan.duties, "campaigns": plan.campaigns, "lines": len(plan.lines),
                     "merged": plan.merged},
     }
+
+
+def _clock_json(rule: Rule | None) -> dict[str, Any] | None:
+    """The statutory clock a line is also (its per-case items answer the campaigns' ticks)."""
+    if rule is None:
+        return None
+    return {"title": rule.title, "from": rule.start, "basis": rule.basis or None}
 
 
 def relief_line(plan: Plan) -> str:
@@ -62,8 +71,10 @@ def plan_view(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
     table.add_column(_("duty"), overflow="fold")
     table.add_column(_("when"), no_wrap=True)
     table.add_column(_("campaigns"), overflow="fold", max_width=22)
+    clocks = {r.key: r for r in templates.clock_rules(officer.court)}
     for line in plan.lines:
-        merged = len(line.sources) > 1
+        clock = clocks.get(line.key)
+        merged = len(line.sources) > 1 or clock is not None
         finest = line.sources[0][1]
         when = every_word(finest.every) if merged else schedule_text(finest)
         labels = ", ".join(campaigns[c].label for c in line.campaigns)
@@ -75,6 +86,9 @@ def plan_view(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
                     Text(schedule_text(duty), style="dim"),
                     Text(f"{campaign.label} {_window(campaign)}", style="dim"),
                 )
+        if clock is not None:  # each case's item of this clock answers the campaigns' tick for its period
+            table.add_row(Text(f"↳{clock.title}", style="dim"), Text(_("per case"), style="dim"),
+                          Text(_("statutory clock"), style="dim"))
     return Group(officer_heading(officer, today), table, Text(relief_line(plan), style="bold green"))
 
 

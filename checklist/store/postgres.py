@@ -155,18 +155,20 @@ class PostgresReader:
     def _court_of(self, officer_id: str) -> str | None:
         return self._all_courts().get(officer_id)
 
-    def case_items(self, officer_id: str) -> list[dict[str, Any]]:
-        """The officer's items a case's clocks made (a case import reconciles only these): picked by the
-        server, so the campaigns' items are neither sent nor decoded."""
-        return self.items(officer_id, only_cases=True)
+    def case_items(self, officer_id: str, keys: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The officer's items a case's clocks made, and those of the duties ``keys`` (a case import
+        reconciles only these): picked by the server, so the campaigns' other items are neither sent
+        nor decoded."""
+        return self.items(officer_id, only_cases=True, keys=tuple(keys))
 
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999", *,
-              only_cases: bool = False) -> list[dict[str, Any]]:
+              only_cases: bool = False, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
         query = "SELECT due, status, record FROM checklist.items WHERE court = %s AND officer = %s"
-        if only_cases:
-            query += " AND record->>'case' IS NOT NULL"
         params: list[Any] = [court, officer_id]
+        if only_cases:
+            query += " AND (record->>'case' IS NOT NULL OR record->>'key' = ANY(%s))"
+            params.append(list(keys))
         if due_from:
             query += " AND due >= %s"
             params.append(date.fromisoformat(due_from))
