@@ -728,6 +728,14 @@ def export_items(
     first, last = item_range(env.today, week, month, start, end)
     with Progress(_("reading items")) as progress:
         rows = item_rows(env, ItemFilter(officer, court, department, campaign, first, last, status), progress)
+    if fmt == "xlsx" and not as_json and out is not None:
+        from checklist.outfile import write_output
+        from checklist.render import say
+        from checklist.workbook import items_workbook
+
+        write_output(out, items_workbook(rows, ITEM_COLUMNS), _db_file(ctx))
+        say(_("wrote {n} rows to {file}").format(n=len(rows), file=out), err=True)
+        return
     _export(ctx, rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items")
 
 
@@ -798,8 +806,22 @@ def export_report(
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=grouping(by), viewer_id=officer, start=first, end=last)
+    if fmt == "xlsx" and not as_json:
+        _write_report_workbook(ctx, result, out)
+        return
     rows = [row_cells(r) for r in result.report.rows]
     _export(ctx, rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report")
+
+
+def _write_report_workbook(ctx: typer.Context, result: object, out: Optional[Path]) -> None:
+    from checklist.outfile import write_output
+    from checklist.render import say
+    from checklist.workbook import report_workbook
+
+    if out is None:
+        raise UsageError(_("an XLSX report needs --out FILE"))
+    write_output(out, report_workbook(result), _db_file(ctx))
+    say(_("wrote {file}").format(file=out), err=True)
 
 
 @app.command()
@@ -1101,7 +1123,8 @@ def report(
         "--officer", "-o", envvar="CHECKLIST_OFFICER",
         help="Report as this lead (their team) or bureau chief (their court).", show_default=False)] = None,
     everyone: Annotated[bool, typer.Option("--all", help="Everyone, whoever is asking.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md, xlsx (a 通报 workbook) or html "
+                                                            "(a page to print or share).")] = "table",
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the screen.",
                                                 show_default=False)] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="Flag completion below this share.")] = 0.8,
@@ -1132,8 +1155,10 @@ def report(
 
     if as_json:
         fmt = "json"
-    if fmt not in ("table", "json", "csv", "md"):
-        raise UsageError(_("--format takes table, json, csv or md"))
+    if fmt not in ("table", "json", "csv", "md", "xlsx", "html"):
+        raise UsageError(_("--format takes table, json, csv, md, xlsx or html"))
+    if fmt in ("xlsx", "html") and out is None and (fmt == "xlsx" or sys.stdout.isatty()):
+        raise UsageError(_("a report as {format} needs --out FILE").format(format=fmt.upper()))
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=grouping(by), viewer_id=None if everyone else officer, start=first, end=last,
@@ -1144,6 +1169,9 @@ def report(
         result.ranked = rank(env, rank_by.strip().lower(), by=grouping(by), viewer_id=None if everyone else officer,
                              start=first, end=last, bottom=bottom)
     lines_to(stderr_console(), result.notes, style="yellow")
+    if fmt == "xlsx":
+        _write_report_workbook(ctx, result, out)
+        return
     if fmt == "json":
         import json
 

@@ -52,6 +52,7 @@ class ReportResult:
     left: list[Leaver] = field(default_factory=list)
     answering: dict[str, list[Officer]] = field(default_factory=dict)  # follow-up id → whom it holds to account
     ranked: Ranking | None = None  # --rank-by: the 通报 on an indicator
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # the register's records in the scope
 
 
 @dataclass
@@ -136,7 +137,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                                      ids=" ".join(i[:6] for i in leaver.open)))
     answering = {record["id"]: fu_answerers(record["target"], access) for record, _answerer in follow_ups}
     return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes,
-                        left, answering)
+                        left, answering, follow_ups=[record for record, _answerer in follow_ups])
 
 
 def answered_follow_ups(register: list[dict[str, Any]], access: Any, members: list[Officer],

@@ -41,7 +41,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 STATUS_WORDS = {
     "done": "done", "完成": "done", "已完成": "done", "已办结": "done", "办结": "done",
-    "skipped": "skipped", "skip": "skipped", "跳过": "skipped", "不适用": "skipped",
+    "skipped": "skipped", "skip": "skipped", "跳过": "skipped", "已跳过": "skipped", "不适用": "skipped",
     "open": "open", "未完成": "open", "待办": "open", "未办": "open",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
