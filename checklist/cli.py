@@ -854,23 +854,59 @@ def today(
     officer: OfficerOption = None,
     days: Annotated[int, typer.Option("--days", "-d", min=0, max=366, help="How many days ahead to show.")] = 7,
     show_all: Annotated[bool, typer.Option("--all", help="Every overdue item, not just the oldest ten.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or html (a page to print; with --out).")
+                   ] = "table",
+    team: Annotated[bool, typer.Option(
+        "--team", help="Everyone below the lead or chief given by --officer: one page each (with --format html).")
+                    ] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the page to this file.",
+                                                show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Your list for today: follow-ups (督办) first, then overdue, due today and the coming days.
 
     Example: checklist today --officer DL001 --days 14
+    Example: checklist today --officer DL010 --team --format html --out 执行一庭.html
     """
     from checklist.render import emit_json, lines_to, stderr_console, stdout_console
     from checklist.render.day import today_view
     from checklist.work import day_list, day_list_json
 
+    if as_json:
+        fmt = "json"
+    if fmt not in ("table", "json", "html"):
+        raise UsageError(_("--format takes table, json or html"))
+    if team and fmt != "html":
+        raise UsageError(_("--team writes one page per person: use it with --format html"))
+    if fmt == "html":
+        if out is None and sys.stdout.isatty():
+            raise UsageError(_("a report as {format} needs --out FILE").format(format="HTML"))
+        _today_page(ctx, officer, days, team, out)
+        return
     view = day_list(_settings(ctx).env(), officer, days)
     lines_to(stderr_console(), view.warnings, style="yellow")
-    if as_json:
+    if fmt == "json":
         emit_json(day_list_json(view))
     else:
         console = stdout_console()
         console.print(today_view(view, console.width, show_all))
+
+
+def _today_page(ctx: typer.Context, officer: str | None, days: int, team: bool, out: Optional[Path]) -> None:
+    from checklist.render import lines_to, say, stderr_console
+    from checklist.render.html import today_page
+    from checklist.work import team_lists
+
+    lists, heading, subheading = team_lists(_settings(ctx).env(), officer, days, team)
+    lines_to(stderr_console(), lists[0].warnings, style="yellow")
+    text = today_page(lists, heading, subheading)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    from checklist.outfile import write_output
+
+    write_output(out, text.encode("utf-8"), _db_file(ctx))
+    say(_("wrote {file}").format(file=out), err=True)
 
 
 def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None,
@@ -1047,7 +1083,8 @@ def indicators(
     officer: Annotated[Optional[str], typer.Option(
         "--officer", "-o", envvar="CHECKLIST_OFFICER", help="As this lead (their team) or chief (their court).",
         show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or xlsx (with --out).")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md, xlsx or html (with --out).")
+                   ] = "table",
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the screen.",
                                                 show_default=False)] = None,
     as_json: JsonOption = False,
@@ -1068,10 +1105,12 @@ def indicators(
 
     if as_json:
         fmt = "json"
-    if fmt not in ("table", "json", "csv", "md", "xlsx"):
-        raise UsageError(_("--format takes table, json, csv, md or xlsx"))
+    if fmt not in ("table", "json", "csv", "md", "xlsx", "html"):
+        raise UsageError(_("--format takes table, json, csv, md, xlsx or html"))
     if fmt == "xlsx" and out is None:
         raise UsageError(_("an XLSX export needs --out FILE"))
+    if fmt == "html" and out is None and sys.stdout.isatty():
+        raise UsageError(_("a report as {format} needs --out FILE").format(format="HTML"))
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     grouped = BY_WORDS.get(by.strip(), by.strip().lower())
@@ -1092,6 +1131,10 @@ def indicators(
         text = indicators_markdown(result)
     elif fmt == "xlsx":
         text = ""
+    elif fmt == "html":
+        from checklist.render.html import indicators_page
+
+        text = indicators_page(result)
     else:
         import io
 
@@ -1182,6 +1225,10 @@ def report(
         text = report_csv(result)
     elif fmt == "md":
         text = report_markdown(result)
+    elif fmt == "html":
+        from checklist.render.html import report_page
+
+        text = report_page(result)
     elif out:
         import io
 

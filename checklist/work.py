@@ -71,26 +71,60 @@ def overdue_days(item: dict[str, Any], today: date) -> int:
 
 def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
     """The officer's overdue, due-today and coming items (a read: it never writes or waits)."""
+    from checklist.identity import identify, require_see
     from checklist.sync import templates_notes
 
-    if not 0 <= days <= 366:
-        raise InputError(_("the number of days ahead must be from 0 to 366"), field="days")
-    from checklist.followup import for_person
-    from checklist.identity import identify, require_see
-
+    _check_days(days)
     with env.store().reading() as reader:
         access = identify(reader, env)
         officer = officer_for(reader, access, officer_id)
         require_see(access, officer)
-        warnings = templates_notes(reader, env)
-        today = env.today
-        horizon = today + timedelta(days=days)
-        monday = today - timedelta(days=today.weekday())
-        sunday = monday + timedelta(days=6)
-        # nothing due after the list's horizon (or this week) is shown: a caseload's clocks run years ahead
-        items = reader.items(officer.id, "", max(horizon, sunday).isoformat())
-        campaigns = reader.meta().get("campaigns", {})
-        follow_ups = for_person(reader, access, officer, env.today)
+        return _day_list(reader, access, officer, env.today, days, templates_notes(reader, env))
+
+
+def team_lists(env: Env, officer_id: str | None, days: int = 7,
+               team: bool = True) -> tuple[list[DayList], str, str]:
+    """``today --team``: the list of everyone below a lead or chief (not theirs), in one read — with a
+    heading and a subheading for the page. Without ``team``, the one officer's list and no heading."""
+    from checklist.identity import identify, require_see
+    from checklist.render.lead import scope_label
+    from checklist.service import viewed_scope
+    from checklist.sync import templates_notes
+
+    _check_days(days)
+    with env.store().reading() as reader:
+        access = identify(reader, env)
+        head = officer_for(reader, access, officer_id)
+        require_see(access, head)
+        notes = templates_notes(reader, env)
+        if not team:
+            return [_day_list(reader, access, head, env.today, days, notes)], "", ""
+        members, label = viewed_scope(reader, access, head.id)
+        below = sorted((o for o in members if o.id != head.id), key=lambda o: (o.court, o.department, o.id))
+        if not below:
+            raise InputError(_("{name} ({id}) has nobody below them; --team is for a lead or a chief").format(
+                name=head.name, id=head.id), field="team")
+        lists = [_day_list(reader, access, o, env.today, days, notes) for o in below]
+    heading = _("Lists of {scope}").format(scope=scope_label(label))
+    subheading = ngettext("{n} person", "{n} people", len(lists)).format(n=len(lists))
+    return lists, heading, subheading
+
+
+def _check_days(days: int) -> None:
+    if not 0 <= days <= 366:
+        raise InputError(_("the number of days ahead must be from 0 to 366"), field="days")
+
+
+def _day_list(reader: Any, access: Any, officer: Officer, today: date, days: int, warnings: list[str]) -> DayList:
+    from checklist.followup import for_person
+
+    horizon = today + timedelta(days=days)
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    # nothing due after the list's horizon (or this week) is shown: a caseload's clocks run years ahead
+    items = reader.items(officer.id, "", max(horizon, sunday).isoformat())
+    campaigns = reader.meta().get("campaigns", {})
+    follow_ups = for_person(reader, access, officer, today)
     overdue, due_today, upcoming = [], [], []
     week_due = week_done = done_today = 0
     for item in items:
