@@ -122,3 +122,22 @@ def test_pages_are_self_contained_and_need_a_file_on_a_terminal(bureau, tmp_path
 def test_a_cjk_font_is_installed_for_the_screenshots():
     fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
     assert fonts.strip(), "no Chinese font: apt-get install fonts-wqy-zenhei (.ci/run does)"
+
+
+@pytest.mark.parametrize("args, loaded", [
+    (("today", "--officer", "A01"), set()),
+    (("report", "--all"), set()),
+    (("report", "--all", "--format", "html"), {"jinja2"}),
+])
+def test_the_template_engine_loads_only_for_a_page(bureau, args, loaded):
+    import os
+    import sys
+
+    cl, _folder = bureau
+    code = ("import sys; sys.argv = ['checklist', *sys.argv[1:]]\nfrom checklist.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('loaded:' + ','.join(m for m in ('jinja2', 'openpyxl') if m in sys.modules), file=sys.stderr)")
+    env = {**os.environ, **{k: v for k, v in cl.env.items() if v is not None}}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("loaded:") and set(filter(None, last[7:].split(","))) == loaded, done.stderr
