@@ -33,7 +33,7 @@ from checklist.core.history import (
 )
 from checklist.core.ids import item_id
 from checklist.errors import InputError, StoreError
-from checklist.i18n import _
+from checklist.i18n import _, ngettext
 from checklist.store import LogLine, Reader
 
 CLOCK_SLACK = timedelta(minutes=5)  # a clock may be set back a little (NTP); more than this is flagged
@@ -561,8 +561,9 @@ def doctor(env: Env) -> list[Check]:
         if isinstance(err, Refused):
             raise
         first = (err.problems or [err.message])[0]
-        checks.append(Check("templates", False, _("{n} problem(s), first: {first}").format(
-            n=len(err.problems) or 1, first=first), _("check them with checklist templates validate DIR, then "
+        count = len(err.problems) or 1
+        checks.append(Check("templates", False, ngettext(
+            "{n} problem, first: {first}", "{n} problems, first: {first}", count).format(n=count, first=first), _("check them with checklist templates validate DIR, then "
                                                       "checklist templates apply DIR")))
 
     calendar = work_calendar(templates)
@@ -609,8 +610,9 @@ def doctor(env: Env) -> list[Check]:
         checks.append(Check("history", True, _("{n} entries, chain intact, every item explained; head {head}…").format(
             n=result.entries, head=result.head[:24])))
     else:
-        checks.append(Check("history", False, _("{n} problem(s), first: {first}").format(
-            n=len(result.problems), first=result.problems[0]),
+        count = len(result.problems)
+        checks.append(Check("history", False, ngettext(
+            "{n} problem, first: {first}", "{n} problems, first: {first}", count).format(n=count, first=result.problems[0]),
             _("run checklist audit verify for the whole list; restore altered files from a backup and ask who "
               "changed them")))
     return checks

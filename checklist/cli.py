@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - typer versions that use click itself
 
 from checklist import __version__, i18n, paths
 from checklist.errors import ChecklistError, InputError, UsageError
-from checklist.i18n import _
+from checklist.i18n import _, ngettext
 
 click_exceptions = click_errors.ClickException
 
@@ -1384,7 +1384,9 @@ def audit_verify(
             raise typer.Exit(1)
         return
     if not result.ok:
-        raise ChecklistError(_("the history does not check out: {n} problem(s)").format(n=len(result.problems)),
+        count = len(result.problems)
+        raise ChecklistError(ngettext("the history does not check out: {n} problem",
+                                      "the history does not check out: {n} problems", count).format(n=count),
                              result.problems)
     if result.checked_from and result.checked_from == result.entries:
         say(_("ok: no entries since {head}; it is still the history's head").format(head=since_head))
@@ -1418,25 +1420,42 @@ def log(
     since: Annotated[Optional[str], typer.Option("--since", help="Entries from this day on, like 2026-11-01.",
                                                  show_default=False)] = None,
     officer: OfficerOption = None,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", "-n", min=1, help="The newest N entries (default: a screenful on a terminal, else all).",
+        show_default=False)] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every entry, through a pager on a terminal.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the history: every change, who made it and when (one item's with ID).
+    """Show the history, newest first: every change, who made it and when (one item's with ID).
 
-    Example: checklist log --since 2026-11-01
+    On a terminal it shows a screenful and says how to see more; --json lists the entries in the
+    history's own order (oldest first), the newest N with -n.
+
+    Example: checklist log -n 50 --since 2026-11-01 --officer DL001
     """
     from checklist.audit import read_log
+    from checklist.options import parse_day
     from checklist.render import emit_json, stdout_console
     from checklist.render.day import log_view
-
-    from checklist.options import parse_day
 
     if since is not None:
         since = parse_day(since, "--since").isoformat()
     entries = read_log(_settings(ctx).env(), item_id, since, officer)
     if as_json:
-        emit_json({"entries": entries})
+        emit_json({"entries": entries[-limit:] if limit and not everything else entries})
+        return
+    console = stdout_console()
+    terminal = console.is_terminal
+    if everything or (limit is None and not terminal):
+        shown = entries
     else:
-        stdout_console().print(log_view(entries))
+        shown = entries[-(limit or max(5, (console.height - 6) // 2)):]
+    view = log_view(list(reversed(shown)), total=len(entries))
+    if everything and terminal and len(entries) > console.height:
+        with console.pager(styles=True):
+            console.print(view)
+    else:
+        console.print(view)
 
 
 @app.command()

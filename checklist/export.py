@@ -57,6 +57,30 @@ class ItemFilter:
 STATUSES = ("open", "done", "skipped", "withdrawn", "overdue")
 
 
+def named(selection: ItemFilter, members: list[Any], campaigns: dict[str, dict[str, str]]) -> ItemFilter:
+    """The filter with the court, department and campaign the user meant: a name (or key) exactly, else
+    the only one containing what they typed (道里 → 道里区人民法院, thunder → thunder-2026). A name that
+    matches none, or several, is refused with the names there are — an export of nothing is a mistake."""
+    from dataclasses import replace
+
+    from checklist.followup import pick_name
+
+    court, department, campaign = selection.court, selection.department, selection.campaign
+    if court:
+        court = pick_name(court, [o.court for o in members if o.court], _("court"))
+    if department:
+        department = pick_name(department, [o.department for o in members if o.department
+                                            and (not court or o.court == court)], _("department"))
+    if campaign:
+        names = {key: key for key in campaigns}
+        for key, c in campaigns.items():
+            for word in (c.get("short"), c.get("name")):
+                if word:
+                    names.setdefault(word, key)
+        campaign = pick_name(campaign, names, _("campaign"))
+    return replace(selection, court=court, department=department, campaign=campaign)
+
+
 def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dict[str, Any]]:
     from checklist.identity import identify
     from checklist.service import viewed_scope
@@ -67,6 +91,7 @@ def item_rows(env: Env, selection: ItemFilter, progress: Any = None) -> list[dic
     rows = []
     with env.store().reading() as session:
         members, _label = viewed_scope(session, identify(session, env), selection.officer)
+        selection = named(selection, members, session.meta().get("campaigns", {}))
         for n, officer in enumerate(members):
             if progress is not None:
                 progress(n, len(members))
@@ -101,6 +126,7 @@ def roster_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
 
     with env.store().reading() as session:
         members, _label = viewed_scope(session, identify(session, env), selection.officer)
+    selection = named(selection, members, {})
     return [
         {"id": o.id, "name": o.name, "court": o.court, "department": o.department, "roles": list(o.roles),
          "lead": o.lead, "since": o.since.isoformat() if o.since else "",

@@ -48,17 +48,29 @@ def split_target(typed: str) -> tuple[str, str]:
     return "item", text
 
 
-def pick_name(typed: str, names: list[str], what: str) -> str:
-    """The one name the user meant: exact, else the only one containing what they typed."""
-    if typed in names:
-        return typed
-    found = sorted({n for n in names if typed and typed.casefold() in n.casefold()})
+def pick_name(typed: str, names: list[str] | dict[str, str], what: str) -> str:
+    """The one name the user meant: exact, else the only one containing what they typed. ``names`` may map
+    each word to what it names (a campaign's key, short and full names → its key): then words naming the
+    same thing are one choice. Nothing found: the likeliest names, else the names there are."""
+    meant = names if isinstance(names, dict) else {n: n for n in names}
+    if typed in meant:
+        return meant[typed]
+    folded = typed.casefold()
+    found = {meant[n] for n in meant if typed and folded in n.casefold()}
     if len(found) == 1:
-        return found[0]
+        return found.pop()
     if found:
         raise InputError(_("'{typed}' could be any of: {names}; type more of the {what}").format(
-            typed=typed, names="、".join(found[:8]), what=what))
-    known = sorted(set(names))
+            typed=typed, names="、".join(sorted(found)[:8]), what=what))
+    known = sorted(set(meant))
+    import difflib
+
+    close = difflib.get_close_matches(typed, known, n=3, cutoff=0.6)
+    if not close and not typed.isascii():  # Chinese names: those sharing half the characters typed
+        close = [n for n in known if sum(ch in n for ch in typed) * 2 >= len(typed)]
+    if close:
+        raise InputError(_("no {what} '{typed}'; did you mean {names}?").format(
+            what=what, typed=typed, names=_(" or ").join(close[:3])))
     raise InputError(_("no {what} '{typed}' (known: {names})").format(
         what=what, typed=typed, names="、".join(known[:12]) + ("…" if len(known) > 12 else "")))
 

@@ -213,14 +213,35 @@ def require_officer(reader: Reader, officer_id: str | None) -> Officer:
     """The roster officer a command is for; a clean refusal if none is named or the id is unknown."""
     if not officer_id:
         raise InputError(_("which officer? give their id (工号) — checklist roster lists them"))
+    from checklist.spreadsheets import clean
+
     doc = reader.officer(officer_id)
     if doc is None:
-        from checklist.spreadsheets import clean
-
         doc = reader.officer(clean(officer_id))
     if doc is None:
-        raise InputError(_("no officer '{id}' on the roster (checklist roster lists them)").format(id=officer_id))
+        doc = _likely_officer(reader, clean(officer_id))
     return officer_from_doc(doc)
+
+
+def _likely_officer(reader: Reader, typed: str) -> dict[str, Any]:
+    """The roster entry meant by an id typed in another case (dl001), or by a name on the roster only
+    once (周敏); else a refusal that names the likeliest ids."""
+    import difflib
+
+    everyone = reader.officers()
+    folded = typed.casefold()
+    found = [d for d in everyone if d["id"].casefold() == folded] or [d for d in everyone if d.get("name") == typed]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise InputError(_("'{typed}' is the name of {n} people on the roster: give the id (工号) — {ids}").format(
+            typed=typed, n=len(found), ids="、".join(f"{d['id']} {d.get('court', '')}" for d in found[:8])))
+    ids = {d["id"].casefold(): d for d in everyone}
+    close = [ids[i] for i in difflib.get_close_matches(folded, list(ids), n=3, cutoff=0.6)]
+    if close:
+        raise InputError(_("no officer '{id}' on the roster; did you mean {ids}?").format(
+            id=typed, ids=_(" or ").join(f"{d['id']} ({d.get('name') or d['id']})" for d in close)))
+    raise InputError(_("no officer '{id}' on the roster (checklist roster lists them)").format(id=typed))
 
 
 def officer_for(reader: Reader, access: Access, officer_id: str | None) -> Officer:

@@ -144,9 +144,9 @@ class SyncResult:
 
     def summary(self) -> str:
         if not self.changed:
-            text = _("{n} officers: every item is up to date").format(n=self.officers)
+            text = ngettext("{n} officer: every item is up to date", "{n} officers: every item is up to date", self.officers).format(n=self.officers)
         else:
-            text = _("{n} officers: {changes} items").format(n=self.officers, changes=self.changes())
+            text = ngettext("{n} officer: {changes} items", "{n} officers: {changes} items", self.officers).format(n=self.officers, changes=self.changes())
         if self.climbed:
             text += "; " + ngettext("{n} late follow-up climbed to the opener's lead or chief",
                                     "{n} late follow-ups climbed to the opener's lead or chief",

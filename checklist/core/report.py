@@ -183,7 +183,7 @@ def _responsible(by: str, group: str, members: list[Officer], everyone: dict[str
 @dataclass
 class Tallies:
     """What a report is made of: counts per (officer, campaign or None), the overdue items (for the
-    通报 list) and per ISO week [due, done by the week's end]. Made from items here (``tally``), or by
+    通报 list) and per ISO week the items fell due in [due, done as of the report's day]. Made from items here (``tally``), or by
     a database that counts for itself (a server's ``report_tallies``) — the same figures either way."""
 
     counts: dict[tuple[str, str | None], Tally] = field(default_factory=dict)
@@ -225,7 +225,7 @@ def tally(items: Iterable[ReportItem], officers: Iterable[str], *, start: date, 
                 found.late.append(item)
             week = found.weeks.setdefault(week_of(item.due), [0, 0])
             week[0] += 1
-            week[1] += _done_by(item, min(as_of, item.due + timedelta(days=6 - item.due.weekday())))
+            week[1] += _done_by(item, as_of)  # the same measure as the rows: done as of the report's day
     return found
 
 

@@ -108,8 +108,8 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     same_case: set[str] = set()  # cases already named in the current section
 
     def add_grouped(items: list[dict[str, Any]], upcoming: bool, limit: int | None = None) -> int:
-        """Daily duties appear once per key: the first, with how many more there are; a case's several
-        items stand together, where its first one falls.
+        """Daily duties appear once per key: the first, with how many more there are (with --all, each
+        one); a case's several items stand together, where its first one falls.
 
         Returns how many items did not fit under ``limit`` lines.
         """
@@ -117,23 +117,23 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
         items = by_case(items)
         daily: dict[str, int] = {}
         for item in items:
-            if item["every"] == "day":
+            if item["every"] == "day" and not show_all:
                 daily[item["key"]] = daily.get(item["key"], 0) + 1
         shown: set[str] = set()
         lines = covered = 0
         for item in items:
-            if item["every"] == "day" and item["key"] in shown:
+            if item["key"] in shown:
                 continue
             if limit is not None and lines >= limit:
                 break
             lines += 1
-            if item["every"] != "day":
+            if item["key"] not in daily:
                 add(item)
                 covered += 1
                 continue
             shown.add(item["key"])
             count = daily[item["key"]] - 1
-            more = _("daily, {n} more to come") if upcoming else _("daily, {n} more overdue")
+            more = _("daily, {n} more to come") if upcoming else _("daily, {n} more overdue; --all lists them")
             add(item, more.format(n=count) if count else "")
             covered += daily[item["key"]]
         return len(items) - covered
@@ -313,8 +313,16 @@ def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
     return table
 
 
-def log_view(entries: list[dict[str, Any]]) -> RenderableType:
+def log_view(entries: list[dict[str, Any]], total: int | None = None) -> RenderableType:
+    """History entries as given (``log`` passes them newest first); ``total``: how many there are in
+    all, to say how to see the rest."""
     if not entries:
         return Text(_("No history yet."), style="dim")
-    return _history_table(entries, with_item=True)
+    table = _history_table(entries, with_item=True)
+    if total is None or total <= len(entries):
+        return table
+    more = Text(ngettext("the newest {n} of {total} entry; -n {more} for more, --all for every one",
+                         "the newest {n} of {total} entries; -n {more} for more, --all for every one",
+                         total).format(n=len(entries), total=total, more=min(total, len(entries) * 4)), style="dim")
+    return Group(table, more)
 

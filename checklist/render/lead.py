@@ -79,16 +79,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     parts: list[RenderableType] = [heading, table]
 
     if len(report.trend) > 1:
-        trend = Text(_("trend"), style="bold")
-        for point in report.trend:
-            trend.append(f"  {point.week[-3:]} ", style="dim")
-            if point.completion is None:
-                trend.append("·    —", style="dim")
-            else:
-                spark = SPARKS[min(len(SPARKS) - 1, int(point.completion * (len(SPARKS) - 1) + 0.5))]
-                trend.append(spark, style="green" if point.completion >= report.threshold else "red")
-                trend.append(f" {_percent(point.completion):>4}")
-        parts.append(trend)
+        parts.append(_trend(report, width))
 
     parts += _follow_up_table(report)
     parts += _ranked(result)
@@ -118,6 +109,31 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     parts += _sanctions(result)
     parts += _recorded_late(result)
     return Group(*parts)
+
+
+def _trend(report: Any, width: int) -> Text:
+    """'by week due  W45 █ 100%  W46 ▅  64% …' on one line: closer together, then the latest weeks only,
+    when the screen is narrow."""
+
+    def line(points: list[Any], gap: str, fill: str) -> Text:
+        text = Text(_("by week due"), style="bold")
+        for point in points:
+            text.append(f"{gap}{point.week[-3:]}{fill}", style="dim")
+            if point.completion is None:
+                text.append(f"·{fill}   —", style="dim")
+                continue
+            spark = SPARKS[min(len(SPARKS) - 1, int(point.completion * (len(SPARKS) - 1) + 0.5))]
+            text.append(spark, style="green" if point.completion >= report.threshold else "red")
+            text.append(f"{fill}{_percent(point.completion):>4}")
+        return text
+
+    roomy = line(report.trend, "  ", " ")
+    if roomy.cell_len <= width:
+        return roomy
+    points = list(report.trend)
+    while len(points) > 1 and line(points, " ", "").cell_len > width:
+        points = points[1:]
+    return line(points, " ", "")
 
 
 def _ranked(result: Any) -> list[RenderableType]:

@@ -163,7 +163,7 @@ def roster_view(officers: list[tuple[Officer, str]]) -> RenderableType:
         if o.until is not None:
             since += "–" + o.until.isoformat()
         table.add_row(o.id, o.name, o.court, o.department, roles, o.lead, since)
-    return Group(table, Text(_("{n} officers").format(n=len(officers)), style="dim"))
+    return Group(table, Text(ngettext("{n} officer", "{n} officers", len(officers)).format(n=len(officers)), style="dim"))
 
 
 def whoami_view(found: dict[str, Any]) -> RenderableType:

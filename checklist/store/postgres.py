@@ -240,8 +240,7 @@ class PostgresReader:
             FROM k WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s
             UNION ALL
             SELECT 'week', NULL, to_char(due, 'IYYY-"W"IW'), NULL, NULL, NULL, NULL, NULL, 0, count(*),
-                   count(*) FILTER (WHERE coalesce(st = 'done' AND done_on <= least(
-                       %(as_of)s, due + (7 - extract(isodow FROM due)::int)), false)), 0, 0
+                   count(*) FILTER (WHERE done_by), 0, 0
             FROM k WHERE counted AND st <> 'skipped' GROUP BY 3
             UNION ALL
             SELECT 'recorded', officer, id, NULL, title, done_on, left(recorded_at, 10)::date, NULL,

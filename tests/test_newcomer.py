@@ -1,0 +1,98 @@
+"""What a newcomer and a chief tripped over (the papercuts issue): each fixed behaviour, as a user meets it.
+
+The demo roster and the shipped templates on 2 December 2026 (周敏, DL001, started on 23 November and
+has nothing done).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clitools import DEMO_ROSTER, Checklist
+
+
+@pytest.fixture
+def cl(tmp_path):
+    cl = Checklist(tmp_path / "db.json", user="keeper")
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    return cl
+
+
+def test_log_shows_the_newest_first_and_as_many_as_asked(cl):
+    for item in [i["id"] for i in cl.json("today", "--officer", "DL001")["items"]][:3]:
+        assert cl.run("done", item).exit_code == 0
+    every = cl.json("log")["entries"]
+    assert every[0]["action"] == "templates" and every[-1]["action"] == "done"  # JSON: the history's order
+    newest = cl.json("log", "-n", "2")["entries"]
+    assert newest == every[-2:]
+    screen = cl.run("log", "-n", "2", COLUMNS="120").stdout
+    lines = [line for line in screen.splitlines() if line[:3].strip().isdigit()]
+    assert [int(line.split()[0]) for line in lines] == [len(every), len(every) - 1]  # newest on top
+    assert f"the newest 2 of {len(every)} entries" in screen and "--all" in screen
+    assert "the newest" not in cl.run("log", "--all", COLUMNS="120").stdout
+    mine = cl.json("log", "--officer", "DL001", "--since", "2026-12-02")["entries"]
+    assert "DL001" in {e.get("officer") for e in mine} <= {"DL001", None}  # theirs, and the templates
+
+
+def test_today_all_lists_every_overdue_daily_item_and_the_fold_says_how(cl):
+    folded = cl.run("today", "--officer", "DL001", COLUMNS="120").stdout
+    assert "--all lists them" in folded
+    everything = cl.json("today", "--officer", "DL001")["items"]
+    overdue = [i for i in everything if i["overdue_days"] > 0]
+    shown = cl.run("today", "--officer", "DL001", "--all", COLUMNS="120").stdout
+    assert all(i["short_id"] in shown for i in overdue)  # every id can be seen, to mark it done
+    assert "more overdue" not in shown
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--court", "道理"), "no court '道理'; did you mean 道里区人民法院?"),
+    (("--campaign", "thunder2026"), "no campaign 'thunder2026'; did you mean thunder-2026"),
+    (("--department", "执行"), "'执行' could be any of: 执行一庭、执行二庭、执行局"),
+])
+def test_an_export_filter_that_names_nothing_is_refused_with_what_there_is(cl, tmp_path, args, words):
+    out = tmp_path / "x.csv"
+    result = cl.run("export", "items", *args, "--out", str(out))
+    assert result.exit_code == 1 and words in result.stderr
+    assert not out.exists()
+
+
+def test_a_unique_part_of_a_name_is_enough(cl):
+    court = cl.json("export", "items", "--court", "道里", "--month", "2026-11")["items"]
+    assert court and {i["court"] for i in court} == {"道里区人民法院"}
+    thunder = cl.json("export", "items", "--campaign", "雷霆", "--month", "2026-11")["items"]
+    assert thunder and all("thunder-2026" in i["campaigns"] for i in thunder)
+    team = cl.json("export", "roster", "--department", "速执")["roster"]
+    assert [o["id"] for o in team] == ["NG003"]
+
+
+@pytest.mark.parametrize("typed", ["dl001", "ＤＬ００１", "DL\u200b001", "周敏"])
+def test_an_officer_is_found_however_the_id_is_typed(cl, typed):
+    assert cl.json("today", "--officer", typed)["officer"]["id"] == "DL001"
+
+
+def test_an_unknown_officer_gets_the_likely_ones(cl):
+    result = cl.run("today", "--officer", "DL0001")
+    assert result.exit_code == 1 and "did you mean DL001 (周敏)" in result.stderr
+
+
+def test_the_trend_is_labelled_and_agrees_with_the_rows(cl):
+    week = cl.json("report", "--officer", "DL010", "--week", "2026-W49")
+    due = sum(r["due"] for r in week["rows"])
+    done = sum(r["done"] for r in week["rows"])
+    (point,) = [p for p in week["trend"] if p["week"] == "2026-W49"]
+    assert (point["due"], point["done"]) == (due, done)
+    for item in [i["id"] for i in cl.json("today", "--officer", "DL001")["items"] if i["overdue_days"] > 0][:4]:
+        assert cl.run("done", item).exit_code == 0  # done late: still done, in the rows and the trend alike
+    month = cl.json("report", "--officer", "DL010", "--month", "2026-11")
+    assert sum(p["done"] for p in month["trend"]) == sum(r["done"] for r in month["rows"]) > 0
+    assert "by week due" in cl.run("report", "--officer", "DL010", "--month", "2026-11", COLUMNS="120").stdout
+
+
+def test_counts_speak_in_plural_forms(tmp_path):
+    roster = tmp_path / "one.csv"
+    roster.write_text("id,name,court,department,roles\nX1,独一,平房区人民法院,执行局,officer\n", encoding="utf-8")
+    cl = Checklist(tmp_path / "db.json", user="keeper")
+    assert cl.run("import", "roster", str(roster)).exit_code == 0
+    said = cl.run("sync", "--force").stdout
+    assert said.startswith("1 officer:") and "officers" not in said
+    assert "1 officer" in cl.run("roster").stdout and "1 officers" not in cl.run("roster").stdout
