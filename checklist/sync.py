@@ -272,9 +272,10 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         officer = officer_from_doc(doc)
         profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
         if profile not in shared and (named or not only_cases):  # officers in the same court, department and
-            merged = merge_sources(templates.duties_for(officer), templates, calendar)  # roles share a merge
-            if only_cases:  # a case import touches only the campaign items a case can answer
-                merged = [p for p in merged if p.key in named]
+            sources = templates.duties_for(officer)  # roles share a merge
+            if only_cases:  # a case import touches only the campaign items a case can answer (keys merge apart)
+                sources = [(c, d) for c, d in sources if d.key in named]
+            merged = merge_sources(sources, templates, calendar)
             shared[profile] = (merged, prepare(merged))
         since = officer.since.isoformat() if officer.since else ""
         until = officer.until.isoformat() if officer.until else "9999"
