@@ -68,6 +68,12 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
     if start or end:
         first = parse_day(start, "--from") if start else date(today.year, today.month, 1)
         last = parse_day(end, "--to") if end else today
+        if first > last and not end:
+            raise UsageError(_("--from {first} is after today ({today}): a report counts up to today; "
+                               "give --to for a later end").format(first=first, today=today))
+        if first > last and not start:
+            raise UsageError(_("--to {last} is before the 1st of this month, where --from starts when it is not "
+                               "given; give --from too").format(last=last))
         if first > last:
             raise UsageError(_("--from {first} is after --to {last}").format(first=first, last=last))
         return first, last

@@ -121,8 +121,9 @@ def _day_list(reader: Any, access: Any, officer: Officer, today: date, days: int
     horizon = today + timedelta(days=days)
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
-    # nothing due after the list's horizon (or this week) is shown: a caseload's clocks run years ahead
-    items = reader.items(officer.id, "", max(horizon, sunday).isoformat())
+    # nothing due after the list's horizon (or this week) is shown: a caseload's clocks run years ahead;
+    # and of what fell due before this week, only what is still open or was done today
+    items = reader.day_items(officer.id, monday.isoformat(), max(horizon, sunday).isoformat(), today.isoformat())
     campaigns = reader.meta().get("campaigns", {})
     follow_ups = for_person(reader, access, officer, today)
     overdue, due_today, upcoming = [], [], []

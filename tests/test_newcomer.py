@@ -96,3 +96,33 @@ def test_counts_speak_in_plural_forms(tmp_path):
     said = cl.run("sync", "--force").stdout
     assert said.startswith("1 officer:") and "officers" not in said
     assert "1 officer" in cl.run("roster").stdout and "1 officers" not in cl.run("roster").stdout
+
+
+def test_small_refusals_say_what_the_user_did(cl):
+    alone = cl.run("report", "--from", "2026-12-05")
+    assert alone.exit_code == 2 and "is after today (2026-12-02)" in alone.stderr and "--to 2026" not in alone.stderr
+    to_only = cl.run("report", "--to", "2026-11-20")
+    assert to_only.exit_code == 2 and "give --from too" in to_only.stderr
+    ranged = cl.run("report", "--from", "2026-11-01", "--to", "2026-11-30", COLUMNS="200").stdout.splitlines()[0]
+    assert ranged.count("2026-11-01") == 1  # the range, said once
+
+
+def test_the_day_s_headings_count_what_they_show(cl):
+    items = cl.json("today", "--officer", "DL001")["items"]
+    today = [i for i in items if i["due"] == "2026-12-02"]
+    assert cl.run("done", today[0]["id"]).exit_code == 0
+    shown = cl.run("today", "--officer", "DL001", "--days", "1", COLUMNS="120").stdout
+    assert f"Due today · {len(today)} (1 handled)" in shown
+    assert "Next day · " in shown and "Next 1 days" not in shown
+
+
+def test_a_week_with_nothing_due_shows_no_full_bar(tmp_path):
+    from clitools import TEMPLATES
+
+    roster = tmp_path / "r.csv"  # someone who starts next year has nothing due this week
+    roster.write_text("id,name,court,department,roles,lead,since\nX1,新人,平房区人民法院,执行局,officer,,2027-01-04\n",
+                      encoding="utf-8")
+    cl = Checklist(tmp_path / "db.json", user="keeper", templates=TEMPLATES)
+    assert cl.run("import", "roster", str(roster)).exit_code == 0
+    shown = cl.run("today", "--officer", "X1", COLUMNS="100").stdout
+    assert "week 0/0 done" in shown and "█" not in shown

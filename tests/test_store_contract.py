@@ -100,6 +100,21 @@ def test_items_are_put_in_by_id_and_the_index_finds_them(store):
         assert reader.find_ids("qq") == []
 
 
+def test_day_items_leave_out_the_work_done_before_the_week(store):
+    seed(store)  # DL001: open items due 20 … 24 November
+    with store.writing() as writer:
+        done = [{**i, "status": "done", "done_at": at} for i, at in
+                zip(writer.items("DL001")[:3], ("2026-11-20T10:00:00+08:00", "2026-11-25T09:00:00+08:00", "2026-11-24T18:00:00+08:00"))]
+        skipped = {**writer.items("DL001")[3], "status": "skipped", "reason": "不适用"}
+        writer.commit(Change(items={"DL001": [*done, skipped, item("DL001", "d001zzz00009", "2026-12-09")]}))
+    with store.reading() as reader:
+        day = reader.day_items("DL001", "2026-11-23", "2026-11-29", "2026-11-25")
+        # 20th done that day: no; 21st done on the 25th: yes; 22nd done the day before: no; 23rd skipped in the
+        # week: yes; 24th open: yes; 9 December: after the last day
+        assert sorted(i["due"] for i in day) == ["2026-11-21", "2026-11-23", "2026-11-24"]
+        assert reader.day_items("DL001", "2026-11-20", "2026-12-31", "2026-11-25") == reader.items("DL001")
+
+
 def test_history_is_linked_into_one_chain_and_copied_to_each_officer(store):
     seed(store)
     with store.writing() as writer:

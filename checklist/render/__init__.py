@@ -146,7 +146,9 @@ def officer_heading(officer: Officer, today: date) -> Text:
 
 def text_bar(done: int, total: int, width: int = 16) -> Text:
     """A progress bar that reads without colour too: █████░░░░░."""
-    filled = width if total == 0 else round(width * done / total)
+    if total == 0:  # nothing due: nothing to fill (a full bar would read as all done)
+        return Text("·" * width, style="dim")
+    filled = round(width * done / total)
     bar = Text("█" * filled, style="green")
     bar.append("░" * (width - filled), style="dim")
     return bar

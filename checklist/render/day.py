@@ -151,12 +151,17 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
         if hidden:
             table.add_row("", Text(_("+{n} more overdue (--all)").format(n=hidden), style="red"))
     if view.due_today:
-        section(_("Due today · {n}").format(n=due_today), "bold yellow")
+        handled = len(view.due_today) - due_today
+        title = _("Due today · {n}").format(n=len(view.due_today))
+        if handled:
+            title += _(" ({n} handled)").format(n=handled)
+        section(title, "bold yellow")
         same_case.clear()
         for item in by_case(view.due_today):
             add(item)
     if upcoming:
-        section(_("Next {days} days · {n}").format(days=view.days, n=len(upcoming)), "bold")
+        section(ngettext("Next day · {n}", "Next {days} days · {n}", view.days).format(days=view.days, n=len(upcoming)),
+                "bold")
         add_grouped(upcoming, True)
     if table.row_count:
         parts.append(table)

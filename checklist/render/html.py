@@ -251,9 +251,10 @@ def today_page(views: list[Any], heading: str = "", subheading: str = "") -> str
             "parts": [
                 {"title": _("Overdue · {n}").format(n=len(view.overdue)), "style": "late",
                  "items": shown(view.overdue), "empty": _("Nothing overdue.")},
-                {"title": _("Due today · {n}").format(n=len(open_today)), "style": "",
+                {"title": _("Due today · {n}").format(n=len(view.due_today)), "style": "",
                  "items": shown(view.due_today), "empty": _("Nothing due today.")},
-                {"title": _("Next {days} days · {n}").format(days=view.days, n=len(coming)), "style": "",
+                {"title": ngettext("Next day · {n}", "Next {days} days · {n}", view.days).format(
+                    days=view.days, n=len(coming)), "style": "",
                  "items": shown(coming), "empty": _("Nothing due in the next {days} days.").format(days=view.days)},
             ],
         })

@@ -52,9 +52,13 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     from checklist.reporting import weeks_label
 
     report = result.report
-    heading = Text(_("Report {period} ({start} … {end}) · as of {as_of} · by {by} · {scope}").format(
-        period=weeks_label(report.start, report.end), start=report.start, end=report.end, as_of=report.as_of,
-        by=group_label(report.by), scope=scope_label(result.scope)), style="bold")
+    period = weeks_label(report.start, report.end)
+    if "…" in period:  # --from/--to: the range is the period, said once
+        title = _("Report {start} … {end} · as of {as_of} · by {by} · {scope}")
+    else:
+        title = _("Report {period} ({start} … {end}) · as of {as_of} · by {by} · {scope}")
+    heading = Text(title.format(period=period, start=report.start, end=report.end, as_of=report.as_of,
+                                by=group_label(report.by), scope=scope_label(result.scope)), style="bold")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column(group_label(report.by), overflow="fold", min_width=8)
     for name in (pgettext("report column: items due so far", "due"), _("done"), _("on time"), _("overdue"),

@@ -104,6 +104,12 @@ class Reader(Protocol):
         """An officer's items due in ``due_from`` … ``due_to`` (ISO dates, inclusive)."""
         ...
 
+    def day_items(self, officer_id: str, first: str, last: str, today: str) -> list[dict[str, Any]]:
+        """What ``checklist today`` shows and counts: the officer's items due in ``first`` … ``last``, and
+        those due earlier that are still open or were done on ``today`` (``day_item``) — not the year
+        of work done before."""
+        ...
+
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
         """``(item id, officer id)`` for every item whose id starts with ``prefix`` (≥ 2 characters)."""
         ...
@@ -224,6 +230,15 @@ def merge_items(stored: list[dict[str, Any]], changed: list[dict[str, Any]]) -> 
 
 def item_in_range(item: dict[str, Any], due_from: str, due_to: str) -> bool:
     return due_from <= item["due"] <= due_to
+
+
+def day_item(item: dict[str, Any], first: str, last: str, today: str) -> bool:
+    """Whether ``Reader.day_items`` returns ``item`` (a stored record: its due, status and done_at)."""
+    due = item["due"]
+    if not isinstance(due, str) or due > last:
+        return False
+    return due >= first or item.get("status") == "open" or (
+        item.get("status") == "done" and str(item.get("done_at") or "")[:10] == today)
 
 
 # -- what a stored item record must look like ---------------------------------------------------------------

@@ -54,7 +54,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import orjson
 
@@ -62,7 +62,7 @@ from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, case_ok, due_ok, follow_up_ok, last_number, merge_items, record_ok,
+    Change, Finding, LogLine, MissingDatabase, case_ok, day_item, due_ok, follow_up_ok, last_number, merge_items, record_ok,
     stamp_templates,
 )
 from checklist.store.lock import FileLock, LockTimeout
@@ -600,13 +600,19 @@ class FileReader:
         return cached
 
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
+        return self._items(officer_id, lambda record: due_from <= record["due"] <= due_to)
+
+    def day_items(self, officer_id: str, first: str, last: str, today: str) -> list[dict[str, Any]]:
+        return self._items(officer_id, lambda record: day_item(record, first, last, today))
+
+    def _items(self, officer_id: str, wanted: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
         path, plans, stored = self._officer_file(officer_id)
         items = []
         try:
             for record in stored:
                 if not due_ok(record):
                     raise TypeError
-                if not due_from <= record["due"] <= due_to:
+                if not wanted(record):
                     continue
                 if not record_ok(record):  # every record a command uses, whole
                     raise TypeError

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from checklist.core.history import GENESIS
 from checklist.i18n import _
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, item_in_range, last_number, merge_items, stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, day_item, item_in_range, last_number, merge_items, stamp_templates,
 )
 
 
@@ -50,6 +50,9 @@ class MemoryReader:
 
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999") -> list[dict[str, Any]]:
         return [copy.deepcopy(i) for i in self._state.items.get(officer_id, []) if item_in_range(i, due_from, due_to)]
+
+    def day_items(self, officer_id: str, first: str, last: str, today: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(i) for i in self._state.items.get(officer_id, []) if day_item(i, first, last, today)]
 
     def find_ids(self, prefix: str) -> list[tuple[str, str]]:
         return sorted((i, o) for i, o in self._state.owners.items() if i.startswith(prefix))

@@ -161,11 +161,19 @@ class PostgresReader:
         nor decoded."""
         return self.items(officer_id, only_cases=True, keys=tuple(keys))
 
+    def day_items(self, officer_id: str, first: str, last: str, today: str) -> list[dict[str, Any]]:
+        """Picked through the (court, officer, due) index: the year's work done before ``first`` is not sent."""
+        return self.items(officer_id, "", last, day=(first, today))
+
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999", *,
-              only_cases: bool = False, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+              only_cases: bool = False, keys: tuple[str, ...] = (),
+              day: tuple[str, str] | None = None) -> list[dict[str, Any]]:
         court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
         query = "SELECT due, status, record FROM checklist.items WHERE court = %s AND officer = %s"
         params: list[Any] = [court, officer_id]
+        if day is not None:
+            query += " AND (due >= %s OR status = 'open' OR (status = 'done' AND left(done_at, 10) = %s))"
+            params += [date.fromisoformat(day[0]), day[1]]
         if only_cases:
             query += " AND (record->>'case' IS NOT NULL OR record->>'key' = ANY(%s))"
             params.append(list(keys))
