@@ -6,6 +6,8 @@ has nothing done).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clitools import DEMO_ROSTER, Checklist
@@ -126,3 +128,23 @@ def test_a_week_with_nothing_due_shows_no_full_bar(tmp_path):
     assert cl.run("import", "roster", str(roster)).exit_code == 0
     shown = cl.run("today", "--officer", "X1", COLUMNS="100").stdout
     assert "week 0/0 done" in shown and "█" not in shown
+
+
+def test_chinese_reads_as_a_court_writes_it(cl):
+    zh = {"CHECKLIST_LANG": "zh", "COLUMNS": "120"}
+    plan = cl.run("plan", "--officer", "DL001", **zh).stdout
+    assert "每周五" in plan and "每月20日" in plan and "频次" in plan
+    assert "3个专项活动共部署" in plan and "合并后您的清单共" in plan and "（减少重复" in plan
+    quarterly = cl.run("plan", "--officer", "DL020", **zh).stdout
+    assert "每季度末月" in quarterly or "每年12月20日" in quarterly
+    item = cl.json("today", "--officer", "DL001")["items"][0]["id"]
+    assert cl.run("done", item, "--note", "已报送").exit_code == 0
+    history = cl.run("log", "-n", "1", **zh).stdout
+    assert "标记完成：未完成 → 已完成（备注：已报送）" in history
+    roster = cl.run("roster", **zh).stdout
+    assert "直接上级" in roster and "承办人" in roster and "团队长" in roster and "officer" not in roster
+    report = cl.run("report", "--all", "--by", "department", "--month", "2026-11", **zh).stdout
+    assert "通报名单（共1个，按问题严重程度排序）" in report
+    assert re.search(r"完成率\d+%，低于80%；最长逾期\d+个工作日（超过5个工作日）", report)
+    assert re.search(r"逾期\d+个工作日（\d+天）", report)  # one unit for lateness, calendar days in brackets
+    assert "—：本期尚无应办事项" in report  # departments whose people started in December

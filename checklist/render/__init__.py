@@ -105,20 +105,28 @@ def priority_word(priority: str) -> str:
 
 
 def schedule_text(duty: Duty) -> str:
-    """'weekly, Mon' · 'monthly, day 20' · 'half-monthly, last day' · 'every working day'."""
+    """'weekly, Fri' · 'monthly, day 20' · 'quarterly, day 25 of its last month' · 'yearly, 20 Dec' —
+    in Chinese as a court writes it: 每周五 · 每月20日 · 每季度末月25日 · 每年12月20日."""
     from checklist.i18n import weekday_name
 
-    if duty.every == "day":
+    every, due = duty.every, duty.due_text
+    if every == "day":
         return _("every working day")
-    if duty.every == "once":
-        return _("once, {day}").format(day=duty.due_text)
-    if duty.every == "week":
+    if every == "once":
+        return _("once, {day}").format(day=due)
+    if every == "week":
         return _("weekly, {weekday}").format(weekday=weekday_name(int(duty.due)))  # type: ignore[arg-type]
-    if duty.every == "year":
-        return _("yearly, {day}").format(day=duty.due_text)
-    if duty.due_text == "last":
-        return _("{every}, last day").format(every=every_word(duty.every))
-    return _("{every}, day {n}").format(every=every_word(duty.every), n=duty.due_text)
+    if every == "year":
+        month, _sep, day = due.partition("-")
+        if month.isdigit() and day.isdigit():
+            return _("yearly, {month}/{day}").format(month=int(month), day=int(day))
+        return _("yearly, {day}").format(day=due)
+    last = due == "last"
+    if every == "month":
+        return _("monthly, last day") if last else _("monthly, day {n}").format(n=due)
+    if every == "quarter":
+        return _("quarterly, last day") if last else _("quarterly, day {n} of its last month").format(n=due)
+    return _("half-monthly, last day") if last else _("half-monthly, day {n} of each half").format(n=due)
 
 
 def officer_json(officer: Officer, level: str | None = None) -> dict[str, Any]:

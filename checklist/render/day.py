@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.i18n import _, ngettext, relative, short_date
+from checklist.i18n import _, ngettext, pgettext, relative, short_date
 from checklist.render import every_word, officer_heading, priority_word, status_word, text_bar
 
 OVERDUE_SHOWN = 10  # a list read in a blink: the oldest ten, and a count of the rest
@@ -250,8 +250,10 @@ def show_view(detail: Any) -> RenderableType:
 
 def action_word(action: str) -> str:
     return {
-        "done": _("done"), "undo": _("undo"), "skip": _("skip"), "import": _("import"),
-        "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"), "withdrawn": _("withdrawn"),
+        "done": pgettext("history action", "done"), "undo": pgettext("history action", "undo"),
+        "skip": pgettext("history action", "skip"), "import": pgettext("history action", "import"),
+        "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"),
+        "withdrawn": pgettext("history action", "withdrawn"),
         "follow-up-reply": _("follow-up replied"), "follow-up-return": _("follow-up returned"),
         "follow-up-escalate": _("follow-up late, climbed"),
         "reassign": _("reassigned"),
@@ -298,14 +300,15 @@ def _history_table(entries: list[dict[str, Any]], with_item: bool) -> Table:
         if entry.get("action") == "created":
             what.append(" " + _("due {day}").format(day=after.get("due")), style="dim")
         elif "status" in after and before.get("status") != after.get("status"):
-            what.append(f" {status_word(str(before.get('status')))} → {status_word(str(after.get('status')))}",
+            what.append(pgettext("history: between the action and the change", ": ") +
+                        f"{status_word(str(before.get('status')))} → {status_word(str(after.get('status')))}",
                         style="dim")
         if "due" in after and "due" in before and before.get("due") != after.get("due"):
             what.append(f" {before.get('due')} → {after.get('due')}", style="dim")
         if entry.get("action") == "sync":
             what.append(" " + _sync_summary(entry), style="dim")
         if entry.get("note"):
-            what.append(f" “{entry['note']}”")
+            what.append(_(" “{note}”").format(note=entry["note"]))
         if entry.get("action") == "reassign":
             what.append(" " + (_("to {officer}").format(officer=entry["to"]) if entry.get("to") else
                                _("from {officer}").format(officer=entry.get("from") or "")), style="dim")

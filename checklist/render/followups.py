@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.i18n import _, short_date
+from checklist.i18n import _, pgettext, short_date
 
 
 def state_word(state: str) -> str:
@@ -95,7 +95,8 @@ def _table(lines: list[Any], today: date) -> Table:
     from checklist.followup import target_shown
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name, wrap in ((_("id"), False), (_("on"), True), (_("asked"), True), (_("state"), True)):
+    for name, wrap in ((_("id"), False), (_("on"), True), (pgettext("follow-up column: who asked what", "asked"), True),
+                       (_("state"), True)):
         table.add_column(name, overflow="fold", no_wrap=not wrap, ratio=None if not wrap else 1)
     for line in lines:
         record = line.record

@@ -94,11 +94,13 @@ def report_page(result: Any) -> str:
     rows = [{
         "name": r.name if report.by != "officer" or r.name == r.group else f"{r.name} ({r.group})",
         "due": r.due, "done": r.done, "on_time": r.on_time, "overdue": r.overdue, "skipped": r.skipped,
-        "follow_ups": r.follow_ups, "completion": r.completion, "completion_text": percent(r.completion),
-        "on_time_text": percent(r.on_time_rate), "flagged": r.flagged,
+        "follow_ups": r.follow_ups, "completion": r.completion,
+        "completion_text": percent(r.completion) if r.due else "—", "on_time_text": percent(r.on_time_rate) if r.due else "—",
+        "flagged": r.flagged,
         "responsible": (r.responsible.name or r.responsible.id) if r.responsible else "",
     } for r in report.rows]
-    chart = bar_chart([Bar(row["name"], row["completion"], row["completion_text"], row["flagged"]) for row in rows],
+    chart = bar_chart([Bar(row["name"], row["completion"] if row["due"] else None, row["completion_text"],
+                           row["flagged"]) for row in rows],
                       _("Completion by {group} (items done ÷ items due so far); the dashed line is the {threshold} "
                         "threshold").format(group=group_label(report.by), threshold=percent(report.threshold)),
                       report.threshold)

@@ -72,15 +72,19 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
         name = Text(row.name)
         if report.by == "officer" and row.name != row.group:
             name.append(f" {row.group}", style="dim")
-        completion = text_bar(row.done, row.due, bar_width) if row.due else Text("·" * bar_width, style="dim")
-        completion.append(f" {_percent(row.completion):>4}", style="bold red" if row.flagged else "")
+        completion = text_bar(row.done, row.due, bar_width)
+        completion.append(f" {_percent(row.completion) if row.due else '—':>4}",
+                          style="bold red" if row.flagged else "")
         table.add_row(
             name, str(row.due), str(row.done), str(row.on_time),
             Text(str(row.overdue), style="red" if row.overdue else ""),
             Text(str(row.follow_ups), style="magenta" if row.follow_ups else ""),
-            completion, _percent(row.on_time_rate), Text("⚑" if row.flagged else "", style="bold red"),
+            completion, _percent(row.on_time_rate) if row.due else "—",
+            Text("⚑" if row.flagged else "", style="bold red"),
         )
     parts: list[RenderableType] = [heading, table]
+    if any(not row.due for row in report.rows):
+        parts.append(Text(_("— : nothing due in the range yet"), style="dim"))
 
     if len(report.trend) > 1:
         parts.append(_trend(report, width))
@@ -105,8 +109,10 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
         for item in row.late[:3]:
             owner = result.names.get(item.officer, item.officer)
             late = Text(f"   {item.title}")
-            late.append("  " + _("{owner} · due {day} · {n}d late").format(
-                owner=owner, day=short_date(item.due), n=item.overdue_days), style="dim")
+            late.append("  " + ngettext("{owner} · due {day} · {n} working day late ({days}d)",
+                                        "{owner} · due {day} · {n} working days late ({days}d)",
+                                        item.overdue_workdays).format(
+                owner=owner, day=short_date(item.due), n=item.overdue_workdays, days=item.overdue_days), style="dim")
             parts.append(late)
         if len(row.late) > 3:
             parts.append(Text("   " + _("… and {n} more late").format(n=len(row.late) - 3), style="dim"))

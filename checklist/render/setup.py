@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.i18n import _, ngettext
+from checklist.i18n import _, ngettext, pgettext
 from checklist.render import every_word, officer_heading, officer_json, schedule_text
 
 if TYPE_CHECKING:
@@ -69,12 +69,12 @@ def plan_view(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
     campaigns = templates.campaigns
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column(_("duty"), overflow="fold")
-    table.add_column(_("when"), no_wrap=True)
+    table.add_column(pgettext("plan column: how often", "when"), no_wrap=True)
     table.add_column(_("campaigns"), overflow="fold", max_width=22)
     clocks = {r.key: r for r in templates.clock_rules(officer.court)}
     for line in plan.lines:
         clock = clocks.get(line.key)
-        merged = len(line.sources) > 1 or clock is not None
+        merged = len(line.sources) > 1
         finest = line.sources[0][1]
         when = every_word(finest.every) if merged else schedule_text(finest)
         labels = ", ".join(campaigns[c].label for c in line.campaigns)
@@ -153,10 +153,11 @@ def templates_view(templates: TemplateSet, today: date) -> RenderableType:
 def roster_view(officers: list[tuple[Officer, str]]) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name, wrap in ((_("id"), False), (_("name"), True), (_("court"), True), (_("department"), True),
-                       (_("roles"), True), (_("lead"), True), (_("since"), False)):
+                       (_("roles"), True), (pgettext("roster column: the direct superior", "lead"), True),
+                       (_("since"), False)):
         table.add_column(name, overflow="fold", no_wrap=not wrap)
     for o, level in officers:
-        roles = "、".join(o.roles)
+        roles = "、".join(level_word(r) if r in ("officer", "lead", "chief", "admin") else r for r in o.roles)
         if level and level not in o.roles:
             roles += f" ({level_word(level)})"
         since = o.since.isoformat() if o.since else ""
@@ -203,7 +204,8 @@ def whoami_view(found: dict[str, Any]) -> RenderableType:
 
 
 def level_word(level: str) -> str:
-    return {"officer": _("officer"), "lead": _("lead"), "chief": _("chief"), "admin": _("admin")}.get(level, level)
+    return {"officer": pgettext("level", "officer"), "lead": pgettext("level", "lead"),
+            "chief": pgettext("level", "chief"), "admin": pgettext("level", "admin")}.get(level, level)
 
 
 def doctor_view(checks: list[Any]) -> RenderableType:
