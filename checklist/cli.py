@@ -910,15 +910,22 @@ def _today_page(ctx: typer.Context, officer: str | None, days: int, team: bool, 
 
 
 def _work(ctx: typer.Context, ids: list[str], action: str, officer: str | None, note: str | None,
-          on: date | None = None) -> None:
-    from checklist.render import say, status_word
+          on: date | None = None, as_json: bool = False) -> None:
+    from checklist.render import emit_json, say, status_word
     from checklist.work import work
 
     # --officer X on the command line means "X's item": anyone else's is refused; CHECKLIST_OFFICER only
     # says whose list to look in first
     source = ctx.get_parameter_source("officer")
     strict = source is not None and source.name == "COMMANDLINE"
-    for change in work(_settings(ctx).env(), ids, action, officer_id=officer, strict=strict, note=note, on=on):
+    changes = work(_settings(ctx).env(), ids, action, officer_id=officer, strict=strict, note=note, on=on)
+    if as_json:  # what changed, for scripts: each item as it now is, and whether this command changed it
+        emit_json({"items": [{"id": c.item["id"], "officer": c.item["officer"], "key": c.item["key"],
+                              "period": c.item["period"], "title": c.item["title"], "due": c.item["due"],
+                              "status": c.item["status"], "changed": c.changed,
+                              "message": None if c.changed else c.message} for c in changes]})
+        return
+    for change in changes:
         item = change.item
         if change.changed:
             say(_("{id}  {status}  {title}  (due {due})").format(
@@ -937,6 +944,7 @@ def done(
         "--on", help="The day the work was done, if not today (the history also records when you said so).",
         show_default=False)] = None,
     officer: OfficerOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Mark items done (all or nothing). Marking a done item again changes nothing.
 
@@ -947,7 +955,7 @@ def done(
     """
     from checklist.options import parse_day
 
-    _work(ctx, ids, "done", officer, note, parse_day(on, "--on") if on else None)
+    _work(ctx, ids, "done", officer, note, parse_day(on, "--on", today_from_env()) if on else None, as_json)
 
 
 @app.command()
@@ -955,12 +963,13 @@ def undo(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Item ids to open again.", show_default=False)],
     officer: OfficerOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Open a done or skipped item again (the history keeps both steps).
 
     Example: checklist undo 3fk2
     """
-    _work(ctx, ids, "undo", officer, None)
+    _work(ctx, ids, "undo", officer, None, as_json=as_json)
 
 
 @app.command()
@@ -970,12 +979,13 @@ def skip(
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it does not apply (required).",
                                         show_default=False)] = "",
     officer: OfficerOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Skip items that do not apply this time, saying why.
 
     Example: checklist skip 3fk2 --reason 本期无终本案件
     """
-    _work(ctx, ids, "skip", officer, reason)
+    _work(ctx, ids, "skip", officer, reason, as_json=as_json)
 
 
 @app.command()
@@ -1439,7 +1449,7 @@ def log(
     from checklist.render.day import log_view
 
     if since is not None:
-        since = parse_day(since, "--since").isoformat()
+        since = parse_day(since, "--since", today_from_env()).isoformat()
     entries = read_log(_settings(ctx).env(), item_id, since, officer)
     if as_json:
         emit_json({"entries": entries[-limit:] if limit and not everything else entries})

@@ -7,6 +7,8 @@ them, live here; ``FIELD_HINTS`` maps a library error's ``field`` to the option 
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from checklist.errors import UsageError
@@ -66,8 +68,8 @@ def date_range(today: date, week: str | None, month: str | None, start: str | No
         what = _("--week takes a week like 2026-W48") if week else _("--month takes a month like 2026-11")
         raise UsageError(what) from None
     if start or end:
-        first = parse_day(start, "--from") if start else date(today.year, today.month, 1)
-        last = parse_day(end, "--to") if end else today
+        first = parse_day(start, "--from", today) if start else date(today.year, today.month, 1)
+        last = parse_day(end, "--to", today) if end else today
         if first > last and not end:
             raise UsageError(_("--from {first} is after today ({today}): a report counts up to today; "
                                "give --to for a later end").format(first=first, today=today))
@@ -88,16 +90,35 @@ def item_range(today: date, week: str | None, month: str | None, start: str | No
         return date_range(today, week, month, start, end)  # refuses a week or month given with --from/--to
     if start and end:
         return date_range(today, None, None, start, end)
-    return (parse_day(start, "--from") if start else None), (parse_day(end, "--to") if end else None)
+    return (parse_day(start, "--from", today) if start else None), (parse_day(end, "--to", today) if end else None)
 
 
-def parse_day(text: str, option: str) -> date:
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(_("{option} takes a date like 2026-11-01, not '{text}'").format(
-            option=option, text=text)) from None
-    return in_range(day, option)
+_DAY_FORMS = (
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),  # 2026-11-01, 2026/9/1, 2026.9.1
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"),  # 2026年9月1日
+    re.compile(r"()(\d{1,2})月(\d{1,2})[日号]?"),  # 9月1日: this year
+)
+
+
+def parse_day(text: str, option: str, today: date | None = None) -> date:
+    """A day as people write it — 2026-11-01, 2026/9/1, 2026年9月1日, or 9月1日 (the year of ``today``) —
+    with full-width digits as well."""
+    import unicodedata
+
+    typed = unicodedata.normalize("NFKC", text).strip()
+    for form in _DAY_FORMS:
+        found = form.fullmatch(typed)
+        if found is None:
+            continue
+        year = int(found.group(1)) if found.group(1) else (today.year if today else None)
+        if year is None:
+            break
+        try:
+            return in_range(date(year, int(found.group(2)), int(found.group(3))), option)
+        except ValueError:
+            break
+    raise UsageError(_("{option} takes a date like 2026-11-01 (or 2026/11/1, 2026年11月1日, 11月1日), "
+                       "not '{text}'").format(option=option, text=text))
 
 
 def in_range(day: date, option: str) -> date:

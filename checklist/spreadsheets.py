@@ -541,12 +541,23 @@ def _map_rows(
 
 def refuse(sheet: Sheet, problems: list[str]) -> None:
     """Raise one InputError listing every problem, if there are any: nothing is imported."""
-    everything = by_place(sheet.problems + problems)
+    everything = [_as_headed(sheet, p) for p in by_place(sheet.problems + problems)]
     if everything:
         count = len(everything)
         raise InputError(ngettext("{n} problem in {file}; nothing was imported",
                                   "{n} problems in {file}; nothing was imported", count).format(n=count, file=sheet.path),
                          everything)
+
+
+def _as_headed(sheet: Sheet, problem: str) -> str:
+    """'台账.csv:3: done_at: …' → '台账.csv:3: 完成时间: …': the column named as the file heads it."""
+    found = _PROBLEM.match(problem)
+    if found is None or found.group(2) not in sheet.columns:
+        return problem
+    return found.group(1) + sheet.columns[found.group(2)] + problem[found.end(2):]
+
+
+_PROBLEM = re.compile(r"(.*?:\d+: )([a-z_]+)(?=: )")
 
 
 # -- cell values -------------------------------------------------------------------------------------------

@@ -148,3 +148,33 @@ def test_chinese_reads_as_a_court_writes_it(cl):
     assert re.search(r"完成率\d+%，低于80%；最长逾期\d+个工作日（超过5个工作日）", report)
     assert re.search(r"逾期\d+个工作日（\d+天）", report)  # one unit for lateness, calendar days in brackets
     assert "—：本期尚无应办事项" in report  # departments whose people started in December
+
+
+def test_an_import_error_names_the_column_as_the_file_heads_it(cl, tmp_path):
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text("工号,事项编码,期间,状态,完成时间\nDL001,weekly-ledger,2026-W48,完成,2027-01-01\n"
+                     "DL001,node-alerts,2026-11-23,作废,\n", encoding="utf-8")
+    result = cl.run("import", "status", str(sheet))
+    assert result.exit_code == 1
+    assert f"{sheet}:2: 完成时间: '2027-01-01' is after today" in result.stderr
+    assert f"{sheet}:3: 状态: '作废' is not a status" in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["2026/11/1", "2026年11月1日", "11月1日", "２０２６－１１－０１", "2026.11.01"])
+def test_dates_on_the_command_line_in_the_forms_spreadsheets_use(cl, typed):
+    assert cl.json("report", "--all", "--from", typed, "--to", "2026-11-30")["from"] == "2026-11-01"
+
+
+def test_a_date_that_is_none_of_them_says_which_forms_work(cl):
+    result = cl.run("report", "--from", "11/1")
+    assert result.exit_code == 2 and "2026年11月1日" in result.stderr
+
+
+def test_work_commands_answer_scripts_in_json(cl):
+    item = cl.json("today", "--officer", "DL001")["items"][0]["id"]
+    first = cl.json("done", item, "--note", "已报送")["items"]
+    assert [(i["id"], i["status"], i["changed"]) for i in first] == [(item, "done", True)]
+    again = cl.json("done", item)["items"]
+    assert again[0]["changed"] is False and again[0]["message"]
+    assert cl.json("undo", item)["items"][0]["status"] == "open"
+    assert cl.json("skip", item, "--reason", "本期无")["items"][0]["status"] == "skipped"
