@@ -1189,15 +1189,18 @@ def report(
     rank_by: Annotated[Optional[str], typer.Option(
         "--rank-by", help="Rank the 通报 on an indicator too (full_rate, on_time_rate, paid_rate, over_12_months …).",
         show_default=False)] = None,
-    bottom: Annotated[int, typer.Option("--bottom", min=1, max=100,
-                                        help="How many of the worst groups the ranked 通报 names.")] = 3,
+    bottom: Annotated[int, typer.Option("--bottom", min=0, max=100,
+                                        help="How many of the lowest groups the 通报 names even above the threshold "
+                                             "(排名后N位; and with --rank-by, on the indicator).")] = 3,
     as_json: JsonOption = False,
 ) -> None:
     """Progress as of today: due, done, on time, overdue and completion per group, and the 通报 list.
 
-    'due' counts items due from the range's start up to today; completion = done ÷ due (100% when
-    nothing is due yet). A group is flagged below the --threshold or when an item is overdue by
-    more than --late-days working days.
+    'due' counts items due from the range's start up to today; completion = done ÷ due. The 通报
+    ranks on weighted completion (a missed quarterly or high-priority duty weighs more than a
+    missed daily one; docs/report.md) and names every group below the --threshold and the
+    --bottom lowest that missed anything; items overdue by more than --late-days working days
+    are given as a reason.
 
     Example: checklist report --by department --month 2026-11 --format csv --out 2026-11.csv
     """
@@ -1215,7 +1218,7 @@ def report(
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=grouping(by), viewer_id=None if everyone else officer, start=first, end=last,
-                         threshold=threshold, late_days=late_days, record_days=record_days)
+                         threshold=threshold, late_days=late_days, record_days=record_days, bottom=bottom)
     if rank_by:
         from checklist.reporting import rank
 

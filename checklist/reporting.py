@@ -17,7 +17,7 @@ from checklist.context import Env
 from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report
 from checklist.errors import InputError
 from checklist.core.models import Officer
-from checklist.i18n import _, ngettext
+from checklist.i18n import _, ngettext, pgettext
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Ranking:
 
 
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
-                threshold: float = 0.8, late_days: int = 5, record_days: int = 3) -> ReportResult:
+                threshold: float = 0.8, late_days: int = 5, record_days: int = 3, bottom: int = 3) -> ReportResult:
     """The report for ``start`` … ``end`` as of today, in the viewer's scope (a read: it never writes)."""
     from checklist.calendars import stored_calendar
     from checklist.sync import templates_notes
@@ -102,7 +102,8 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                 items.append(ReportItem(
                     id=doc["id"], officer=officer.id, key=doc["key"], title=doc["title"], due=due,
                     status=counted_status(doc), done_on=done_on,
-                    campaigns=tuple(doc["campaigns"]),
+                    campaigns=tuple(doc["campaigns"]), every=doc.get("every") or "month",
+                    priority=doc.get("priority") or "normal",
                 ))
                 recorded_at = doc.get("recorded_at")
                 if doc["status"] == "done" and done_on is not None and recorded_at:
@@ -126,7 +127,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
                           threshold=threshold, late_days=late_days, campaigns=campaigns,
                           rollup={o.court: rules.intermediate(o.court) for o in members}, levels=rules.levels,
-                          tallies=tallies, follow_ups=follow_ups)
+                          tallies=tallies, follow_ups=follow_ups, bottom=bottom)
     late_records.sort(key=lambda r: (-r.workdays, r.officer, r.claimed, r.title, r.id))
     for leaver in left:
         o = leaver.officer
@@ -200,6 +201,7 @@ def row_json(row: GroupRow) -> dict[str, Any]:
         "group": row.group, "name": row.name, "due": row.due, "done": row.done, "on_time": row.on_time,
         "overdue": row.overdue, "skipped": row.skipped, "follow_ups": row.follow_ups,
         "completion": round(row.completion, 4), "on_time_rate": round(row.on_time_rate, 4),
+        "weighted_completion": round(row.weighted, 4),
         "max_overdue_workdays": row.max_overdue_workdays, "flagged": row.flagged, "flags": row.flags,
         "responsible": {"id": row.responsible.id, "name": row.responsible.name} if row.responsible else None,
         "follow_up": asdict(row.follow_up),
@@ -211,6 +213,7 @@ def report_json(result: ReportResult) -> dict[str, Any]:
     return {
         "from": report.start.isoformat(), "to": report.end.isoformat(), "as_of": report.as_of.isoformat(),
         "by": report.by, "scope": result.scope, "threshold": report.threshold, "late_days": report.late_days,
+        "bottom": report.bottom,
         "rows": [row_json(r) for r in report.rows],
         "laggards": [
             {
@@ -242,7 +245,7 @@ def report_json(result: ReportResult) -> dict[str, Any]:
 
 
 CSV_COLUMNS = ("group", "name", "due", "done", "on_time", "overdue", "skipped", "follow_ups", "completion",
-               "on_time_rate", "max_overdue_workdays", "flagged", "responsible")
+               "on_time_rate", "weighted_completion", "max_overdue_workdays", "flagged", "responsible")
 
 
 def safe_cell(value: Any) -> Any:
@@ -287,14 +290,16 @@ def report_markdown(result: ReportResult) -> str:
         "",
         _("Scope: {scope}").format(scope=_md(scope_label(result.scope))),
         "",
-        "| " + " | ".join(_(h) for h in ("group", "due", "done", "on time", "overdue", "follow-ups", "completion",
-                                         "on-time rate", "flag")) + " |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| " + " | ".join((group_label(report.by), pgettext("report column: items due so far", "due"), _("done"),
+                           _("on time"), _("overdue"), _("督办"), _("completion"), _("on-time rate"), _("weighted"),
+                           _("flagged"))) + " |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in report.rows:
+        rates = (f"{row.completion:.0%} | {row.on_time_rate:.0%} | {row.weighted:.0%}" if row.due else "— | — | —")
         lines.append(
             f"| {_md(row.name)} | {row.due} | {row.done} | {row.on_time} | {row.overdue} | {row.follow_ups} | "
-            f"{row.completion:.0%} | {row.on_time_rate:.0%} | {'⚑' if row.flagged else ''} |"
+            f"{rates} | {'⚑' if row.flagged else ''} |"
         )
     if report.laggards:
         lines += ["", "## " + _("通报 (flagged, worst first)"), ""]

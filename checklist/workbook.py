@@ -120,7 +120,7 @@ def report_heads(by: str) -> list[str]:
     from checklist.render.lead import group_label
 
     return [group_label(by), pgettext("report column: items due so far", "due"), _("done"), _("on time"),
-            _("overdue"), _("skipped"), _("督办"), _("completion"), _("on-time rate"),
+            _("overdue"), _("skipped"), _("督办"), _("completion"), _("on-time rate"), _("weighted completion"),
             _("longest overdue (working days)"), _("flagged"), _("responsible")]
 
 
@@ -142,11 +142,12 @@ def report_workbook(result: ReportResult) -> bytes:
         start=report.start, end=report.end, as_of=report.as_of, scope=scope_label(result.scope))
     figures = Sheet(book.active, report_heads(report.by), title, subtitle)
     figures.sheet.title = _("Figures")[:31]
-    figures.percent(COMPLETION_COLUMN, COMPLETION_COLUMN + 1)
+    figures.percent(COMPLETION_COLUMN, COMPLETION_COLUMN + 1, COMPLETION_COLUMN + 2)
     for row in report.rows:
         name = row.name if report.by != "officer" or row.name == row.group else f"{row.name} ({row.group})"
         figures.add([name, row.due, row.done, row.on_time, row.overdue, row.skipped, row.follow_ups,
-                     row.completion, row.on_time_rate, row.max_overdue_workdays, yes_no(row.flagged),
+                     row.completion if row.due else None, row.on_time_rate if row.due else None,
+                     row.weighted if row.due else None, row.max_overdue_workdays, yes_no(row.flagged),
                      (row.responsible.name or row.responsible.id) if row.responsible else ""])
     figures.fit()
     if report.rows:
@@ -197,7 +198,8 @@ def _notice_sheet(book: Any, result: ReportResult) -> None:
 
     report = result.report
     notice = Sheet(book.create_sheet(_("通报")[:31]),
-                   [_("No."), group_label(report.by), _("completion"), _("reason"), _("responsible"), _("late items")])
+                   [_("No."), group_label(report.by), _("weighted completion"), _("reason"), _("responsible"),
+                    _("late items")])
     notice.percent(3)
     notice.wrap(4, 6)
     for n, row in enumerate(report.laggards, 1):
@@ -206,7 +208,7 @@ def _notice_sheet(book: Any, result: ReportResult) -> None:
             n=item.overdue_workdays) for item in row.late[:10]]
         if len(row.late) > 10:
             late.append(_("… and {n} more late").format(n=len(row.late) - 10))
-        notice.add([n, row.name, row.completion, _("; ").join(flag_text(f, report) for f in row.flags),
+        notice.add([n, row.name, row.weighted, _("; ").join(flag_text(f, report) for f in row.flags),
                     (row.responsible.name or row.responsible.id) if row.responsible else "", "\n".join(late)])
     if not report.laggards:
         notice.add(["", _("Nobody is flagged.")])

@@ -107,7 +107,7 @@ def test_a_bad_case_list_names_every_row_and_writes_nothing(cl, tmp_path):
     assert result.exit_code == 1
     for row, says in ((2, "neither a 工号 nor a name"), (3, "before the case was filed"), (4, "not a way a case closes"),
                       (5, "must not end before they start or overlap"), (6, "must not end before they start or overlap"),
-                      (7, "not an amount of money"), (9, "is also on row 8, with different data"), (10, "filed: empty")):
+                      (7, "not an amount of money"), (9, "is also on row 8, with different data"), (10, "立案日期: empty")):
         assert f"{sheet}:{row}: " in result.stderr and says in result.stderr, (row, result.stderr)
     assert "8 problems" in result.stderr and "Traceback" not in result.output
     assert snapshot(cl.db) == before

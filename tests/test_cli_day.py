@@ -145,11 +145,11 @@ def test_a_bad_roster_names_every_bad_row_and_writes_nothing(loaded, tmp_path):
     result = loaded.run("import", "roster", str(bad))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{bad}:4: id: empty",
-        f"{bad}:5: roles: empty (give at least one, e.g. officer, lead, chief or 承办人)",
-        f"{bad}:5: since: '2026-02-30' is not a real date",
-        f"{bad}:6: lead: 'DL999' is not on the roster",
-        f"{bad}:7: id: 'DL001' is also on row 3 with different details",
+        f"{bad}:4: 工号: empty",  # each column named as the file heads it
+        f"{bad}:5: 角色: empty (give at least one, e.g. officer, lead, chief or 承办人)",
+        f"{bad}:5: 起始日期: '2026-02-30' is not a real date",
+        f"{bad}:6: 上级: 'DL999' is not on the roster",
+        f"{bad}:7: 工号: 'DL001' is also on row 3 with different details",
         f"error: 5 problems in {bad}; nothing was imported",
     ]
     assert result.stdout == ""

@@ -127,7 +127,7 @@ def test_error_messages_keep_the_file_and_row_in_both_languages(world, tmp_path,
     assert roster.exit_code == unknown.exit_code == 1
     text = (roster.stderr + unknown.stderr).replace(str(bad), "名单.csv")
     assert text == golden(f"errors-{lang}.txt", text)
-    assert f"{bad}:2: roles: " in roster.stderr and f"{bad}:2: since: " in roster.stderr
+    assert f"{bad}:2: 角色: " in roster.stderr and f"{bad}:2: 起始日期: " in roster.stderr  # as the file heads them
 
 
 def test_chinese_messages_use_chinese_punctuation(world):

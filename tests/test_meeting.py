@@ -39,7 +39,7 @@ def test_the_report_workbook_speaks_the_interface_language(cl, tmp_path, lang, h
     assert figures.freeze_panes == "B4"  # the head row (and the names) stay in view
     rows = {r[0]: r for r in figures.iter_rows(min_row=4, values_only=True)}
     first = rows["道里区人民法院 执行一庭"]
-    assert first[1:3] == (11, 0) and first[10] == flagged
+    assert first[1:3] == (11, 0) and first[11] == flagged
     completion = figures.cell(row=4, column=8)
     assert completion.number_format == "0.0%" and isinstance(completion.value, (int, float))  # a number, not "0%"
     assert figures.column_dimensions["A"].width >= len("道里区人民法院 执行一庭") * 2  # Chinese fits

@@ -29,7 +29,7 @@ def test_an_unknown_title_is_a_row_error_that_names_the_known_ones(tmp_path):
     roster = write(tmp_path / "r.csv", "工号,姓名,法院,角色\nA1,周敏,道里区人民法院,执行法官\nA2,吴刚,道里区人民法院,审判员\n")
     result = cl.run("import", "roster", str(roster))
     assert result.exit_code == 1
-    assert f"{roster}:3: roles: '审判员' is not a known title (known: officer: officer、执行法官" in result.stderr
+    assert f"{roster}:3: 角色: '审判员' is not a known title (known: officer: officer、执行法官" in result.stderr
     assert "lead: lead、团队长、庭长、副庭长" in result.stderr and "add it to a roles: file" in result.stderr
     assert not (tmp_path / "db.json").exists()  # nothing written
 

@@ -105,11 +105,30 @@ def test_by_officer_every_figure(world):
     a1 = next(r for r in doc["rows"] if r["group"] == "A1")
     assert a1["on_time_rate"] == 0.4
     assert a1["max_overdue_workdays"] == 6  # 18 Nov → 26 Nov: 19, 20, 23, 24, 25, 26
-    assert a1["flags"] == [{"code": "low_completion", "completion": 0.6, "threshold": 0.8},
+    # weights: a weekly item (normal) 2 × 1, the monthly (high) 4 × 2. A1 missed two weeklies: 12 of 16;
+    # B1 missed the monthly: 6 of 14 (the skipped weekly is not due) — B1 is further behind than A1
+    assert (a1["weighted_completion"], next(r for r in doc["rows"] if r["group"] == "B1")["weighted_completion"]) == \
+        (0.75, round(6 / 14, 4))
+    assert a1["flags"] == [{"code": "low_completion", "completion": 0.75, "threshold": 0.8},
                            {"code": "long_overdue", "workdays": 6, "limit": 5}]
-    assert [r["group"] for r in doc["laggards"]] == ["L2", "A1", "B1"]  # worst first
-    assert doc["laggards"][1]["responsible"] == {"id": "A1", "name": "周敏"}
-    assert [(i["due"], i["overdue_days"]) for i in doc["laggards"][1]["late"]] == [("2026-11-18", 8), ("2026-11-25", 1)]
+    assert [r["group"] for r in doc["laggards"]] == ["L2", "B1", "A1"]  # worst first, by weighted completion
+    assert doc["laggards"][2]["responsible"] == {"id": "A1", "name": "周敏"}
+    assert [(i["due"], i["overdue_days"]) for i in doc["laggards"][2]["late"]] == [("2026-11-18", 8), ("2026-11-25", 1)]
+
+
+def test_the_通报_names_the_bottom_n_and_everyone_under_the_threshold_not_everyone_late(world):
+    dept = world.json("report", "--month", "2026-11", "--by", "department")
+    one = next(r for r in dept["rows"] if r["group"] == "道里区人民法院/执行一庭")
+    # A1 16 + A2 16 + L1 8 due, 12 + 16 + 8 done: 90%, above 80% — named only as one of the lowest three
+    assert one["weighted_completion"] == 0.9
+    assert [f["code"] for f in one["flags"]] == ["bottom", "long_overdue"]
+    alone = world.json("report", "--month", "2026-11", "--by", "department", "--bottom", "1")
+    assert [r["group"] for r in alone["laggards"]] == ["道里区人民法院/执行二庭"]  # 6 working days late is a reason,
+    # not a reason to be named: 执行一庭 at 90% is off the 通报 once only the lowest one is named
+    none = world.json("report", "--month", "2026-11", "--bottom", "0")
+    assert [r["group"] for r in none["laggards"]] == ["L2", "B1", "A1"]  # those under 80% are always named
+    everyone = world.json("report", "--month", "2026-11", "--bottom", "10")
+    assert [r["group"] for r in everyone["laggards"]] == ["L2", "B1", "A1"]  # nobody who missed nothing
 
 
 def test_by_department_and_court(world):
@@ -206,9 +225,10 @@ def test_csv_cells_that_look_like_formulas_are_defused(tmp_path):
 def test_markdown_is_a_table(world):
     text = world.run("report", "--month", "2026-11", "--format", "md").stdout
     lines = text.splitlines()
-    header = lines.index("| group | due | done | on time | overdue | follow-ups | completion | on-time rate | flag |")
+    header = lines.index("| officer | due | done | on time | overdue | 督办 | completion | on-time rate | weighted | "
+                         "flagged |")
     assert lines[header + 1].startswith("| --- |")
-    assert "| 周敏 | 5 | 3 | 2 | 2 | 1 | 60% | 40% | ⚑ |" in lines
+    assert "| 周敏 | 5 | 3 | 2 | 2 | 1 | 60% | 40% | 75% | ⚑ |" in lines
     assert "## 通报 (flagged, worst first)" in lines
 
 

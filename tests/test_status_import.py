@@ -79,10 +79,10 @@ def test_unknown_officers_and_items(cl):
 def test_impossible_dates_future_times_and_unknown_words(cl):
     path = CORPUS / "bad-dates-and-words.csv"
     assert refused(cl, path) == [
-        f"{path}:2: done_at: '2026-02-30' is not a real date",
-        f"{path}:3: done_at: '2026-12-25' is after today (2026-11-28); a done time cannot be in the future",
-        f"{path}:4: note: a skipped item needs its reason in the note column",
-        f"{path}:5: status: '大概吧' is not a status (done/完成, skipped/跳过, open/未完成)",
+        f"{path}:2: 完成时间: '2026-02-30' is not a real date",  # each column named as the file heads it
+        f"{path}:3: 完成时间: '2026-12-25' is after today (2026-11-28); a done time cannot be in the future",
+        f"{path}:4: 备注: a skipped item needs its reason in the note column",
+        f"{path}:5: 状态: '大概吧' is not a status (done/完成, skipped/跳过, open/未完成)",
         f"error: 4 problems in {path}; nothing was imported",
     ]
 

@@ -15,9 +15,12 @@ the earlier of its end and the as-of date:
   sent back, closed, closed with an outcome (约谈, 通报批评, 问责). A follow-up belongs to the group of
   the officer who answers it (for a department or court target: the department or court itself).
 
-A group is flagged when its completion is below the threshold or any item is overdue by more
-than ``late_days`` working days. In ``by="campaign"`` an item counts once for every campaign it
-credits; everywhere else it counts once.
+The 通报 weighs what was missed: each item counts by its schedule and priority (``weight``: a
+quarterly 评查 is not a daily glance), and ``weighted`` = weight done ÷ weight due. It names every
+group whose weighted completion is below the threshold, and the ``bottom`` lowest groups that missed
+anything (the 排名后N位); an item overdue by more than ``late_days`` working days is then one more
+reason given, not a reason to be named. In ``by="campaign"`` an item counts once for every campaign
+it credits; everywhere else it counts once.
 """
 
 from __future__ import annotations
@@ -44,6 +47,19 @@ class ReportItem:
     status: str  # open | done | skipped | withdrawn
     done_on: date | None
     campaigns: tuple[str, ...]
+    every: str = "month"  # the schedule (or "case"), and the priority: what missing it weighs
+    priority: str = "normal"
+
+
+# What missing an item weighs on the 通报 (docs/report.md → Weighting): how often it comes round, times how
+# much it matters. A statutory clock of a case weighs as a monthly duty.
+EVERY_WEIGHT = {"day": 1.0, "week": 2.0, "halfmonth": 3.0, "month": 4.0, "quarter": 6.0, "year": 8.0, "once": 8.0,
+                "case": 4.0}
+PRIORITY_WEIGHT = {"low": 0.5, "normal": 1.0, "high": 2.0}
+
+
+def weight(every: str, priority: str) -> float:
+    return EVERY_WEIGHT.get(every, 4.0) * PRIORITY_WEIGHT.get(priority, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +82,8 @@ class Tally:
     overdue: int = 0
     skipped: int = 0
     follow_ups: int = 0
+    weight_due: float = 0.0  # the weights (``weight``) of the items due and of those done
+    weight_done: float = 0.0
 
     def add(self, other: Tally) -> None:
         self.due += other.due
@@ -74,6 +92,8 @@ class Tally:
         self.overdue += other.overdue
         self.skipped += other.skipped
         self.follow_ups += other.follow_ups
+        self.weight_due += other.weight_due
+        self.weight_done += other.weight_done
 
 
 @dataclass
@@ -83,7 +103,7 @@ class GroupRow(Tally):
     late: list[LateItem] = field(default_factory=list)
     responsible: Officer | None = None
     flags: list[dict[str, object]] = field(default_factory=list)
-    follow_up: Counts = field(default_factory=Counts)  # {"code": "low_completion" | "long_overdue", …}
+    follow_up: Counts = field(default_factory=Counts)  # flags: {"code": "low_completion" | "bottom" | "long_overdue", …}
 
     @property
     def completion(self) -> float:
@@ -92,6 +112,11 @@ class GroupRow(Tally):
     @property
     def on_time_rate(self) -> float:
         return self.on_time / self.due if self.due else 1.0
+
+    @property
+    def weighted(self) -> float:
+        """Weighted completion: the weight of what is done ÷ the weight of what is due (what the 通报 ranks on)."""
+        return self.weight_done / self.weight_due if self.weight_due else self.completion
 
     @property
     def max_overdue_workdays(self) -> int:
@@ -124,12 +149,16 @@ class Report:
     threshold: float
     late_days: int
     sanctions: list[Sanction] = field(default_factory=list)  # outcomes decided in the range, for the 通报
+    bottom: int = 3
 
     @property
     def laggards(self) -> list[GroupRow]:
-        """Flagged groups, worst first: lowest completion, then the longest overdue."""
-        flagged = [r for r in self.rows if r.flagged]
-        return sorted(flagged, key=lambda r: (r.completion, -r.max_overdue_workdays, -r.overdue, r.group))
+        """The groups the 通报 names, worst first: lowest weighted completion, then the longest overdue."""
+        return sorted((r for r in self.rows if r.flagged), key=_standing)
+
+
+def _standing(row: GroupRow) -> tuple[float, int, int, str]:
+    return (row.weighted, -row.max_overdue_workdays, -row.overdue, row.group)
 
 
 def _counted(item: ReportItem, start: date, until: date, as_of: date) -> bool:
@@ -214,8 +243,10 @@ def tally(items: Iterable[ReportItem], officers: Iterable[str], *, start: date, 
                 counts.skipped += 1
                 continue
             counts.due += 1
+            counts.weight_due += weight(item.every, item.priority)
             if _done_by(item, as_of):
                 counts.done += 1
+                counts.weight_done += weight(item.every, item.priority)
                 if item.done_on is not None and item.done_on <= item.due:
                     counts.on_time += 1
             elif item.due < as_of:
@@ -245,6 +276,7 @@ def build_report(
     levels: Callable[[Officer], Iterable[str]] | None = None,
     tallies: Tallies | None = None,
     follow_ups: Iterable[tuple[dict, str | None]] = (),
+    bottom: int = 3,
 ) -> Report:
     """Count every group's items over ``start``..``end`` as of ``as_of`` (see the module's rules).
 
@@ -253,7 +285,8 @@ def build_report(
     (``by="intermediate"``); ``levels`` gives an officer's levels (default: the level names among
     their roles), to name whom a department or court answers to. ``tallies``, when a database
     counted for itself, stand for ``items``. ``follow_ups`` are the follow-up records in scope, each
-    with the officer who answers it (None for a department or court without one).
+    with the officer who answers it (None for a department or court without one). ``bottom``: how many
+    of the lowest groups the 通报 names whatever their completion.
     """
     levels = levels or (lambda o: o.roles)
     if by not in GROUPINGS:
@@ -322,9 +355,14 @@ def build_report(
     for key, row in rows.items():
         row.late.sort(key=lambda i: (i.due, i.officer, i.title, i.id))
         row.responsible = _responsible(by, key, members.get(key, []), by_id, levels)
-        if row.due and row.completion < threshold:
-            row.flags.append({"code": "low_completion", "completion": round(row.completion, 4), "threshold": threshold})
-        if row.max_overdue_workdays > late_days:
+        if row.due and row.weighted < threshold:
+            row.flags.append({"code": "low_completion", "completion": round(row.weighted, 4), "threshold": threshold})
+    missed = sorted((r for r in rows.values() if r.due and r.weighted < 1), key=_standing)
+    for rank, row in enumerate(missed[:bottom], 1):  # the 排名后N位, named even above the threshold
+        if not row.flags:
+            row.flags.append({"code": "bottom", "rank": rank, "of": bottom, "completion": round(row.weighted, 4)})
+    for row in rows.values():
+        if row.flags and row.max_overdue_workdays > late_days:  # a reason more, for a group already named
             row.flags.append({"code": "long_overdue", "workdays": row.max_overdue_workdays, "limit": late_days})
 
     trend = []
@@ -335,4 +373,4 @@ def build_report(
         trend.append(TrendPoint(label, due, done))
         week += timedelta(days=7)
     return Report(start, end, as_of, by, list(rows.values()), trend, threshold, late_days,
-                  sanctions((record for record, _answerer in follow_ups), start, end, as_of))
+                  sanctions((record for record, _answerer in follow_ups), start, end, as_of), bottom)

@@ -96,6 +96,7 @@ def report_page(result: Any) -> str:
         "due": r.due, "done": r.done, "on_time": r.on_time, "overdue": r.overdue, "skipped": r.skipped,
         "follow_ups": r.follow_ups, "completion": r.completion,
         "completion_text": percent(r.completion) if r.due else "—", "on_time_text": percent(r.on_time_rate) if r.due else "—",
+        "weighted_text": percent(r.weighted) if r.due else "—",
         "flagged": r.flagged,
         "responsible": (r.responsible.name or r.responsible.id) if r.responsible else "",
     } for r in report.rows]
@@ -138,7 +139,7 @@ def report_page(result: Any) -> str:
     words = {
         "figures": _("Figures"), "group": group_label(report.by), "responsible": _("responsible"),
         "numbers": [_("items due so far"), _("done"), _("on time"), _("overdue"), _("skipped"), _("督办"),
-                    _("completion"), _("on-time rate")],
+                    _("completion"), _("on-time rate"), _("weighted completion")],
         "flagged": _("flagged"), "nobody": _("Nobody in this scope."), "notice": _("通报"),
         "nobody_flagged": _("Nobody is flagged."), "sanctions": _("通报 · outcomes of 督办 · {n}").format(
             n=len(report.sanctions)),

@@ -36,10 +36,13 @@ def scope_label(scope: dict[str, Any]) -> str:
 
 
 def flag_text(flag: dict[str, Any], report: Any) -> str:
-    """Why a group is flagged, in words ("completion 60% is below 80%")."""
+    """Why a group is on the 通报, in words ("weighted completion 60% is below 80%")."""
     if flag["code"] == "low_completion":
-        return _("completion {completion} is below {threshold}").format(
+        return _("weighted completion {completion} is below {threshold}").format(
             completion=f"{flag['completion']:.0%}", threshold=f"{flag['threshold']:.0%}")
+    if flag["code"] == "bottom":
+        return _("one of the {n} lowest (weighted completion {completion})").format(
+            n=flag["of"], completion=f"{flag['completion']:.0%}")
     return _("overdue by {n} working days (more than {limit})").format(n=flag["workdays"], limit=flag["limit"])
 
 
@@ -65,7 +68,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
                  _("督办")):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column(_("completion"), no_wrap=True)
-    table.add_column(_("on-time %"), justify="right", no_wrap=True)
+    table.add_column(_("weighted"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     bar_width = 10 if width >= 100 else 6
     for row in report.rows:
@@ -79,7 +82,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
             name, str(row.due), str(row.done), str(row.on_time),
             Text(str(row.overdue), style="red" if row.overdue else ""),
             Text(str(row.follow_ups), style="magenta" if row.follow_ups else ""),
-            completion, _percent(row.on_time_rate) if row.due else "—",
+            completion, Text(_percent(row.weighted) if row.due else "—", style="bold red" if row.flagged else ""),
             Text("⚑" if row.flagged else "", style="bold red"),
         )
     parts: list[RenderableType] = [heading, table]

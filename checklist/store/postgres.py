@@ -206,7 +206,7 @@ class PostgresReader:
                 SELECT i.officer, i.id, i.due, i.status, left(i.done_at, 10)::date AS done_on, r.*
                 FROM checklist.items AS i, json_to_record(i.record) AS r(
                     key text, title text, campaigns json, reassigned_to text, reassigned_on date,
-                    recorded_at text)
+                    recorded_at text, every text, priority text)
                 WHERE i.court = ANY(%(courts)s) AND i.officer = ANY(%(officers)s)
                   AND i.due BETWEEN %(start)s AND %(end)s
             ), c AS (
@@ -214,6 +214,10 @@ class PostgresReader:
                 FROM it
             ), k AS MATERIALIZED (
                 SELECT *, st <> 'withdrawn' AS live, coalesce(st = 'done' AND done_on <= %(as_of)s, false) AS done_by,
+                       -- what missing it weighs: checklist.core.report.weight
+                       (CASE every WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHEN 'halfmonth' THEN 3 WHEN 'month' THEN 4
+                            WHEN 'quarter' THEN 6 WHEN 'year' THEN 8 WHEN 'once' THEN 8 ELSE 4 END)
+                       * (CASE priority WHEN 'low' THEN 0.5 WHEN 'high' THEN 2 ELSE 1 END)::float8 AS w,
                        st <> 'withdrawn' AND due <= %(until)s
                        AND (due < %(as_of)s OR st = 'skipped' OR coalesce(st = 'done' AND done_on <= %(as_of)s, false))
                        AS counted
@@ -241,24 +245,28 @@ class PostgresReader:
                    count(*) FILTER (WHERE counted AND st <> 'skipped'),
                    count(*) FILTER (WHERE counted AND st <> 'skipped' AND done_by),
                    count(*) FILTER (WHERE counted AND st <> 'skipped' AND done_by AND done_on <= due),
-                   count(*) FILTER (WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s)
+                   count(*) FILTER (WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s),
+                   coalesce(sum(w) FILTER (WHERE counted AND st <> 'skipped'), 0),
+                   coalesce(sum(w) FILTER (WHERE counted AND st <> 'skipped' AND done_by), 0)
             FROM k {join} WHERE live GROUP BY officer, {campaign}
             UNION ALL
-            SELECT 'late', officer, id, key, title, due, done_on, campaigns, 0, 0, 0, 0, 0
+            SELECT 'late', officer, id, key, title, due, done_on, campaigns, 0, 0, 0, 0, 0, 0, 0
             FROM k WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s
             UNION ALL
             SELECT 'week', NULL, to_char(due, 'IYYY-"W"IW'), NULL, NULL, NULL, NULL, NULL, 0, count(*),
-                   count(*) FILTER (WHERE done_by), 0, 0
+                   count(*) FILTER (WHERE done_by), 0, 0, 0, 0
             FROM k WHERE counted AND st <> 'skipped' GROUP BY 3
             UNION ALL
             SELECT 'recorded', officer, id, NULL, title, done_on, left(recorded_at, 10)::date, NULL,
-                   0, 0, 0, 0, 0
+                   0, 0, 0, 0, 0, 0, 0
             FROM k WHERE status = 'done' AND done_on IS NOT NULL AND recorded_at IS NOT NULL
               AND left(recorded_at, 10)::date - done_on > %(days)s""", params)
         recorded = []
-        for kind, officer, name, key, title, due, done_on, campaigns, skipped, n_due, done, on_time, overdue in rows:
+        for (kind, officer, name, key, title, due, done_on, campaigns, skipped, n_due, done, on_time, overdue,
+             weight_due, weight_done) in rows:
             if kind == "count":
-                found.counts[(officer, name)] = Tally(n_due, done, on_time, overdue, skipped)
+                found.counts[(officer, name)] = Tally(n_due, done, on_time, overdue, skipped,
+                                                      weight_due=float(weight_due), weight_done=float(weight_done))
             elif kind == "late":
                 found.late.append(ReportItem(name, officer, key, title, due, "open", done_on, tuple(campaigns)))
             elif kind == "week":
