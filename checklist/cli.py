@@ -146,6 +146,8 @@ def help_texts() -> list[tuple[str, str]]:
         where = " ".join(("checklist", *path))
         if command.help:
             found.append((where, command.help))
+        if command.short_help:
+            found.append((f"{where} (short)", command.short_help))
         for param in command.params:
             if getattr(param, "help", None):
                 found.append((f"{where} {param.opts[0] if param.opts else param.name}", param.help))
@@ -173,6 +175,10 @@ class _Root(TyperGroup):
         i18n.set_language(lang)
         if lang != "en":
             translate_help(self)
+        if any(a in ("-h", "--help") for a in argv) or not argv:  # only help is shaped by it
+            from checklist.helptext import install
+
+            install(self)
         extra.pop("standalone_mode", None)
         try:
             result = super().main(args=argv, prog_name=prog_name, standalone_mode=False, **extra)
@@ -866,6 +872,7 @@ def today(
     """Your list for today: follow-ups (督办) first, then overdue, due today and the coming days.
 
     Example: checklist today --officer DL001 --days 14
+
     Example: checklist today --officer DL010 --team --format html --out 执行一庭.html
     """
     from checklist.render import emit_json, lines_to, stderr_console, stdout_console
@@ -1081,7 +1088,7 @@ def cases(
         stdout_console().print(caseload_view(found))
 
 
-@app.command()
+@app.command(short_help="What a bureau is ranked on: 执行完毕率, 终本率, 法定期限内结案率, 执行到位率 and more.")
 def indicators(
     ctx: typer.Context,
     by: Annotated[str, typer.Option(

@@ -178,3 +178,27 @@ def test_work_commands_answer_scripts_in_json(cl):
     assert again[0]["changed"] is False and again[0]["message"]
     assert cl.json("undo", item)["items"][0]["status"] == "open"
     assert cl.json("skip", item, "--reason", "本期无")["items"][0]["status"] == "skipped"
+
+
+def _every_command():
+    import typer.main
+
+    from checklist.cli import _walk, app
+
+    return [path for path, command in _walk(typer.main.get_command(app)) if path]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_help_screen_fits_80_columns_and_reads_cleanly(cl, lang):
+    from checklist.helptext import width
+
+    for path in _every_command():
+        shown = cl.run(*path, "--help", CHECKLIST_LANG=lang, COLUMNS="80")
+        assert shown.exit_code == 0, path
+        lines = shown.stdout.splitlines()
+        assert all(width(line) <= 80 for line in lines), (path, [l for l in lines if width(l) > 80])
+        assert not re.search(r"<(?:str|int range|float range|int|float)>", shown.stdout), path
+        if lang == "zh":
+            assert "选项：" in shown.stdout and "选项:" not in shown.stdout, path
+            assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", shown.stdout), path  # no stray spaces
+            assert not any(line.lstrip()[:1] in "，。、；：）" for line in lines if line.strip()), path

@@ -1,0 +1,131 @@
+"""`--help` that reads right in Chinese: widths counted as the terminal shows them, lines broken as
+Chinese is broken, headings with a full-width colon, and value names in words.
+
+The command-line library measures text by characters and wraps it at spaces. A Chinese character
+takes two columns and a Chinese sentence has no spaces, so its help ran past 80 columns, and a
+sentence the catalogue had wrapped over two lines came out with a space in the middle (尚无 到期事项).
+This module gives the library's formatter a display-width measure and a wrapper that may break
+between any two Chinese characters — never before closing punctuation (，。、；：）」 …) nor after
+opening punctuation (（「 …), and never inside a Latin word or a number — and joins a paragraph's
+lines without a space where both sides are Chinese. ``install`` patches the formatter of this run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from checklist.i18n import _
+
+NO_LINE_START = set("，。、；：？！）」』】》〉”’…·%,.;:?!)]}")
+NO_LINE_END = set("（「『【《〈“‘([{")
+_TOKENS = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff"
+                     r"\uff00-\uffef\u3000-\u303f]+")
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (ANSI colour codes take none)."""
+    text = re.sub(r"\033\[[0-9;]*m", "", text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wide(ch: str) -> bool:
+    return bool(ch) and unicodedata.east_asian_width(ch) in "WF"
+
+
+def join_lines(lines: list[str]) -> str:
+    """One paragraph from its lines: a space between them, except where both sides are Chinese."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text and line and not (_wide(text[-1]) and _wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def wrap(text: str, limit: int, first: str = "", rest: str = "") -> list[str]:
+    """``text`` in lines of at most ``limit`` columns (a word longer than a line is cut), with the
+    Chinese line-breaking rules above."""
+    tokens = _TOKENS.findall(text)
+    lines: list[str] = []
+    line, used = first, width(first)
+    for n, token in enumerate(tokens):
+        if token.isspace():
+            if line.strip():
+                line, used = line + " ", used + 1
+            continue
+        size = width(token)
+        after = tokens[n + 1] if n + 1 < len(tokens) else ""
+        extra = 0
+        if after and not after.isspace():
+            if not _wide(after[0]):  # a word glued to this one (庭.html, 30日): they go together
+                extra = width(after)
+            elif after[0] in NO_LINE_START or token[-1] in NO_LINE_END:
+                extra = width(after[0])  # a closing mark stays with what it closes, an opening one with what it opens
+        starts_badly = token[0] in NO_LINE_START and (_wide(token[0]) or all(ch in NO_LINE_START for ch in token))
+        if used + size + extra > limit and line.strip() and not starts_badly:
+            lines.append(line.rstrip())
+            line, used = rest, width(rest)
+        while size > limit - width(rest) and not _wide(token[0]):  # a word longer than a whole line
+            room = max(1, limit - used)
+            lines.append(line + token[:room])
+            token, line, used = token[room:], rest, width(rest)
+            size = width(token)
+        line, used = line + token, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def wrap_text(text: str, width_: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+              preserve_paragraphs: bool = False) -> str:
+    """The library's ``wrap_text``, measuring and breaking as above. Paragraphs are separated by an
+    empty line; one that starts with a ``\\b`` line is kept as written."""
+    if not preserve_paragraphs:
+        return "\n".join(wrap(join_lines(text.splitlines()), width_, initial_indent, subsequent_indent))
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text.expandtabs()):
+        lines = block.splitlines()
+        if not lines:
+            continue
+        if lines[0].strip() == "\b":
+            out.append("\n".join(initial_indent + line for line in lines[1:]))
+            continue
+        indent = len(lines[0]) - len(lines[0].lstrip())
+        pad = " " * indent
+        out.append("\n".join(wrap(join_lines(lines), width_, initial_indent + pad, subsequent_indent + pad)))
+    return "\n\n".join(out)
+
+
+def metavar(type_name: str) -> str:
+    """A value's name in words: <text>, <integer>, <number>, <path> (文本、整数、数值、路径)."""
+    words = {"str": _("<text>"), "text": _("<text>"), "int": _("<integer>"), "integer": _("<integer>"),
+             "int range": _("<integer>"), "float": _("<number>"), "float range": _("<number>"),
+             "path": _("<path>"), "file": _("<file>"), "filename": _("<file>")}
+    return words.get(type_name.strip("<>").lower(), f"<{type_name.strip('<>')}>")
+
+
+def install(root: Any) -> None:
+    """Use these rules for this run's help: the formatter's measure and wrapper, the headings'
+    colon, and value names in words on every option and argument without a name of its own."""
+    from typer._click import formatting
+
+    formatting.term_len = width
+    formatting.wrap_text = wrap_text
+    colon = _(": ")
+
+    def write_heading(self: Any, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{colon.rstrip() if colon.strip() else ':'}\n")
+
+    formatting.HelpFormatter.write_heading = write_heading
+    stack = [root]
+    while stack:
+        command = stack.pop()
+        stack.extend(getattr(command, "commands", {}).values())
+        for param in command.params:
+            if param.metavar is None and not getattr(param, "is_flag", False) and getattr(param, "type", None):
+                name = getattr(param.type, "name", "")
+                if name and name not in ("choice", "boolean"):
+                    param.metavar = metavar(name)
