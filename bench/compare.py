@@ -45,7 +45,7 @@ def build(folder: Path, code: Path, officers: int) -> tuple[Path, str, str]:
     os.environ["PYTHONPATH"] = str(code)  # world.py runs `python -m checklist` with this environment
     db = world.build(folder, officers, done=0.7)
     proc = subprocess.run([sys.executable, "-m", "checklist", "export", "items", "--status", "open", "--court",
-                           "道里区人民法院", "--json"], env=env(db, code), capture_output=True, text=True, check=True)
+                           "哈尔滨市道里区人民法院", "--json"], env=env(db, code), capture_output=True, text=True, check=True)
     item = next(i for i in json.loads(proc.stdout)["items"] if i["officer"].endswith("-012"))
     return db, item["officer"], item["id"]
 

@@ -81,7 +81,7 @@ def baseline(runs: int) -> float:
 def pick(db: Path) -> tuple[str, str]:
     """An ordinary officer (not a lead) and one of their open items."""
     proc = subprocess.run([sys.executable, "-m", "checklist", "export", "items", "--status", "open", "--court",
-                           "道里区人民法院", "--json"], env=env(db), capture_output=True, text=True, check=True)
+                           "哈尔滨市道里区人民法院", "--json"], env=env(db), capture_output=True, text=True, check=True)
     import json
 
     items = [i for i in json.loads(proc.stdout)["items"] if i["officer"].endswith("-012")]

@@ -3,7 +3,7 @@
     python bench/world.py --officers 500 --out /tmp/city      # roster.csv and a synced database
 
 Officers are spread over courts of about 60 people (执行一庭, 执行二庭, 速执团队, 执行局), with a lead per
-department and a bureau chief per court; the first court is 道里区人民法院 so the 攻坚 campaign (scoped
+department and a bureau chief per court; the first court is 哈尔滨市道里区人民法院 so the 攻坚 campaign (scoped
 to it) has work too. Everyone starts on 1 January, so the database holds the whole year's items
 (about 350–500 per officer). ``--done`` marks that share of past items done, at random but
 repeatably, so reports have something to count.
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COURTS = ["道里区人民法院", "南岗区人民法院", "香坊区人民法院", "道外区人民法院", "平房区人民法院", "松北区人民法院",
+COURTS = ["哈尔滨市道里区人民法院", "哈尔滨市南岗区人民法院", "香坊区人民法院", "道外区人民法院", "平房区人民法院", "松北区人民法院",
           "呼兰区人民法院", "阿城区人民法院", "双城区人民法院", "依兰县人民法院"]
 DEPARTMENTS = ["执行一庭", "执行二庭", "速执团队"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

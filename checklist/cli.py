@@ -724,7 +724,7 @@ def export_items(
 ) -> None:
     """Export items — ready to fill in the status column and load back with `import status`.
 
-    Example: checklist export items --month 2026-11 --court 道里区人民法院 --format xlsx --out 11月.xlsx
+    Example: checklist export items --month 2026-11 --court 哈尔滨市道里区人民法院 --format xlsx --out 11月.xlsx
     """
     from checklist.export import ITEM_COLUMNS, ItemFilter, item_rows
     from checklist.options import item_range

@@ -59,7 +59,7 @@ STATUSES = ("open", "done", "skipped", "withdrawn", "overdue")
 
 def named(selection: ItemFilter, members: list[Any], campaigns: dict[str, dict[str, str]]) -> ItemFilter:
     """The filter with the court, department and campaign the user meant: a name (or key) exactly, else
-    the only one containing what they typed (道里 → 道里区人民法院, thunder → thunder-2026). A name that
+    the only one containing what they typed (道里 → 哈尔滨市道里区人民法院, thunder → thunder-2026). A name that
     matches none, or several, is refused with the names there are — an export of nothing is a mistake."""
     from dataclasses import replace
 

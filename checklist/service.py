@@ -87,10 +87,13 @@ class RosterImport:
 
     def summary(self) -> str:
         if not self.added and not self.changed:
-            return _("{file}: {rows} officers, all already up to date; nothing changed").format(
+            return ngettext("{file}: {rows} officer, already up to date; nothing changed",
+                            "{file}: {rows} officers, all already up to date; nothing changed", self.rows).format(
                 file=self.path, rows=self.rows)
-        text = _("{file}: {rows} officers: {added} new, {changed} changed, {unchanged} unchanged").format(
-            file=self.path, rows=self.rows, added=len(self.added), changed=len(self.changed), unchanged=self.unchanged)
+        text = ngettext("{file}: {rows} officer: {added} new, {changed} changed, {unchanged} unchanged",
+                        "{file}: {rows} officers: {added} new, {changed} changed, {unchanged} unchanged",
+                        self.rows).format(file=self.path, rows=self.rows, added=len(self.added),
+                                          changed=len(self.changed), unchanged=self.unchanged)
         if self.dry_run:
             return text + _(" (dry run: nothing was written)")
         if self.sync is not None and self.sync.changed:

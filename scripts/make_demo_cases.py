@@ -10,8 +10,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-OFFICERS = {"道里区人民法院": ("黑0102", ["DL001", "DL002", "DL003", "DL004", "DL005"]),
-            "南岗区人民法院": ("黑0103", ["NG001", "NG002", "NG003"])}
+OFFICERS = {"哈尔滨市道里区人民法院": ("黑0102", ["DL001", "DL002", "DL003", "DL004", "DL005"]),
+            "哈尔滨市南岗区人民法院": ("黑0103", ["NG001", "NG002", "NG003"])}
 LAST = date(2026, 11, 30)
 
 
@@ -20,7 +20,7 @@ def main() -> None:
     rows = []
     numbers = {("黑0102", 2025): 0, ("黑0102", 2026): 0, ("黑0103", 2025): 0, ("黑0103", 2026): 0}
     for n in range(320):
-        court = "道里区人民法院" if n % 8 < 5 else "南岗区人民法院"
+        court = "哈尔滨市道里区人民法院" if n % 8 < 5 else "哈尔滨市南岗区人民法院"
         code, officers = OFFICERS[court]
         filed = date(2025, 1, 2) + timedelta(days=int((n / 320) ** 0.8 * 690) + rnd.randint(0, 20))
         filed = min(filed, LAST - timedelta(days=2))

@@ -172,7 +172,7 @@ def test_duty_fields_edited_in_a_file_are_named(cl):
     assert result.exit_code == 1 and "duty fields is" in result.stderr
 
 
-@pytest.mark.parametrize("field, value", [("court", "南岗区人民法院"), ("since", "2026-01-01"), ("lead", "")])
+@pytest.mark.parametrize("field, value", [("court", "哈尔滨市南岗区人民法院"), ("since", "2026-01-01"), ("lead", "")])
 def test_a_roster_edit_is_named(cl, field, value):
     doc = manifest(cl)
     officer = next(o for o in doc["officers"].values() if o["id"] == "DL002")

@@ -114,7 +114,7 @@ def test_a_bad_case_list_names_every_row_and_writes_nothing(cl, tmp_path):
 
 
 def test_an_ambiguous_name_is_refused_and_a_chief_imports_only_their_courts(cl, tmp_path):
-    roster = write(tmp_path, "id,name,court,department,roles,lead\nDL099,周敏,道里区人民法院,执行二庭,officer,DL011\n",
+    roster = write(tmp_path, "id,name,court,department,roles,lead\nDL099,周敏,哈尔滨市道里区人民法院,执行二庭,officer,DL011\n",
                    "新人.csv")
     assert cl.run("import", "roster", str(roster)).exit_code == 0
     result = cl.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0102执21号,周敏,2026-11-01,,,,,,,\n")))
@@ -123,7 +123,7 @@ def test_an_ambiguous_name_is_refused_and_a_chief_imports_only_their_courts(cl, 
         return  # on the server the owner imports; who else may is tried through the commands on files
     chief = Checklist(cl.db, today="2026-12-02", user="DL020")  # 卫国强, chief of 道里
     other = chief.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0103执1号,NG001,2026-11-01,,,,,,,\n")))
-    assert other.exit_code == 1 and "works at 南岗区人民法院, not in your courts" in other.stderr
+    assert other.exit_code == 1 and "works at 哈尔滨市南岗区人民法院, not in your courts" in other.stderr
 
 
 def test_a_follow_up_on_a_case_goes_to_its_officer(cl, tmp_path):
@@ -180,7 +180,7 @@ def test_a_narrower_export_keeps_what_it_does_not_say_and_a_court_keeps_its_case
     ng = Checklist(cl.db, today="2026-12-02", user="NG020")  # 朱振华, chief of 南岗
     taken = ng.run("import", "cases", str(write(tmp_path, HEADER + "(2026)黑0102执1号,NG001,2026-11-30,,,,,,,\n",
                                                 "抢.csv")))
-    assert taken.exit_code == 1 and "is a case of 道里区人民法院, not one of your courts" in taken.stderr
+    assert taken.exit_code == 1 and "is a case of 哈尔滨市道里区人民法院, not one of your courts" in taken.stderr
 
 
 def test_a_clock_the_old_officer_did_is_not_asked_again_of_the_new_one(cl, tmp_path):

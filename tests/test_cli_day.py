@@ -6,10 +6,10 @@ import pytest
 from clitools import DEMO_ROSTER, Checklist, snapshot
 
 ROSTER_GB = """工号,姓名,法院,部门,角色,上级,起始日期
-DL001,周敏,道里区人民法院,执行一庭,承办人,DL010,2026/11/23
-DL002,吴刚,道里区人民法院,执行一庭,承办人、团队长,DL010,2026年11月23日
-DL010,陈立新,道里区人民法院,执行一庭,团队长,,2026-11-01
-NG001,蒋文,南岗区人民法院,执行一庭,承办人,,
+DL001,周敏,哈尔滨市道里区人民法院,执行一庭,承办人,DL010,2026/11/23
+DL002,吴刚,哈尔滨市道里区人民法院,执行一庭,承办人、团队长,DL010,2026年11月23日
+DL010,陈立新,哈尔滨市道里区人民法院,执行一庭,团队长,,2026-11-01
+NG001,蒋文,哈尔滨市南岗区人民法院,执行一庭,承办人,,
 """
 
 
@@ -63,7 +63,7 @@ def test_today_table_at_80_columns_with_chinese_text(loaded):
     result = loaded.run("today", "--officer", "DL001")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "周敏 (DL001) · 道里区人民法院 执行一庭 · Wed 2 Dec 2026"
+    assert lines[0] == "周敏 (DL001) · 哈尔滨市道里区人民法院 执行一庭 · Wed 2 Dec 2026"
     assert all(len(line.rstrip()) <= 80 for line in lines)  # Rich measures the wide characters
     text = result.stdout
     assert text.index("Overdue · ") < text.index("Due today · ") < text.index("Next 7 days · ")
@@ -134,11 +134,11 @@ def test_a_bad_roster_names_every_bad_row_and_writes_nothing(loaded, tmp_path):
     bad.write_text(
         "名单（2026年12月）\n"
         "工号,姓名,法院,部门,角色,上级,起始日期\n"
-        "DL001,周敏,道里区人民法院,执行一庭,承办人,DL010,2026-11-23\n"
-        ",无工号,道里区人民法院,执行一庭,承办人,,\n"
-        "DL020,卫国强,道里区人民法院,执行局,,,2026-02-30\n"
-        "DL021,某某,道里区人民法院,执行局,局长,DL999,\n"
-        "DL001,周敏,道里区人民法院,执行二庭,承办人,DL010,2026-11-23\n"
+        "DL001,周敏,哈尔滨市道里区人民法院,执行一庭,承办人,DL010,2026-11-23\n"
+        ",无工号,哈尔滨市道里区人民法院,执行一庭,承办人,,\n"
+        "DL020,卫国强,哈尔滨市道里区人民法院,执行局,,,2026-02-30\n"
+        "DL021,某某,哈尔滨市道里区人民法院,执行局,局长,DL999,\n"
+        "DL001,周敏,哈尔滨市道里区人民法院,执行二庭,承办人,DL010,2026-11-23\n"
         "\n"
         "合计,5人,,,,,\n", encoding="utf-8-sig")
     before = snapshot(loaded.db)
@@ -158,7 +158,7 @@ def test_a_bad_roster_names_every_bad_row_and_writes_nothing(loaded, tmp_path):
 
 def test_dry_run_shows_changes_and_writes_nothing(loaded, tmp_path):
     changed = tmp_path / "changed.csv"
-    changed.write_text(ROSTER_GB.replace("DL001,周敏,道里区人民法院,执行一庭", "DL001,周敏,道里区人民法院,执行二庭"),
+    changed.write_text(ROSTER_GB.replace("DL001,周敏,哈尔滨市道里区人民法院,执行一庭", "DL001,周敏,哈尔滨市道里区人民法院,执行二庭"),
                        encoding="utf-8")
     before = snapshot(loaded.db)
     result = loaded.run("import", "roster", str(changed), "--dry-run")
@@ -174,11 +174,11 @@ def test_xlsx_roster_with_title_rows_and_excel_dates(cl, tmp_path):
 
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["道里区人民法院执行局人员名单"])
+    sheet.append(["哈尔滨市道里区人民法院执行局人员名单"])
     sheet.append([])
     sheet.append(["序号", "工号", "姓名", "法院", "部门", "角色", "上级", "起始日期", "手机"])
-    sheet.append([1, "DL010", "陈立新", "道里区人民法院", "执行一庭", "团队长", None, datetime.datetime(2026, 11, 2), "139"])
-    sheet.append([2, 1001, "周敏", "道里区人民法院", "执行一庭", "承办人，团队长", "DL010", 46328, None])
+    sheet.append([1, "DL010", "陈立新", "哈尔滨市道里区人民法院", "执行一庭", "团队长", None, datetime.datetime(2026, 11, 2), "139"])
+    sheet.append([2, 1001, "周敏", "哈尔滨市道里区人民法院", "执行一庭", "承办人，团队长", "DL010", 46328, None])
     path = tmp_path / "名单.xlsx"
     book.save(path)
     result = cl.run("import", "roster", str(path))

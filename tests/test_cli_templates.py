@@ -61,11 +61,11 @@ def test_templates_list_json_names_campaigns_and_their_status():
     doc = json.loads(result.stdout)
     assert [c["key"] for c in doc["campaigns"]] == ["passive-enforcement-2026", "quality-year-2026", "thunder-2026"]
     assert {c["status"] for c in doc["campaigns"]} == {"active"}
-    assert doc["campaigns"][2]["scope"]["courts"] == ["道里区人民法院"]
+    assert doc["campaigns"][2]["scope"]["courts"] == ["哈尔滨市道里区人民法院"]
 
 
 def test_plan_shows_the_merge_and_the_relief_line():
-    result = run("plan", "--officer", "DL001", "--court", "道里区人民法院", "--role", "officer", env={"COLUMNS": "80"})
+    result = run("plan", "--officer", "DL001", "--court", "哈尔滨市道里区人民法院", "--role", "officer", env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "10 duties asked by 3 campaigns → 8 lines on your list (2 merged)" in result.stdout
     assert "↳每周一报攻坚案件执结情况" in result.stdout  # the 攻坚 campaign's own wording
@@ -73,7 +73,7 @@ def test_plan_shows_the_merge_and_the_relief_line():
 
 
 def test_plan_json_follows_the_spec():
-    result = run("plan", "--officer", "DL001", "--court", "南岗区人民法院", "--role", "officer", "--json")
+    result = run("plan", "--officer", "DL001", "--court", "哈尔滨市南岗区人民法院", "--role", "officer", "--json")
     doc = json.loads(result.stdout)
     assert doc["officer"]["id"] == "DL001"
     assert doc["summary"] == {"duties": 8, "campaigns": 2, "lines": 7, "merged": 1}

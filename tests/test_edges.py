@@ -141,11 +141,11 @@ def test_a_failure_at_the_commit_point_itself_is_exit_3_and_changes_nothing(demo
 
 def test_a_roster_without_optional_columns_keeps_what_the_database_knows(cl, tmp_path):
     partial = tmp_path / "p.csv"
-    partial.write_text("id,name,roles\nDL002,吴刚,officer\n", encoding="utf-8")
+    partial.write_text("id,name,roles\nDL002,吴刚,执行法官\n", encoding="utf-8")
     result = cl.run("import", "roster", str(partial))
-    assert result.exit_code == 0 and "all already up to date; nothing changed" in result.stdout
+    assert result.exit_code == 0 and "already up to date; nothing changed" in result.stdout
     officer = next(o for o in cl.json("roster")["officers"] if o["id"] == "DL002")
-    assert (officer["court"], officer["department"], officer["lead"]) == ("道里区人民法院", "执行一庭", "DL010")
+    assert (officer["court"], officer["department"], officer["lead"]) == ("哈尔滨市道里区人民法院", "执行一庭", "DL010")
 
 
 def test_exports_and_imports_see_a_duty_once_it_is_applied(tmp_path):
@@ -189,6 +189,6 @@ def test_a_department_led_from_another_names_its_lead_and_counts_later_follow_up
     later = [i for i in cl.json("today", "--officer", "NG003", "--days", "30")["items"] if i["due"] > "2026-11-28"]
     assert cl.run("follow-up", later[0]["id"], "--note", "提前准备").exit_code == 0
     rows = {r["group"]: r for r in cl.json("report", "--by", "department")["rows"]}
-    team = rows["南岗区人民法院/速执团队"]  # NG003 works there; their lead NG010 sits in 执行一庭
+    team = rows["哈尔滨市南岗区人民法院/速执团队"]  # NG003 works there; their lead NG010 sits in 执行一庭
     assert team["responsible"] == {"id": "NG010", "name": "杨帆"}
     assert team["follow_ups"] == 1  # open, though the item falls due later in the month

@@ -48,7 +48,7 @@ def test_the_loop_on_every_kind_of_target(world):
     register = listed(world.owner)
     assert {f: (r["target"]["kind"], r["target"]["id"], r["reply_due"]) for f, r in register.items()} == {
         "F1": ("item", world.item, DUE), "F2": ("officer", "DL002", DUE),
-        "F3": ("dept", "道里区人民法院/执行二庭", DUE), "F4": ("court", "南岗区人民法院", "2026-10-13")}
+        "F3": ("dept", "哈尔滨市道里区人民法院/执行二庭", DUE), "F4": ("court", "哈尔滨市南岗区人民法院", "2026-10-13")}
     assert (register["F1"]["no"], register["F1"]["source"]) == ("督〔2026〕12号", "执行局")
 
     # each tops the right person's list: the officer, the department's lead, the court's chief
@@ -149,9 +149,9 @@ def test_refusals_name_the_reason_and_write_nothing(world):
     refused(on(world.actor("other_lead"), "2026-10-09"), "follow-up", "close", "F2",
             says="is yours to answer")
     refused(officer, "follow-up", "open", "officer:DL002", "--note", "x", says="is not below you")
-    refused(lead, "follow-up", "open", "court:南岗", "--note", "x", says="is opened by a chief of 南岗区人民法院")
+    refused(lead, "follow-up", "open", "court:南岗", "--note", "x", says="is opened by a chief of 哈尔滨市南岗区人民法院")
     refused(lead, "follow-up", "open", "officer:XX999", "--note", "x", says="no officer 'XX999'")
-    refused(lead, "follow-up", "open", "dept:道里/执行九庭", "--note", "x", says="no department of 道里区人民法院 '执行九庭'")
+    refused(lead, "follow-up", "open", "dept:道里/执行九庭", "--note", "x", says="no department of 哈尔滨市道里区人民法院 '执行九庭'")
     refused(lead, "follow-up", "open", "court:香坊", "--note", "x", says="no court '香坊'")
     refused(lead, "follow-up", "open", "case:(2026)黑0102执123号", "--note", "x", says="there is no case")
     refused(lead, "follow-up", "open", "team:一庭", "--note", "x", says="a follow-up is opened on an item id")
@@ -175,7 +175,7 @@ def test_follow_ups_listing_filters_and_groups(world):
     assert [f["id"] for f in view.json("follow-ups", "--state", "overdue")["follow_ups"]] == ["F2", "F3"]
     grouped = view.json("follow-ups", "--by", "department")["follow_ups"]
     assert [(f["id"], f["group"]) for f in grouped] == [
-        ("F1", "道里区人民法院 执行一庭"), ("F2", "道里区人民法院 执行一庭"), ("F3", "道里区人民法院 执行二庭")]
+        ("F1", "哈尔滨市道里区人民法院 执行一庭"), ("F2", "哈尔滨市道里区人民法院 执行一庭"), ("F3", "哈尔滨市道里区人民法院 执行二庭")]
     assert [f["id"] for f in on(world.actor("lead"), "2026-10-12").json("follow-ups")["follow_ups"]] == ["F1", "F2"]
     assert on(world.actor("other_lead"), "2026-10-12").json("follow-ups")["follow_ups"][0]["id"] == "F3"
     assert view.run("follow-ups", "--state", "pending").exit_code == 1
@@ -233,7 +233,7 @@ def test_the_server_enforces_the_follow_up_rules_through_sql(request, tmp_path):
     assert not step("lead", close.replace(me, "'DL020'"))  # closed in someone else's name
     assert not step("lead", close.replace("'none'", "'罚款'"))  # an outcome that is not one
 
-    def inserted(who: str, record: dict, court: str = "道里区人民法院", n: int = 3) -> bool:
+    def inserted(who: str, record: dict, court: str = "哈尔滨市道里区人民法院", n: int = 3) -> bool:
         target = record["target"]
         with session(who) as conn:
             try:
@@ -249,14 +249,14 @@ def test_the_server_enforces_the_follow_up_rules_through_sql(request, tmp_path):
 
     fresh = {"by": "DL010", "note": "请说明", "opened_at": "2026-10-09T09:00:00+08:00", "reply_due": "2026-10-12",
              "state": "open", "target": {"kind": "officer", "id": "DL002", "officer": "DL002",
-                                         "court": "道里区人民法院"}}
+                                         "court": "哈尔滨市道里区人民法院"}}
     assert inserted("lead", fresh)  # as the command would
     assert not inserted("officer", {**fresh, "by": "DL001"})  # an officer opens none
     assert not inserted("lead", {**fresh, "state": "closed", "outcome": "问责"})  # born closed
     assert not inserted("lead", fresh, n=1)  # a number taken (under another court, too)
-    assert not inserted("lead", fresh, court="南岗区人民法院", n=3)  # under the wrong court
+    assert not inserted("lead", fresh, court="哈尔滨市南岗区人民法院", n=3)  # under the wrong court
     ng = {**fresh, "by": "DL020", "target": {"kind": "officer", "id": "NG001", "officer": "NG001",
-                                            "court": "道里区人民法院"}}
+                                            "court": "哈尔滨市道里区人民法院"}}
     assert not inserted("chief", ng)  # 南岗's officer, filed under 道里
     with session("officer") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # no forged 督办 entry
         (head,) = conn.execute("SELECT seq FROM checklist.chain").fetchone()

@@ -76,16 +76,16 @@ def test_the_command_counts_the_imported_cases_in_the_actors_scope(tmp_path, db)
     assert cl.run("import", "cases", str(sheet)).exit_code == 0
     doc = cl.json("indicators", "--by", "court", "--month", "2026-11")
     by_court = {r["group"]: r for r in doc["rows"]}
-    assert (by_court["道里区人民法院"]["closed"], by_court["道里区人民法院"]["full_rate"],
-            by_court["道里区人民法院"]["paid_rate"]) == (2, 0.5, 0.25)
-    assert by_court["南岗区人民法院"]["open"] == 1 and by_court["南岗区人民法院"]["full_rate"] is None
+    assert (by_court["哈尔滨市道里区人民法院"]["closed"], by_court["哈尔滨市道里区人民法院"]["full_rate"],
+            by_court["哈尔滨市道里区人民法院"]["paid_rate"]) == (2, 0.5, 0.25)
+    assert by_court["哈尔滨市南岗区人民法院"]["open"] == 1 and by_court["哈尔滨市南岗区人民法院"]["full_rate"] is None
     assert doc["cases"] == 3
     if not isinstance(db, str):
         mine = Checklist(db, today="2026-12-02", user="DL001").json("indicators", "--by", "officer", "--month",
                                                                    "2026-11")
         assert [r["group"] for r in mine["rows"]] == ["DL001"]  # an officer sees their own
     csv_text = cl.run("indicators", "--format", "csv", "--month", "2026-11").stdout
-    assert "道里区人民法院" in csv_text and "50.00%" in csv_text
+    assert "哈尔滨市道里区人民法院" in csv_text and "50.00%" in csv_text
     table = cl.run("indicators", "--month", "2026-11", "--lang", "zh").stdout
     assert "终本率" in table and "执行完毕率" in table and all(len(line.rstrip()) <= 80 for line in table.splitlines())
 
@@ -150,9 +150,9 @@ def test_the_indicators_workbook_has_percentage_cells_and_chinese_heads(tmp_path
     book = load_workbook(out).active
     heads = [c.value for c in book[1]]
     assert heads[:4] == ["分组", "未结案件", "结案", "执行完毕率"]
-    daoli = next(r for r in book.iter_rows(min_row=2) if r[0].value == "道里区人民法院")
+    daoli = next(r for r in book.iter_rows(min_row=2) if r[0].value == "哈尔滨市道里区人民法院")
     assert daoli[3].value == 0.5 and daoli[3].number_format == "0.0%"
-    nangang = next(r for r in book.iter_rows(min_row=2) if r[0].value == "南岗区人民法院")
+    nangang = next(r for r in book.iter_rows(min_row=2) if r[0].value == "哈尔滨市南岗区人民法院")
     assert nangang[3].value is None  # nothing to divide: an empty cell, not 0%
     assert book.freeze_panes == "B2"
     assert cl.run("indicators", "--format", "xlsx").exit_code == 2  # needs --out

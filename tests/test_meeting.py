@@ -38,11 +38,11 @@ def test_the_report_workbook_speaks_the_interface_language(cl, tmp_path, lang, h
     assert [c.value for c in figures[3]][:3] == heads
     assert figures.freeze_panes == "B4"  # the head row (and the names) stay in view
     rows = {r[0]: r for r in figures.iter_rows(min_row=4, values_only=True)}
-    first = rows["道里区人民法院 执行一庭"]
+    first = rows["哈尔滨市道里区人民法院 执行一庭"]
     assert first[1:3] == (11, 0) and first[11] == flagged
     completion = figures.cell(row=4, column=8)
     assert completion.number_format == "0.0%" and isinstance(completion.value, (int, float))  # a number, not "0%"
-    assert figures.column_dimensions["A"].width >= len("道里区人民法院 执行一庭") * 2  # Chinese fits
+    assert figures.column_dimensions["A"].width >= len("哈尔滨市道里区人民法院 执行一庭") * 2  # Chinese fits
     (chart,) = figures._charts
     (series,) = chart.series
     last = 3 + len(rows)
@@ -50,7 +50,7 @@ def test_the_report_workbook_speaks_the_interface_language(cl, tmp_path, lang, h
     assert series.cat.strRef.f.endswith(f"!$A$4:$A${last}")  # named by the groups
     assert notice in book.sheetnames
     laggards = list(book[notice].iter_rows(min_row=2, values_only=True))
-    assert laggards[0][1] == "道里区人民法院 执行一庭" and laggards[0][2] == 0
+    assert laggards[0][1] == "哈尔滨市道里区人民法院 执行一庭" and laggards[0][2] == 0
     assert laggards[0][4] == "陈立新"  # the department's lead answers for it
     assert "查看流程节点预警" in laggards[0][5] and "周敏" in laggards[0][5]
     assert len(book.sheetnames) == 2  # no 督办 yet: no 督办 sheet

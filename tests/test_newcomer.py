@@ -47,7 +47,7 @@ def test_today_all_lists_every_overdue_daily_item_and_the_fold_says_how(cl):
 
 
 @pytest.mark.parametrize("args, words", [
-    (("--court", "道理"), "no court '道理'; did you mean 道里区人民法院?"),
+    (("--court", "道理"), "no court '道理'; did you mean 哈尔滨市道里区人民法院?"),
     (("--campaign", "thunder2026"), "no campaign 'thunder2026'; did you mean thunder-2026"),
     (("--department", "执行"), "'执行' could be any of: 执行一庭、执行二庭、执行局"),
 ])
@@ -60,7 +60,7 @@ def test_an_export_filter_that_names_nothing_is_refused_with_what_there_is(cl, t
 
 def test_a_unique_part_of_a_name_is_enough(cl):
     court = cl.json("export", "items", "--court", "道里", "--month", "2026-11")["items"]
-    assert court and {i["court"] for i in court} == {"道里区人民法院"}
+    assert court and {i["court"] for i in court} == {"哈尔滨市道里区人民法院"}
     thunder = cl.json("export", "items", "--campaign", "雷霆", "--month", "2026-11")["items"]
     assert thunder and all("thunder-2026" in i["campaigns"] for i in thunder)
     team = cl.json("export", "roster", "--department", "速执")["roster"]

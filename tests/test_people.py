@@ -26,7 +26,7 @@ def write(path, text):
 
 def test_an_unknown_title_is_a_row_error_that_names_the_known_ones(tmp_path):
     cl = Checklist(tmp_path / "db.json")
-    roster = write(tmp_path / "r.csv", "工号,姓名,法院,角色\nA1,周敏,道里区人民法院,执行法官\nA2,吴刚,道里区人民法院,审判员\n")
+    roster = write(tmp_path / "r.csv", "工号,姓名,法院,角色\nA1,周敏,哈尔滨市道里区人民法院,执行法官\nA2,吴刚,哈尔滨市道里区人民法院,审判员\n")
     result = cl.run("import", "roster", str(roster))
     assert result.exit_code == 1
     assert f"{roster}:3: 角色: '审判员' is not a known title (known: officer: officer、执行法官" in result.stderr
@@ -61,8 +61,8 @@ def test_roles_and_courts_files_are_checked_like_any_template(tmp_path):
     write(folder / "courts.yaml", """\
 courts:
   - {name: 哈尔滨市中级人民法院, code: 黑01, level: 中, parent: 黑龙江省高级人民法院}
-  - {name: 道里区人民法院, code: 黑01, level: 县}
-  - {name: 南岗区人民法院, level: 基, parent: 香坊区人民法院}
+  - {name: 哈尔滨市道里区人民法院, code: 黑01, level: 县}
+  - {name: 哈尔滨市南岗区人民法院, level: 基, parent: 香坊区人民法院}
 """)
     write(folder / "extra.yaml", """\
 campaign: {key: extra, name: 额外, start: 2026-11-01, end: 2026-12-31}
@@ -76,8 +76,8 @@ duties:
     assert f"{folder}/roles.yaml:2: roles: 'admin' is a level name; it cannot be a lead title" in err
     assert f"{folder}/roles.yaml:3: roles: unknown field 'boss'" in err
     assert f"{folder}/courts.yaml:2: court '哈尔滨市中级人民法院': parent '黑龙江省高级人民法院' is not a court" in err
-    assert f"{folder}/courts.yaml:3: court '道里区人民法院': level must be 高, 中 or 基" in err
-    assert f"{folder}/courts.yaml:4: court '南岗区人民法院': parent '香坊区人民法院' is not a court" in err
+    assert f"{folder}/courts.yaml:3: court '哈尔滨市道里区人民法院': level must be 高, 中 or 基" in err
+    assert f"{folder}/courts.yaml:4: court '哈尔滨市南岗区人民法院': parent '香坊区人民法院' is not a court" in err
     assert f"{folder}/extra.yaml:3: duty 'x1': role '审判员' is not a level" in err
 
 
@@ -115,7 +115,7 @@ duties:
 def test_report_by_intermediate_court_rolls_basic_courts_up_and_takes_chinese_words(demo):
     by_court = demo.json("report", "--by", "法院", "--month", "2026-11")
     courts = {r["group"]: r for r in by_court["rows"]}
-    assert set(courts) == {"道里区人民法院", "南岗区人民法院"} and by_court["by"] == "court"
+    assert set(courts) == {"哈尔滨市道里区人民法院", "哈尔滨市南岗区人民法院"} and by_court["by"] == "court"
     rolled = demo.json("report", "--by", "中院", "--month", "2026-11")
     assert rolled["by"] == "intermediate"
     (row,) = rolled["rows"]
@@ -135,8 +135,8 @@ def test_report_by_intermediate_court_rolls_basic_courts_up_and_takes_chinese_wo
 def test_changing_a_role_never_changes_past_figures(demo):
     me = {"CHECKLIST_USER": demo.json("whoami")["login"]}
     before = {r["group"]: r for r in demo.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-12-02")["rows"]}
-    roster = DEMO_ROSTER.read_text(encoding="utf-8").replace("DL001,周敏,道里区人民法院,执行一庭,officer",
-                                                             "DL001,周敏,道里区人民法院,执行一庭,lead")
+    roster = DEMO_ROSTER.read_text(encoding="utf-8").replace("DL001,周敏,哈尔滨市道里区人民法院,执行一庭,执行法官",
+                                                             "DL001,周敏,哈尔滨市道里区人民法院,执行一庭,lead")
     path = DEMO_ROSTER.parent.parent / "tests" / "fixtures" / "promoted.csv"
     path.write_text(roster, encoding="utf-8")
     try:
@@ -155,7 +155,7 @@ def test_a_person_who_left_keeps_their_past_gets_nothing_new_and_their_open_item
     assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
     november = cl.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-12-02")
     left = write(tmp_path / "left.csv", "工号,姓名,法院,部门,角色,上级,离岗日期\n"
-                                        "DL001,周敏,道里区人民法院,执行一庭,officer,DL010,2026-11-30\n")
+                                        "DL001,周敏,哈尔滨市道里区人民法院,执行一庭,officer,DL010,2026-11-30\n")
     assert cl.run("import", "roster", str(left), CHECKLIST_TODAY="2026-12-02").exit_code == 0
     assert cl.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-12-02")["rows"] == november["rows"]
     items = cl.json("export", "items", "--officer", "DL001", "--format", "json", CHECKLIST_TODAY="2026-12-02")["items"]
@@ -208,7 +208,7 @@ def test_on_a_file_database_anyone_may_read_but_only_the_roster_may_write(tmp_pa
     owner = made.json("whoami")
     assert owner["owner"] is True and owner["level"] == "admin"
     with_login = write(tmp_path / "login.csv", "工号,姓名,法院,部门,角色,上级,账号\n"
-                                               "DL001,周敏,道里区人民法院,执行一庭,officer,DL010,zhoumin\n")
+                                               "DL001,周敏,哈尔滨市道里区人民法院,执行一庭,officer,DL010,zhoumin\n")
     assert made.run("import", "roster", str(with_login)).exit_code == 0
     by_id = Checklist(tmp_path / "db.json", user="DL001").run("done", item)
     assert by_id.exit_code == 1 and "'DL001' (周敏's id; they log in as 'zhoumin')" in by_id.stderr

@@ -18,17 +18,17 @@ from clitools import TEMPLATES, Checklist
 
 ROSTER = """\
 id,name,court,department,roles,lead,since,login
-DL001,周敏,道里区人民法院,执行一庭,执行法官,DL010,2026-11-02,
-DL002,吴刚,道里区人民法院,执行一庭,法官助理,DL010,2026-11-02,
-DL003,郑洁,道里区人民法院,执行一庭,书记员,DL010,2026-11-02,
-DL004,王磊,道里区人民法院,执行二庭,执行法官,DL011,2026-11-02,
-DL005,冯雪,道里区人民法院,执行二庭,执行法官,DL011,2026-11-02,
-DL010,陈立新,道里区人民法院,执行一庭,团队长,DL020,2026-11-02,chenlx
-DL011,褚红,道里区人民法院,执行二庭,团队长,DL020,2026-11-02,
-DL020,卫国强,道里区人民法院,执行局,局长,,2026-11-02,
-NG001,蒋文,南岗区人民法院,执行一庭,执行法官,NG010,2026-11-02,
-NG010,杨帆,南岗区人民法院,执行一庭,团队长,NG020,2026-11-02,
-NG020,朱振华,南岗区人民法院,执行局,局长,,2026-11-02,
+DL001,周敏,哈尔滨市道里区人民法院,执行一庭,执行法官,DL010,2026-11-02,
+DL002,吴刚,哈尔滨市道里区人民法院,执行一庭,法官助理,DL010,2026-11-02,
+DL003,郑洁,哈尔滨市道里区人民法院,执行一庭,书记员,DL010,2026-11-02,
+DL004,王磊,哈尔滨市道里区人民法院,执行二庭,执行法官,DL011,2026-11-02,
+DL005,冯雪,哈尔滨市道里区人民法院,执行二庭,执行法官,DL011,2026-11-02,
+DL010,陈立新,哈尔滨市道里区人民法院,执行一庭,团队长,DL020,2026-11-02,chenlx
+DL011,褚红,哈尔滨市道里区人民法院,执行二庭,团队长,DL020,2026-11-02,
+DL020,卫国强,哈尔滨市道里区人民法院,执行局,局长,,2026-11-02,
+NG001,蒋文,哈尔滨市南岗区人民法院,执行一庭,执行法官,NG010,2026-11-02,
+NG010,杨帆,哈尔滨市南岗区人民法院,执行一庭,团队长,NG020,2026-11-02,
+NG020,朱振华,哈尔滨市南岗区人民法院,执行局,局长,,2026-11-02,
 ZY020,孙立平,哈尔滨市中级人民法院,执行局,局长,,2026-11-02,
 ADM01,刘静,哈尔滨市中级人民法院,执行局,内勤,,2026-11-02,
 """
@@ -152,7 +152,7 @@ def attempt(world: World, who: str, action: str) -> bool:
         return allowed(cl.run("import", "status", str(sheet), "--dry-run"))
     if action == "import roster":
         sheet = world.root / "moved.csv"
-        sheet.write_text("id,name,court,department,roles,lead\nDL001,周敏,道里区人民法院,执行二庭,执行法官,DL011\n",
+        sheet.write_text("id,name,court,department,roles,lead\nDL001,周敏,哈尔滨市道里区人民法院,执行二庭,执行法官,DL011\n",
                          encoding="utf-8")
         return allowed(cl.run("import", "roster", str(sheet), "--dry-run"))
     if action == "templates apply":
@@ -218,7 +218,7 @@ def test_whoami_tells_the_account_the_level_and_the_scope(world):
     assert me["sees"]["people"] == 4 and me["sees"]["kind"] == "team"
     mid = world.actor("mid_chief").json("whoami")
     assert mid["level"] == "chief" and mid["sees"]["people"] == len(EVERYONE)
-    assert set(mid["sees"]["courts"]) == {"道里区人民法院", "南岗区人民法院", "哈尔滨市中级人民法院"}
+    assert set(mid["sees"]["courts"]) == {"哈尔滨市道里区人民法院", "哈尔滨市南岗区人民法院", "哈尔滨市中级人民法院"}
     text = world.actor("officer").run("whoami").stdout
     assert "周敏 (DL001)" in text and "执行法官" in text
 
@@ -262,7 +262,7 @@ def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_pa
             forged = json.dumps({"seq": head + 1, "officer": "DL001", "actor": "DL001" if who == "chief" else "DL020"})
             with pytest.raises(psycopg.errors.InsufficientPrivilege):  # an entry names its real actor
                 conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES "
-                             "('道里区人民法院', %s, 'DL001', %s)", (head + 1, forged))
+                             "('哈尔滨市道里区人民法院', %s, 'DL001', %s)", (head + 1, forged))
             conn.rollback()
             with pytest.raises(psycopg.errors.IntegrityConstraintViolation):  # and comes next in the chain
                 conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES ('x', 999999, NULL, "
@@ -291,17 +291,17 @@ def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_pa
 def test_a_chief_changes_only_their_courts_people_and_never_makes_an_admin(world):
     sheet = world.root / "changes.csv"
     sheet.write_text("id,name,court,department,roles,lead\n"
-                     "DL006,孙丽,道里区人民法院,执行一庭,书记员,DL010\n"          # a new clerk in 道里: fine
-                     "NG002,沈佳,南岗区人民法院,执行一庭,执行法官,NG010\n"        # 南岗 is not 卫国强's court
-                     "DL030,刘洋,道里区人民法院,执行局,内勤,\n"                    # an admin sees everything
-                     "DL004,王磊,南岗区人民法院,执行二庭,执行法官,NG010\n"       # moving someone out of 道里 too
-                     "DL020,卫国强,道里区人民法院,执行局,局长、庭长,\n",          # their own record
+                     "DL006,孙丽,哈尔滨市道里区人民法院,执行一庭,书记员,DL010\n"          # a new clerk in 道里: fine
+                     "NG002,沈佳,哈尔滨市南岗区人民法院,执行一庭,执行法官,NG010\n"        # 南岗 is not 卫国强's court
+                     "DL030,刘洋,哈尔滨市道里区人民法院,执行局,内勤,\n"                    # an admin sees everything
+                     "DL004,王磊,哈尔滨市南岗区人民法院,执行二庭,执行法官,NG010\n"       # moving someone out of 道里 too
+                     "DL020,卫国强,哈尔滨市道里区人民法院,执行局,局长、庭长,\n",          # their own record
                      encoding="utf-8")
     refused = world.actor("chief").run("import", "roster", str(sheet))
     assert refused.exit_code == 1
-    assert f"{sheet}:3: court: 南岗区人民法院 is not among the courts you manage (道里区人民法院" in refused.stderr
+    assert f"{sheet}:3: court: 哈尔滨市南岗区人民法院 is not among the courts you manage (哈尔滨市道里区人民法院" in refused.stderr
     assert f"{sheet}:4: roles: only an admin may give or take an admin's title (内勤)" in refused.stderr
-    assert f"{sheet}:5: court: 南岗区人民法院 is not among the courts you manage" in refused.stderr
+    assert f"{sheet}:5: court: 哈尔滨市南岗区人民法院 is not among the courts you manage" in refused.stderr
     assert f"{sheet}:6: id: DL020 is you: your own roster record is changed by an admin" in refused.stderr
     assert f"{sheet}:2:" not in refused.stderr
     assert "DL006" not in {o["id"] for o in world.owner.json("roster")["officers"]}  # all or nothing

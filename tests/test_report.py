@@ -26,20 +26,20 @@ duties:
   - {key: monthly, title: 月度分析, role: [officer, lead], every: month, due: 20, priority: high}
 """
 BETA = """\
-campaign: {key: beta, name: 乙活动, short: 乙, start: 2026-11-02, end: 2026-11-30, scope: {courts: [道里区人民法院]}}
+campaign: {key: beta, name: 乙活动, short: 乙, start: 2026-11-02, end: 2026-11-30, scope: {courts: [哈尔滨市道里区人民法院]}}
 duties:
   - {key: weekly, title: 攻坚周报, role: officer, every: week, due: wed}
 """
 ROSTER = """\
 id,name,court,department,roles,lead,since
-A1,周敏,道里区人民法院,执行一庭,officer,L1,2026-11-01
-A2,吴刚,道里区人民法院,执行一庭,officer,L1,2026-11-01
-L1,陈立新,道里区人民法院,执行一庭,lead,C1,2026-11-01
-B1,王磊,道里区人民法院,执行二庭,officer,L2,2026-11-01
-L2,褚红,道里区人民法院,执行二庭,lead,C1,2026-11-01
-C1,卫国强,道里区人民法院,执行局,chief,,2026-11-01
-N1,蒋文,南岗区人民法院,执行一庭,officer,M1,2026-11-01
-M1,杨帆,南岗区人民法院,执行一庭,lead,,2026-11-01
+A1,周敏,哈尔滨市道里区人民法院,执行一庭,officer,L1,2026-11-01
+A2,吴刚,哈尔滨市道里区人民法院,执行一庭,officer,L1,2026-11-01
+L1,陈立新,哈尔滨市道里区人民法院,执行一庭,lead,C1,2026-11-01
+B1,王磊,哈尔滨市道里区人民法院,执行二庭,officer,L2,2026-11-01
+L2,褚红,哈尔滨市道里区人民法院,执行二庭,lead,C1,2026-11-01
+C1,卫国强,哈尔滨市道里区人民法院,执行局,chief,,2026-11-01
+N1,蒋文,哈尔滨市南岗区人民法院,执行一庭,officer,M1,2026-11-01
+M1,杨帆,哈尔滨市南岗区人民法院,执行一庭,lead,,2026-11-01
 """
 # officer: [(duty, due date of the item, what happened, on which day)]
 WORK = {
@@ -118,12 +118,12 @@ def test_by_officer_every_figure(world):
 
 def test_the_通报_names_the_bottom_n_and_everyone_under_the_threshold_not_everyone_late(world):
     dept = world.json("report", "--month", "2026-11", "--by", "department")
-    one = next(r for r in dept["rows"] if r["group"] == "道里区人民法院/执行一庭")
+    one = next(r for r in dept["rows"] if r["group"] == "哈尔滨市道里区人民法院/执行一庭")
     # A1 16 + A2 16 + L1 8 due, 12 + 16 + 8 done: 90%, above 80% — named only as one of the lowest three
     assert one["weighted_completion"] == 0.9
     assert [f["code"] for f in one["flags"]] == ["bottom", "long_overdue"]
     alone = world.json("report", "--month", "2026-11", "--by", "department", "--bottom", "1")
-    assert [r["group"] for r in alone["laggards"]] == ["道里区人民法院/执行二庭"]  # 6 working days late is a reason,
+    assert [r["group"] for r in alone["laggards"]] == ["哈尔滨市道里区人民法院/执行二庭"]  # 6 working days late is a reason,
     # not a reason to be named: 执行一庭 at 90% is off the 通报 once only the lowest one is named
     none = world.json("report", "--month", "2026-11", "--bottom", "0")
     assert [r["group"] for r in none["laggards"]] == ["L2", "B1", "A1"]  # those under 80% are always named
@@ -134,17 +134,17 @@ def test_the_通报_names_the_bottom_n_and_everyone_under_the_threshold_not_ever
 def test_by_department_and_court(world):
     dept = world.json("report", "--month", "2026-11", "--by", "department")
     assert rows(dept) == {
-        "道里区人民法院/执行一庭": (11, 9, 8, 2, 0, 1, round(9 / 11, 4), True),  # 82%, but 6 working days late
-        "道里区人民法院/执行二庭": (5, 3, 2, 2, 1, 0, 0.6, True),
-        "道里区人民法院/执行局": (0, 0, 0, 0, 0, 0, 1.0, False),
-        "南岗区人民法院/执行一庭": (5, 5, 4, 0, 0, 0, 1.0, False),
+        "哈尔滨市道里区人民法院/执行一庭": (11, 9, 8, 2, 0, 1, round(9 / 11, 4), True),  # 82%, but 6 working days late
+        "哈尔滨市道里区人民法院/执行二庭": (5, 3, 2, 2, 1, 0, 0.6, True),
+        "哈尔滨市道里区人民法院/执行局": (0, 0, 0, 0, 0, 0, 1.0, False),
+        "哈尔滨市南岗区人民法院/执行一庭": (5, 5, 4, 0, 0, 0, 1.0, False),
     }
     assert [(r["group"], r["responsible"]["id"]) for r in dept["laggards"]] == [
-        ("道里区人民法院/执行二庭", "L2"), ("道里区人民法院/执行一庭", "L1")]
+        ("哈尔滨市道里区人民法院/执行二庭", "L2"), ("哈尔滨市道里区人民法院/执行一庭", "L1")]
     court = world.json("report", "--month", "2026-11", "--by", "court")
     assert rows(court) == {
-        "道里区人民法院": (16, 12, 10, 4, 1, 1, 0.75, True),
-        "南岗区人民法院": (5, 5, 4, 0, 0, 0, 1.0, False),
+        "哈尔滨市道里区人民法院": (16, 12, 10, 4, 1, 1, 0.75, True),
+        "哈尔滨市南岗区人民法院": (5, 5, 4, 0, 0, 0, 1.0, False),
     }
     assert court["laggards"][0]["responsible"] == {"id": "C1", "name": "卫国强"}
 
@@ -170,7 +170,7 @@ def test_a_week_and_an_as_of_date_in_the_past(world):
     doc = world.json("report", "--week", "2026-W47", "--by", "court")
     # W47 = 16–22 Nov. 道里: weekly on the 18th for A1 (open), A2 and B1 (done on time); monthly on the
     # 20th for A1, A2, L1 (done on time), B1 and L2 (open) → 8 due, 5 done, 5 on time, 3 overdue
-    assert rows(doc)["道里区人民法院"][:4] == (8, 5, 5, 3)
+    assert rows(doc)["哈尔滨市道里区人民法院"][:4] == (8, 5, 5, 3)
     # as of 12 Nov: A1's 4 Nov item (on time) and 11 Nov item (done on the 12th: late) count
     assert rows(world.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-11-12"))["A1"][:4] == (2, 2, 1, 0)
     # as of 11 Nov the item due that day (done on the 12th) is not done yet — and not counted yet
@@ -203,7 +203,7 @@ def test_csv_opens_cleanly_in_excel(world, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0][:4] == ["group", "name", "due", "done"]
-    assert table[1][:4] == ["道里区人民法院/执行一庭", "道里区人民法院 执行一庭", "11", "9"]
+    assert table[1][:4] == ["哈尔滨市道里区人民法院/执行一庭", "哈尔滨市道里区人民法院 执行一庭", "11", "9"]
     assert not [cell for row in table for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 

@@ -32,7 +32,7 @@ def test_a_court_with_stricter_node_limits_replaces_the_general_rule():
             "within: 30d}\n"
     found = templates(general=GENERAL, local=local)
     here = {r.key: str(r.within) for r in found.clock_rules("利川市人民法院")}
-    elsewhere = {r.key: str(r.within) for r in found.clock_rules("道里区人民法院")}
+    elsewhere = {r.key: str(r.within) for r in found.clock_rules("哈尔滨市道里区人民法院")}
     assert here == {"exec-notice": "3d", "property-investigation": "30d"}
     assert elsewhere == {"exec-notice": "3d", "property-investigation": "1m"}
 

@@ -222,8 +222,8 @@ def test_export_roster_round_trips(cl, tmp_path):
 
 
 def test_export_filters_and_json(cl):
-    doc = cl.json("export", "items", "--format", "json", "--court", "南岗区人民法院", "--month", "2026-12")
-    assert doc["items"] and {i["court"] for i in doc["items"]} == {"南岗区人民法院"}
+    doc = cl.json("export", "items", "--format", "json", "--court", "哈尔滨市南岗区人民法院", "--month", "2026-12")
+    assert doc["items"] and {i["court"] for i in doc["items"]} == {"哈尔滨市南岗区人民法院"}
     assert all("2026-12-01" <= i["due"] <= "2026-12-31" for i in doc["items"])
     overdue = cl.json("export", "items", "--format", "json", "--status", "overdue")["items"]
     assert overdue and all(i["overdue_days"] > 0 and i["officer"] == "DL001" for i in overdue)

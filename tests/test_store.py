@@ -82,8 +82,8 @@ def test_a_crash_at_any_step_of_a_write_leaves_the_old_or_the_new_state(cl, faul
 def test_a_crash_in_the_middle_of_a_roster_import_is_all_or_nothing(cl, tmp_path, fault):
     roster = tmp_path / "more.csv"
     roster.write_text(DEMO_ROSTER.read_text(encoding="utf-8") +
-                      "DL006,新同事,道里区人民法院,执行一庭,officer,DL010,2026-11-30\n"
-                      "NG004,另一位,南岗区人民法院,执行一庭,officer,NG010,2026-11-30\n", encoding="utf-8")
+                      "DL006,新同事,哈尔滨市道里区人民法院,执行一庭,officer,DL010,2026-11-30\n"
+                      "NG004,另一位,哈尔滨市南岗区人民法院,执行一庭,officer,NG010,2026-11-30\n", encoding="utf-8")
     old = state(cl.db)
     assert cl.call("import", "roster", str(roster), CHECKLIST_FAULT=fault).returncode == 86
     after = state(cl.db)

@@ -31,7 +31,7 @@ def store(request, tmp_path):
     return MemoryStore()
 
 
-def officer(oid, court="道里区人民法院"):
+def officer(oid, court="哈尔滨市道里区人民法院"):
     return {"id": oid, "name": f"干警{oid}", "court": court, "department": "执行一庭", "roles": ["officer"],
             "lead": "", "since": "2026-11-01"}
 
@@ -173,9 +173,9 @@ def test_meta_fields_are_merged_and_templates_kept(store):
 def test_roster_records_are_added_and_replaced_by_id(store):
     seed(store)
     with store.writing() as writer:
-        writer.commit(Change(officers=[{**officer("DL001"), "court": "南岗区人民法院"}, officer("DL003")]))
+        writer.commit(Change(officers=[{**officer("DL001"), "court": "哈尔滨市南岗区人民法院"}, officer("DL003")]))
     with store.reading() as reader:
-        assert reader.officer("DL001")["court"] == "南岗区人民法院"
+        assert reader.officer("DL001")["court"] == "哈尔滨市南岗区人民法院"
         assert sorted(o["id"] for o in reader.officers()) == ["DL001", "DL002", "DL003"]
 
 
@@ -238,7 +238,7 @@ def test_items_of_someone_not_on_the_roster_are_kept_and_follow_them_onto_it(sto
     with store.reading() as reader:
         assert [i["id"] for i in reader.items("X9")] == ["x9aaaaaaaaaa"]
     with store.writing() as writer:
-        writer.commit(Change(officers=[officer("X9", court="南岗区人民法院")]))
+        writer.commit(Change(officers=[officer("X9", court="哈尔滨市南岗区人民法院")]))
     with store.writing() as writer:
         writer.commit(Change(items={"X9": [item("X9", "x9aaaaaaaaaa", "2026-11-25", "done")]}))
     with store.reading() as reader:

@@ -71,8 +71,9 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     table.add_column(_("weighted"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     bar_width = 10 if width >= 100 else 6
+    short = short_names(report) if width < 120 else {}
     for row in report.rows:
-        name = Text(row.name)
+        name = Text(short.get(row.group, row.name))
         if report.by == "officer" and row.name != row.group:
             name.append(f" {row.group}", style="dim")
         completion = text_bar(row.done, row.due, bar_width)
@@ -122,6 +123,31 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     parts += _sanctions(result)
     parts += _recorded_late(result)
     return Group(*parts)
+
+
+def short_names(report: Any) -> dict[str, str]:
+    """Group names for a narrow screen: courts without 人民法院 and without the part of their names all
+    the report's courts share (哈尔滨市道里区人民法院 执行一庭 → 道里区 执行一庭). Full names stay in JSON,
+    the workbook and the page."""
+    if report.by not in ("department", "court", "intermediate"):
+        return {}
+    courts = {row.group.split("/")[0] for row in report.rows}
+    if len(courts) < 2:
+        return {}
+    import os
+
+    common = os.path.commonprefix(sorted(courts))
+    common = common[:max(0, min(len(common), min(len(c) for c in courts) - 3))]
+
+    def short(court: str) -> str:
+        name = court[len(common):] if court.startswith(common) else court
+        return name.removesuffix("人民法院") or court
+
+    names = {}
+    for row in report.rows:
+        court, _sep, department = row.group.partition("/")
+        names[row.group] = f"{short(court)} {department}".strip() if report.by == "department" else short(court)
+    return names
 
 
 def _trend(report: Any, width: int) -> Text:
