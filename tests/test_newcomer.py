@@ -202,3 +202,13 @@ def test_every_help_screen_fits_80_columns_and_reads_cleanly(cl, lang):
             assert "选项：" in shown.stdout and "选项:" not in shown.stdout, path
             assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", shown.stdout), path  # no stray spaces
             assert not any(line.lstrip()[:1] in "，。、；：）" for line in lines if line.strip()), path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_narrow_report_keeps_each_group_on_one_line(cl, lang):
+    chief = cl.run("report", "--officer", "DL020", "--by", "department", "--month", "2026-11", CHECKLIST_LANG=lang)
+    rows = [line for line in chief.stdout.splitlines() if line.startswith("执行")]
+    assert [r.split()[0] for r in rows] == ["执行一庭", "执行二庭", "执行局"]  # the heading names the court
+    both = cl.run("report", "--all", "--by", "department", "--month", "2026-11", CHECKLIST_LANG=lang)
+    named = [line.split()[:2] for line in both.stdout.splitlines() if line.startswith(("道里区", "南岗区"))]
+    assert ["道里区", "执行一庭"] in named and len(named) == 6  # 哈尔滨市…人民法院 left out: one line a group

@@ -127,11 +127,13 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
 
 def short_names(report: Any) -> dict[str, str]:
     """Group names for a narrow screen: courts without 人民法院 and without the part of their names all
-    the report's courts share (哈尔滨市道里区人民法院 执行一庭 → 道里区 执行一庭). Full names stay in JSON,
-    the workbook and the page."""
+    the report's courts share (哈尔滨市道里区人民法院 执行一庭 → 道里区 执行一庭); one court's departments by
+    their own names (the heading names the court). Full names stay in JSON, the workbook and the page."""
     if report.by not in ("department", "court", "intermediate"):
         return {}
     courts = {row.group.split("/")[0] for row in report.rows}
+    if len(courts) == 1 and report.by == "department":  # one court (named in the heading): its departments
+        return {row.group: row.group.partition("/")[2] or row.name for row in report.rows}
     if len(courts) < 2:
         return {}
     import os
