@@ -63,15 +63,16 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     heading = Text(title.format(period=period, start=report.start, end=report.end, as_of=report.as_of,
                                 by=group_label(report.by), scope=scope_label(result.scope)), style="bold")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column(group_label(report.by), overflow="fold", min_width=8)
+    short = short_names(report) if width < 120 else {}
+    longest = max((Text(short.get(r.group, r.name) + (f" {r.group}" if report.by == "officer" else "")).cell_len
+                   for r in report.rows), default=8)
+    table.add_column(group_label(report.by), overflow="fold", min_width=min(max(longest, 8), 24))
     for name in (pgettext("report column: items due so far", "due"), _("done"), _("on time"), _("overdue"),
                  _("督办")):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column(_("completion"), no_wrap=True)
-    table.add_column(_("weighted"), justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    table.add_column(_("weighted"), justify="right", no_wrap=True)  # with ⚑ for a group the 通报 names
     bar_width = 10 if width >= 100 else 6
-    short = short_names(report) if width < 120 else {}
     for row in report.rows:
         name = Text(short.get(row.group, row.name))
         if report.by == "officer" and row.name != row.group:
@@ -83,8 +84,8 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
             name, str(row.due), str(row.done), str(row.on_time),
             Text(str(row.overdue), style="red" if row.overdue else ""),
             Text(str(row.follow_ups), style="magenta" if row.follow_ups else ""),
-            completion, Text(_percent(row.weighted) if row.due else "—", style="bold red" if row.flagged else ""),
-            Text("⚑" if row.flagged else "", style="bold red"),
+            completion, Text((_percent(row.weighted) if row.due else "—") + (" ⚑" if row.flagged else "  "),
+                             style="bold red" if row.flagged else ""),
         )
     parts: list[RenderableType] = [heading, table]
     if any(not row.due for row in report.rows):
