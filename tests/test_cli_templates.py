@@ -102,3 +102,20 @@ def test_bad_checklist_today_is_a_usage_error():
     result = run("templates", "list", env={"CHECKLIST_TODAY": "2026-02-30"})
     assert result.exit_code == 2
     assert "CHECKLIST_TODAY must be a date like 2026-11-27, not '2026-02-30'" in result.stderr
+
+
+def test_plan_says_the_forms_real_实施方案_use_in_words(tmp_path):
+    import shutil
+
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    (folder / "forms.yaml").write_text(
+        "campaign: {key: forms, name: 形式, short: 形, start: 2026-10-01, end: 2026-12-31}\nduties:\n"
+        "  - {key: stats, title: 报送上月执行统计, role: officer, every: month, due: 5wd}\n"
+        "  - {key: party-day, title: 主题党日活动, role: officer, every: month, due: first-fri}\n"
+        "  - {key: month-end, title: 月末台账核对, role: officer, every: month, due: last-wd}\n", encoding="utf-8")
+    args = ("--templates", str(folder), "plan", "--officer", "DL001", "--court", "哈尔滨市道里区人民法院", "--role", "officer")
+    zh = run(*args, env={"COLUMNS": "100", "CHECKLIST_LANG": "zh"}).stdout
+    assert "每月第5个工作日" in zh and "每月第一个周五" in zh and "每月最后一个工作日" in zh
+    en = run(*args, env={"COLUMNS": "100"}).stdout
+    assert "each month, working day 5" in en and "monthly, first Fri" in en

@@ -105,3 +105,47 @@ def test_a_capped_due_date_before_the_campaigns_start_yields_nothing():
     # starts on a Saturday: that week's Friday has passed, so the first item is the next week's
     got = dues("2026-11-07", "2026-11-20", "- {key: k, title: t, role: officer, every: week}")
     assert got == [("2026-W46", date(2026, 11, 13)), ("2026-W47", date(2026, 11, 20))]
+
+
+# -- the forms real 实施方案 use: N-th working day, last working day, N-th weekday of the month --------------
+
+
+def test_the_fifth_working_day_of_october_counts_the_make_up_saturday_not_the_holiday():
+    # 1–7 Oct 2026 are 国庆; the working days are Thu 8, Fri 9, Sat 10 (调休), Mon 12, Tue 13
+    got = dues("2026-10-01", "2026-11-30", "- {key: k, title: t, role: officer, every: month, due: 5wd}")
+    assert got == [("2026-10", date(2026, 10, 13)), ("2026-11", date(2026, 11, 6))]  # Nov: 2, 3, 4, 5, 6
+
+
+def test_the_last_working_day_of_a_month_ending_on_a_rest_day():
+    got = dues("2026-01-01", "2026-02-28", "- {key: k, title: t, role: officer, every: month, due: last-wd}")
+    # 31 Jan is a Saturday: Fri 30 Jan. 28 Feb is a Saturday but a 调休 working day: it is the last one
+    assert got == [("2026-01", date(2026, 1, 30)), ("2026-02", date(2026, 2, 28))]
+
+
+def test_working_days_of_a_week_and_of_a_quarter():
+    week = dues("2026-09-28", "2026-10-11", "- {key: k, title: t, role: officer, every: week, due: 1wd}")
+    assert week == [("2026-W40", date(2026, 9, 28)), ("2026-W41", date(2026, 10, 8))]  # W41 starts with 国庆
+    quarter = dues("2026-10-01", "2026-12-31", "- {key: k, title: t, role: officer, every: quarter, due: 3wd}")
+    assert quarter == [("2026-Q4", date(2026, 10, 10))]  # 8, 9, and the make-up Saturday
+
+
+def test_the_first_friday_of_the_month_moves_off_a_holiday():
+    got = dues("2026-10-01", "2026-12-31", "- {key: k, title: t, role: officer, every: month, due: first-fri}")
+    # 2 Oct is 国庆 → Thu 8 Oct; 6 Nov; 4 Dec
+    assert got == [("2026-10", date(2026, 10, 8)), ("2026-11", date(2026, 11, 6)), ("2026-12", date(2026, 12, 4))]
+    last = dues("2026-11-01", "2026-12-31", "- {key: k, title: t, role: officer, every: month, due: last-mon}")
+    second = dues("2026-12-01", "2026-12-31", "- {key: k, title: t, role: officer, every: month, due: 2nd-tue}")
+    assert [d for _, d in last] == [date(2026, 11, 30), date(2026, 12, 28)] and second == [("2026-12", date(2026, 12, 8))]
+
+
+def test_the_new_forms_are_refused_where_they_make_no_sense():
+    from checklist.errors import TemplateError
+
+    for duty, words in (("{key: k, title: t, role: officer, every: week, due: first-fri}", "for a monthly duty"),
+                        ("{key: k, title: t, role: officer, every: month, due: 30wd}", "at most 23 working days")):
+        try:
+            dues("2026-10-01", "2026-10-31", f"- {duty}")
+        except TemplateError as err:
+            assert any(words in p for p in err.problems), err.problems
+        else:
+            raise AssertionError(f"{duty} was accepted")

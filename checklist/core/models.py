@@ -55,8 +55,9 @@ class Duty:
 
     ``due`` is normalised by schedule: ``week`` → weekday 0 (Mon) … 6 (Sun); ``halfmonth``,
     ``month``, ``quarter`` → day number, with ``last`` stored as the largest day (16 or 31) so
-    clamping gives the last day; ``year`` → (month, day); ``once`` → a date; ``day`` → None.
-    ``due_text`` keeps what the template said, for display.
+    clamping gives the last day; ``year`` → (month, day); ``once`` → a date; ``day`` → None; the forms
+    ``5wd``/``last-wd`` → ``WorkdayDue`` (any schedule from week to year) and ``first-fri`` …
+    ``last-mon`` → ``WeekdayDue`` (month only). ``due_text`` keeps what the template said, for display.
     """
 
     key: str
@@ -71,6 +72,23 @@ class Duty:
     basis: str = ""  # the rule the duty comes from (法律依据), shown with the item
     campaign: str = ""  # campaign key; "" in the duty library
     where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdayDue:
+    """``due: 5wd`` — the N-th working day of the period (调休 days count, holidays do not); ``last-wd``:
+    n = -1. Already a working day, so never shifted."""
+
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekdayDue:
+    """``due: first-fri`` … ``2nd-tue``, ``last-mon`` — the N-th given weekday (0 Mon … 6 Sun) of a month;
+    n = -1 for the last. Shifted off a rest day like any date."""
+
+    n: int
+    weekday: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The rules (SPEC.md → Template format):
 
 1. the nominal due date inside the period, from ``due`` (clamped to short months: the 31st in
-   February is the 28th or 29th);
+   February is the 28th or 29th; ``first-fri`` … ``last-mon``: that weekday of the month; ``5wd``,
+   ``last-wd``: that working day of the period, which is never shifted);
 2. capped at the campaign's end;
 3. if that is before the campaign's start, the period yields nothing for this campaign;
 4. then, unless the duty says ``shift: none``, a due date on a rest day moves to the next working
@@ -19,7 +20,7 @@ from datetime import date, timedelta
 from typing import Iterator
 
 from checklist.core.calendar import WorkCalendar
-from checklist.core.models import Campaign, Duty
+from checklist.core.models import Campaign, Duty, WeekdayDue, WorkdayDue
 from checklist.core.periods import Period, clamp_day, periods_between
 
 
@@ -29,9 +30,30 @@ class Occurrence:
     due: date
 
 
+def nth_weekday(year: int, month: int, n: int, weekday: int) -> date:
+    """The ``n``-th ``weekday`` (0 Mon … 6 Sun) of a month; n = -1, or an n the month has not: the last."""
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    last_day = clamp_day(year, month, 31)
+    found = [day + timedelta(days=7 * k) for k in range(5) if day + timedelta(days=7 * k) <= last_day]
+    return found[-1] if n == -1 or n > len(found) else found[n - 1]
+
+
+def nth_workday(period: Period, n: int, calendar: WorkCalendar) -> date | None:
+    """The ``n``-th working day of ``period`` (n = -1, or more than it has: the last); None if it has none."""
+    days = [period.start + timedelta(days=k) for k in range((period.end - period.start).days + 1)]
+    working = [d for d in days if calendar.is_workday(d)]
+    if not working:
+        return None
+    return working[-1] if n == -1 or n > len(working) else working[n - 1]
+
+
 def nominal_due(duty: Duty, period: Period) -> date:
-    """The due date the template asks for in ``period``, before capping and shifting."""
+    """The due date the template asks for in ``period``, before capping and shifting (``5wd`` needs the
+    calendar: see ``occurrences``)."""
     every, due = duty.every, duty.due
+    if isinstance(due, WeekdayDue):
+        return nth_weekday(period.start.year, period.start.month, due.n, due.weekday)
     if every == "day":
         return period.start
     if every == "week":
@@ -52,6 +74,15 @@ def occurrences(campaign: Campaign, duty: Duty, calendar: WorkCalendar) -> Itera
         if duty.every == "day":
             if calendar.is_workday(period.start):
                 yield Occurrence(period, period.start)
+            continue
+        if isinstance(duty.due, WorkdayDue):  # a working day already: shifted only if the campaign's end cut it
+            workday = nth_workday(period, duty.due.n, calendar)
+            if workday is None:
+                continue
+            due = min(workday, campaign.end)
+            if due < campaign.start:
+                continue
+            yield Occurrence(period, calendar.roll_forward(due) if due != workday and duty.shift else due)
             continue
         due = min(nominal_due(duty, period), campaign.end)
         if due < campaign.start:

@@ -30,7 +30,9 @@ from typing import Any, Iterable
 import yaml
 
 from checklist.core.access import COURT_LEVELS, LEVELS, Court, builtin_titles
-from checklist.core.models import PRIORITIES, RULE_STARTS, Campaign, Duty, Rule, Scope, TemplateSet
+from checklist.core.models import (
+    PRIORITIES, RULE_STARTS, Campaign, Duty, Rule, Scope, TemplateSet, WeekdayDue, WorkdayDue,
+)
 from checklist.core.periods import EVERY, month_length
 from checklist.core.text import control_character
 from checklist.errors import TemplateError, by_place
@@ -327,6 +329,29 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
     return out
 
 
+WORKDAY_LIMIT = {"week": 7, "halfmonth": 12, "month": 23, "quarter": 66, "year": 252}  # at most that many in a period
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+            "5th": 5, "last": -1}
+
+
+def _due_form(text: str, every: str) -> tuple[object, str] | str | None:
+    """``5wd``, ``last-wd`` (the N-th or last working day of the period) or ``first-fri`` … ``last-mon``
+    (the N-th or last weekday of a month) as (due, text); an error message; or None for neither."""
+    found = re.fullmatch(r"(\d{1,3})wd", text)
+    if found or text == "last-wd":
+        n = int(found[1]) if found else -1
+        if found and not 1 <= n <= WORKDAY_LIMIT[every]:
+            return _("due {value}: a {every} period has at most {n} working days").format(
+                value=text, every=every, n=WORKDAY_LIMIT[every])
+        return WorkdayDue(n), text
+    found = re.fullmatch(r"([a-z0-9]+)-(mon|tue|wed|thu|fri|sat|sun)", text)
+    if found and found[1] in ORDINALS:
+        if every != "month":
+            return _("due {value}: a weekday of the month is for a monthly duty").format(value=text)
+        return WeekdayDue(ORDINALS[found[1]], WEEKDAY_NAMES.index(found[2])), text
+    return None
+
+
 def _normalise_due(every: str, raw: Any) -> tuple[object, str] | str:
     """(normalised due, its text) for a schedule, or an error message."""
     if every == "day":
@@ -335,6 +360,10 @@ def _normalise_due(every: str, raw: Any) -> tuple[object, str] | str:
         if every == "once":
             return _("a one-off duty needs 'due: YYYY-MM-DD'")
         raw = DEFAULT_DUE[every]
+    if isinstance(raw, str) and every in WORKDAY_LIMIT:
+        form = _due_form(raw.strip().lower(), every)
+        if form is not None:
+            return form
     if every == "week":
         weekday = WEEKDAYS.get(str(raw).strip().lower())
         if weekday is None:

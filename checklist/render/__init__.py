@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from rich.console import Console
 from rich.text import Text
 
-from checklist.i18n import _, long_date
+from checklist.i18n import _, long_date, pgettext
 
 if TYPE_CHECKING:
     from checklist.core.models import Duty, Officer
@@ -109,9 +109,22 @@ def schedule_text(duty: Duty) -> str:
     in Chinese as a court writes it: 每周五 · 每月20日 · 每季度末月25日 · 每年12月20日."""
     from checklist.i18n import weekday_name
 
+    from checklist.core.models import WeekdayDue, WorkdayDue
+
     every, due = duty.every, duty.due_text
     if every == "day":
         return _("every working day")
+    if isinstance(duty.due, WorkdayDue):
+        period = {"week": _("each week"), "halfmonth": _("each half-month"), "month": _("each month"),
+                  "quarter": _("each quarter"), "year": _("each year")}[every]
+        if duty.due.n == -1:
+            return _("{period}, last working day").format(period=period)
+        return _("{period}, working day {n}").format(period=period, n=duty.due.n)
+    if isinstance(duty.due, WeekdayDue):
+        nth = {1: pgettext("ordinal", "first"), 2: pgettext("ordinal", "second"), 3: pgettext("ordinal", "third"),
+               4: pgettext("ordinal", "fourth"), 5: pgettext("ordinal", "fifth"),
+               -1: pgettext("ordinal", "last")}[duty.due.n]
+        return _("monthly, {nth} {weekday}").format(nth=nth, weekday=weekday_name(duty.due.weekday))
     if every == "once":
         return _("once, {day}").format(day=due)
     if every == "week":
