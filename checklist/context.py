@@ -100,7 +100,8 @@ def calendar_warnings(templates: TemplateSet, calendar: WorkCalendar) -> list[st
 def uncovered_warnings(calendar: WorkCalendar) -> list[str]:
     """After a computation: one warning per year it needed and had no holiday data for."""
     return [
-        _("warning: no holiday data for {year}; Monday to Friday count as working days (add a calendar: file to "
-          "the templates folder)").format(year=year)
+        _("note: items due in {year} count Monday to Friday as working days until holiday data for {year} is "
+          "installed (pip install -U chinesecalendar, then checklist sync) or given in a calendar: file").format(
+            year=year)
         for year in sorted(calendar.uncovered)
     ]

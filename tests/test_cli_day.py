@@ -50,8 +50,9 @@ def test_today_lists_overdue_first_then_today_then_upcoming(loaded):
     overdue = [i for i in doc["items"] if i["section"] == "overdue"]
     assert [i["due"] for i in overdue] == sorted(i["due"] for i in overdue)  # oldest first
     ledger = next(i for i in overdue if i["key"] == "weekly-ledger")
-    # the 攻坚 campaign's Monday beats the others' Friday; three campaigns credited, one line
-    assert (ledger["due"], ledger["period"], ledger["overdue_days"]) == ("2026-11-23", "2026-W48", 9)
+    # the 攻坚 campaign's Monday report is on the week before (W48's is due Mon 30 Nov), so the others'
+    # Friday wins; three campaigns credited, one line
+    assert (ledger["due"], ledger["period"], ledger["overdue_days"]) == ("2026-11-27", "2026-W48", 5)
     assert ledger["campaigns"] == ["passive-enforcement-2026", "quality-year-2026", "thunder-2026"]
     assert ledger["priority"] == "high" and ledger["status"] == "open"
     assert doc["summary"]["overdue"] == len(overdue)

@@ -68,7 +68,8 @@ def test_plan_shows_the_merge_and_the_relief_line():
     result = run("plan", "--officer", "DL001", "--court", "哈尔滨市道里区人民法院", "--role", "officer", env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "10 duties asked by 3 campaigns → 8 lines on your list (2 merged)" in result.stdout
-    assert "↳每周一报攻坚案件执结情况" in result.stdout  # the 攻坚 campaign's own wording
+    assert "↳每周一报攻坚案件" in result.stdout  # the 攻坚 campaign's own wording
+    assert "on the week before" in result.stdout  # 每周一报上周: its report on W48 is due Monday of W49
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 

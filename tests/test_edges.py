@@ -169,7 +169,7 @@ def test_status_rows_name_periods_and_dates_in_any_usual_form(cl, tmp_path):
     status = tmp_path / "s.csv"
     status.write_text("officer,key,period,status\n"
                       "DL001,weekly-ledger,2026-w48,done\n"  # lowercase week
-                      "DL001,weekly-ledger,20261130,done\n"  # the W49 item's due date, written compactly
+                      "DL001,weekly-ledger,20261204,done\n"  # the W49 item's due date (Fri 4 Dec), written compactly
                       "DL001,node-alerts,2026/11/24,done\n", encoding="utf-8")
     result = cl.run("import", "status", str(status))
     assert result.exit_code == 0, result.output

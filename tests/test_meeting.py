@@ -2,7 +2,7 @@
 for meetings). openpyxl reads every workbook back: heads in each language, percentage cells, the
 chart's series, the drop-down; a filled-in items sheet goes back in with `import status`.
 
-The demo roster and the shipped templates on 2 December 2026: 周敏 (DL001) has eleven November items
+The demo roster and the shipped templates on 2 December 2026: 周敏 (DL001) has ten November items
 and none done, so she is on the 通报; the others started in December.
 """
 
@@ -39,7 +39,7 @@ def test_the_report_workbook_speaks_the_interface_language(cl, tmp_path, lang, h
     assert figures.freeze_panes == "B4"  # the head row (and the names) stay in view
     rows = {r[0]: r for r in figures.iter_rows(min_row=4, values_only=True)}
     first = rows["哈尔滨市道里区人民法院 执行一庭"]
-    assert first[1:3] == (11, 0) and first[11] == flagged
+    assert first[1:3] == (10, 0) and first[11] == flagged
     completion = figures.cell(row=4, column=8)
     assert completion.number_format == "0.0%" and isinstance(completion.value, (int, float))  # a number, not "0%"
     assert figures.column_dimensions["A"].width >= len("哈尔滨市道里区人民法院 执行一庭") * 2  # Chinese fits

@@ -149,3 +149,50 @@ def test_the_new_forms_are_refused_where_they_make_no_sense():
             assert any(words in p for p in err.problems), err.problems
         else:
             raise AssertionError(f"{duty} was accepted")
+
+
+# -- covers: previous — a report falls due in the period after the one it covers ------------------------------
+
+
+def test_a_weekly_report_on_the_week_before_is_due_the_next_monday_even_after_the_campaign():
+    got = dues("2026-11-02", "2026-11-30",
+               "- {key: k, title: 每周一报上周, role: officer, every: week, due: mon, covers: previous}")
+    assert got == [("2026-W45", date(2026, 11, 9)), ("2026-W46", date(2026, 11, 16)), ("2026-W47", date(2026, 11, 23)),
+                   ("2026-W48", date(2026, 11, 30)), ("2026-W49", date(2026, 12, 7))]  # W49's 30 Nov is covered
+
+
+def test_half_month_month_and_quarter_reports_fall_in_the_next_period():
+    half = dues("2026-11-01", "2026-11-30",
+                "- {key: k, title: t, role: officer, every: halfmonth, due: 5, covers: previous}")
+    assert half == [("2026-11-H1", date(2026, 11, 20)), ("2026-11-H2", date(2026, 12, 7))]  # 5 Dec is a Saturday
+    month = dues("2026-10-01", "2026-11-30", "- {key: k, title: t, role: officer, every: month, due: 5, covers: previous}")
+    assert month == [("2026-10", date(2026, 11, 5)), ("2026-11", date(2026, 12, 7))]
+    quarter = dues("2026-07-01", "2026-09-30",
+                   "- {key: k, title: t, role: officer, every: quarter, due: 10, covers: previous}")
+    assert quarter == [("2026-Q3", date(2026, 10, 10))]  # 季后首月10日: 10 Oct is a 调休 working Saturday
+
+
+def test_a_report_on_the_week_before_merges_with_this_week_s_friday_report_and_the_earlier_date_wins():
+    from checklist.core.merge import items_for
+    from helpers import officer
+
+    tset = templates(
+        a=campaign_yaml("a", "2026-11-02", "2026-11-30", "- {key: ledger, title: 每周五报送台账, role: officer, "
+                                                         "every: week, due: fri}"),
+        b=campaign_yaml("b", "2026-11-02", "2026-11-30", "- {key: ledger, title: 每周一报攻坚案件执结情况, "
+                                                         "role: officer, every: week, due: mon, covers: previous}"))
+    ledger = {i.period: i for i in items_for(officer(), tset, calendar(tset))}
+    assert ledger["2026-W48"].due == date(2026, 11, 27) and ledger["2026-W48"].campaigns == ("a", "b")
+    # W49: a's Friday (4 Dec) is capped at its end, Mon 30 Nov; b's report on W49 is due Mon 7 Dec: 30 Nov wins
+    assert ledger["2026-W49"].due == date(2026, 11, 30) and ledger["2026-W49"].campaigns == ("a", "b")
+
+
+def test_covers_previous_is_refused_on_a_daily_or_one_off_duty():
+    from checklist.errors import TemplateError
+
+    try:
+        dues("2026-11-01", "2026-11-30", "- {key: k, title: t, role: officer, every: day, covers: previous}")
+    except TemplateError as err:
+        assert any("covers: previous is for a report" in p for p in err.problems)
+    else:
+        raise AssertionError("accepted")

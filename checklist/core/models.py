@@ -72,6 +72,7 @@ class Duty:
     basis: str = ""  # the rule the duty comes from (法律依据), shown with the item
     campaign: str = ""  # campaign key; "" in the duty library
     where: str = ""
+    covers: str = ""  # "previous": the report on a period, due in the period after it (每周一报上周)
 
 
 @dataclass(frozen=True, slots=True)

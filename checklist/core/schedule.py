@@ -21,7 +21,7 @@ from typing import Iterator
 
 from checklist.core.calendar import WorkCalendar
 from checklist.core.models import Campaign, Duty, WeekdayDue, WorkdayDue
-from checklist.core.periods import Period, clamp_day, periods_between
+from checklist.core.periods import Period, clamp_day, period_of, periods_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +68,32 @@ def nominal_due(duty: Duty, period: Period) -> date:
     return due  # type: ignore[return-value]  # once: the date itself
 
 
+def reported_in(duty: Duty, covered: Period, calendar: WorkCalendar) -> date | None:
+    """``covers: previous``: when the report on ``covered`` falls due — its ``due`` read in the next period
+    (for a quarter or a year, in its first month: Q3 with ``due: 10`` is due 10 October), moved off a rest
+    day unless ``shift: none``; not capped at the campaign's end."""
+    following = period_of(duty.every, covered.end + timedelta(days=1))
+    due = duty.due
+    if isinstance(due, WorkdayDue):
+        return nth_workday(following, due.n, calendar)
+    if isinstance(due, WeekdayDue):
+        day = nth_weekday(following.start.year, following.start.month, due.n, due.weekday)
+    elif duty.every in ("quarter",):
+        day = clamp_day(following.start.year, following.start.month, int(due))  # type: ignore[arg-type]
+    else:
+        day = nominal_due(duty, following)
+    return calendar.roll_forward(day) if duty.shift else day
+
+
 def occurrences(campaign: Campaign, duty: Duty, calendar: WorkCalendar) -> Iterator[Occurrence]:
-    """Every period of ``campaign`` in which ``duty`` falls due, with its final due date."""
+    """Every period of ``campaign`` in which ``duty`` falls due, with its final due date (with
+    ``covers: previous``, every period the campaign covers, each due in the period after it)."""
+    if duty.covers == "previous":
+        for period in periods_between(duty.every, campaign.start, campaign.end):
+            due = reported_in(duty, period, calendar)
+            if due is not None:
+                yield Occurrence(period, due)
+        return
     for period in periods_between(duty.every, campaign.start, campaign.end):
         if duty.every == "day":
             if calendar.is_workday(period.start):

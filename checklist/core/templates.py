@@ -59,7 +59,7 @@ MAX_RANGE_DAYS = 366  # one line of a calendar file
 
 CAMPAIGN_FIELDS = {"key", "name", "short", "start", "end", "scope", "description"}
 SCOPE_FIELDS = {"courts", "departments"}
-DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis"}
+DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis", "covers"}
 CALENDAR_FIELDS = {"name", "years", "holidays", "workdays"}
 COURT_FIELDS = {"name", "code", "level", "parent"}
 RULE_FIELDS = {"key", "title", "from", "within", "before", "every", "for", "paused", "role", "basis", "priority"}
@@ -309,6 +309,12 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
             else:
                 reader.problem(line, _("{label}: shift must be 'none' (keep the exact date) or 'next'").format(label=label))
                 value = None
+        elif name == "covers":
+            value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
+            if value != "previous":
+                reader.problem(line, _("{label}: covers must be 'previous' (a report due in the period after the one "
+                                       "it covers)").format(label=label))
+                value = None
         else:  # due: checked against 'every' once the library is merged in
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else entry[0]
             if value is None or value == "":
@@ -414,7 +420,7 @@ def _resolve_duty(
     if base is not None:
         merged = {
             "title": base.title, "role": base.roles, "every": base.every, "priority": base.priority,
-            "tags": base.tags, "shift": base.shift, "basis": base.basis,
+            "tags": base.tags, "shift": base.shift, "basis": base.basis, "covers": base.covers,
         }
         if "every" not in fields and "due" not in fields:
             merged["due_parsed"] = (base.due, base.due_text)
@@ -437,6 +443,11 @@ def _resolve_duty(
             problems.append(f"{path}:{line}: " + _("duty '{key}': {problem}").format(key=key, problem=result))
             return None
         due, due_text = result
+    covers = merged.get("covers") or ""
+    if covers and every in ("day", "once"):
+        problems.append(f"{where}: " + _("duty '{key}': covers: previous is for a report on a week, half-month, "
+                                         "month, quarter or year").format(key=key))
+        return None
     return Duty(
         key=key,
         title=merged["title"],
@@ -450,6 +461,7 @@ def _resolve_duty(
         basis=merged.get("basis", ""),
         campaign=campaign,
         where=where,
+        covers=covers,
     )
 
 

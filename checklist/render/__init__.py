@@ -114,6 +114,8 @@ def schedule_text(duty: Duty) -> str:
     every, due = duty.every, duty.due_text
     if every == "day":
         return _("every working day")
+    if duty.covers == "previous":
+        return _report_on_previous(duty)
     if isinstance(duty.due, WorkdayDue):
         period = {"week": _("each week"), "halfmonth": _("each half-month"), "month": _("each month"),
                   "quarter": _("each quarter"), "year": _("each year")}[every]
@@ -140,6 +142,28 @@ def schedule_text(duty: Duty) -> str:
     if every == "quarter":
         return _("quarterly, last day") if last else _("quarterly, day {n} of its last month").format(n=due)
     return _("half-monthly, last day") if last else _("half-monthly, day {n} of each half").format(n=due)
+
+
+def _report_on_previous(duty: Duty) -> str:
+    """``covers: previous`` in words: 每周一报上周, 每月5日报上月, 每季度首月10日报上季度."""
+    from dataclasses import replace
+
+    from checklist.core.models import WeekdayDue, WorkdayDue
+    from checklist.i18n import weekday_name
+
+    every, due = duty.every, duty.due_text
+    if isinstance(duty.due, (WorkdayDue, WeekdayDue)) or due == "last":
+        return _("{when}, on the period before").format(when=schedule_text(replace(duty, covers="")))
+    if every == "week":
+        return _("weekly, {weekday}, on the week before").format(weekday=weekday_name(int(duty.due)))  # type: ignore
+    if every == "halfmonth":
+        return _("half-monthly, day {n}, on the half before").format(n=due)
+    if every == "month":
+        return _("monthly, day {n}, on the month before").format(n=due)
+    if every == "quarter":
+        return _("quarterly, day {n} of its first month, on the quarter before").format(n=due)
+    month, _sep, day = due.partition("-")
+    return _("yearly, {month}/{day}, on the year before").format(month=int(month), day=int(day))
 
 
 def officer_json(officer: Officer, level: str | None = None) -> dict[str, Any]:
