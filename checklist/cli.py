@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -585,15 +585,18 @@ def import_roster(
     with Progress(_("bringing lists up to date")) as progress:
         result = service.import_roster(_settings(ctx).env(), file, sheet=sheet, encoding=encoding,
                                        mapping=_mapping(map_), dry_run=dry_run, progress=progress)
-    if as_json:
-        from checklist.render import emit_json
+    _tell_import(result, as_json)
+    lines_to(stderr_console(), result.warnings, style="yellow")
 
+
+def _tell_import(result: Any, as_json: bool) -> None:
+    """An import's outcome: its JSON document, or its one-line summary."""
+    from checklist.render import emit_json, say
+
+    if as_json:
         emit_json(result.as_json())
     else:
-        from checklist.render import say
-
         say(result.summary())
-    lines_to(stderr_console(), result.warnings, style="yellow")
 
 
 @import_app.command("status")
@@ -615,18 +618,13 @@ def import_status(
 
     Example: checklist import status 台账.xlsx --sheet 11月 --dry-run
     """
-    from checklist.render import Progress, emit_json
+    from checklist.render import Progress
     from checklist.status import import_status as run_import
 
     with Progress(_("checking rows")) as progress:
         result = run_import(_settings(ctx).env(), file, sheet=sheet, encoding=encoding, mapping=_mapping(map_),
                             dry_run=dry_run, progress=progress)
-    if as_json:
-        emit_json(result.as_json())
-    else:
-        from checklist.render import say
-
-        say(result.summary())
+    _tell_import(result, as_json)
 
 
 @import_app.command("cases")
@@ -650,14 +648,13 @@ def import_cases(
     Example: checklist import cases 案件清单.xlsx --dry-run
     """
     from checklist.caseimport import import_cases as run_import
-    from checklist.render import emit_json, say
+    from checklist.render import say
 
     result = run_import(_settings(ctx).env(), file, sheet=sheet, encoding=encoding, mapping=_mapping(map_),
                         dry_run=dry_run)
+    _tell_import(result, as_json)
     if as_json:
-        emit_json(result.as_json())
         return
-    say(result.summary())
     for warning in result.warnings:
         say(_("note: {warning}").format(warning=warning), err=True)
 
@@ -819,7 +816,7 @@ def export_report(
     _export(ctx, rows, CSV_COLUMNS, "json" if as_json else fmt, out, "report")
 
 
-def _write_report_workbook(ctx: typer.Context, result: object, out: Optional[Path]) -> None:
+def _write_report_workbook(ctx: typer.Context, result: Any, out: Optional[Path]) -> None:
     from checklist.outfile import write_output
     from checklist.render import say
     from checklist.workbook import report_workbook
@@ -902,9 +899,10 @@ def today(
 def _today_page(ctx: typer.Context, officer: str | None, days: int, team: bool, out: Optional[Path]) -> None:
     from checklist.render import lines_to, say, stderr_console
     from checklist.render.html import today_page
-    from checklist.work import team_lists
+    from checklist.work import day_list, team_lists
 
-    lists, heading, subheading = team_lists(_settings(ctx).env(), officer, days, team)
+    env = _settings(ctx).env()
+    lists, heading, subheading = team_lists(env, officer, days) if team else ([day_list(env, officer, days)], "", "")
     lines_to(stderr_console(), lists[0].warnings, style="yellow")
     text = today_page(lists, heading, subheading)
     if out is None:

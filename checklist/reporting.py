@@ -52,7 +52,7 @@ class ReportResult:
     left: list[Leaver] = field(default_factory=list)
     answering: dict[str, list[Officer]] = field(default_factory=dict)  # follow-up id → whom it holds to account
     ranked: Ranking | None = None  # --rank-by: the 通报 on an indicator
-    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # the register's records in the scope
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # in the scope and open at some point of the range
 
 
 @dataclass
@@ -138,7 +138,8 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                                      ids=" ".join(i[:6] for i in leaver.open)))
     answering = {record["id"]: fu_answerers(record["target"], access) for record, _answerer in follow_ups}
     return ReportResult(report, label, campaigns, {o.id: o.name for o in members}, late_records, record_days, notes,
-                        left, answering, follow_ups=[record for record, _answerer in follow_ups])
+                        left, answering, follow_ups=[record for record, _answerer in follow_ups
+                                                     if open_within(record, start, end)])
 
 
 def answered_follow_ups(register: list[dict[str, Any]], access: Any, members: list[Officer],
@@ -178,6 +179,17 @@ def rank(env: Env, indicator: str, *, by: str, viewer_id: str | None, start: dat
     rows = [(g, n, v) for g, n, v in valued if v is not None]
     rows.sort(key=lambda r: (-r[2] if indicator in HIGHER_IS_WORSE else r[2], r[0]))  # type: ignore[operator]
     return Ranking(indicator, rows, bottom)
+
+
+def open_within(record: dict[str, Any], start: date, end: date) -> bool:
+    """Whether a follow-up was open at some point of ``start`` … ``end`` (what the workbook and page list)."""
+    closed = str(record.get("closed_at") or "")[:10]
+    return record["opened_at"][:10] <= end.isoformat() and (not closed or closed >= start.isoformat())
+
+
+def row_label(row: GroupRow, by: str) -> str:
+    """A group's name as a sheet or page shows it: an officer with their id."""
+    return row.name if by != "officer" or row.name == row.group else f"{row.name} ({row.group})"
 
 
 def sanctioned(sanction: Any, result: ReportResult) -> list[dict[str, str]]:

@@ -82,10 +82,9 @@ def day_list(env: Env, officer_id: str | None, days: int = 7) -> DayList:
         return _day_list(reader, access, officer, env.today, days, templates_notes(reader, env))
 
 
-def team_lists(env: Env, officer_id: str | None, days: int = 7,
-               team: bool = True) -> tuple[list[DayList], str, str]:
+def team_lists(env: Env, officer_id: str | None, days: int = 7) -> tuple[list[DayList], str, str]:
     """``today --team``: the list of everyone below a lead or chief (not theirs), in one read — with a
-    heading and a subheading for the page. Without ``team``, the one officer's list and no heading."""
+    heading and a subheading for the page."""
     from checklist.identity import identify, require_see
     from checklist.render.lead import scope_label
     from checklist.service import viewed_scope
@@ -97,8 +96,6 @@ def team_lists(env: Env, officer_id: str | None, days: int = 7,
         head = officer_for(reader, access, officer_id)
         require_see(access, head)
         notes = templates_notes(reader, env)
-        if not team:
-            return [_day_list(reader, access, head, env.today, days, notes)], "", ""
         members, label = viewed_scope(reader, access, head.id)
         below = sorted((o for o in members if o.id != head.id), key=lambda o: (o.court, o.department, o.id))
         if not below:

@@ -133,7 +133,7 @@ def report_workbook(result: ReportResult) -> bytes:
     from openpyxl import Workbook
 
     from checklist.render.lead import scope_label
-    from checklist.reporting import weeks_label
+    from checklist.reporting import row_label, weeks_label
 
     report = result.report
     book = Workbook()
@@ -144,8 +144,7 @@ def report_workbook(result: ReportResult) -> bytes:
     figures.sheet.title = _("Figures")[:31]
     figures.percent(COMPLETION_COLUMN, COMPLETION_COLUMN + 1, COMPLETION_COLUMN + 2)
     for row in report.rows:
-        name = row.name if report.by != "officer" or row.name == row.group else f"{row.name} ({row.group})"
-        figures.add([name, row.due, row.done, row.on_time, row.overdue, row.skipped, row.follow_ups,
+        figures.add([row_label(row, report.by), row.due, row.done, row.on_time, row.overdue, row.skipped, row.follow_ups,
                      row.completion if row.due else None, row.on_time_rate if row.due else None,
                      row.weighted if row.due else None, row.max_overdue_workdays, yes_no(row.flagged),
                      (row.responsible.name or row.responsible.id) if row.responsible else ""])
@@ -153,11 +152,8 @@ def report_workbook(result: ReportResult) -> bytes:
     if report.rows:
         _completion_chart(figures, len(report.rows), title)
     _notice_sheet(book, result)
-    start, end = report.start.isoformat(), report.end.isoformat()
-    records = [r for r in result.follow_ups  # open at some point of the range
-               if r["opened_at"][:10] <= end and (not r.get("closed_at") or str(r["closed_at"])[:10] >= start)]
-    if records or any(row.follow_up.activity for row in report.rows):
-        _follow_up_sheet(book, result, records)
+    if result.follow_ups or any(row.follow_up.activity for row in report.rows):
+        _follow_up_sheet(book, result)
     return save(book)
 
 
@@ -236,9 +232,9 @@ def _notice_sheet(book: Any, result: ReportResult) -> None:
     notice.fit()
 
 
-def _follow_up_sheet(book: Any, result: ReportResult, records: list[dict[str, Any]]) -> None:
+def _follow_up_sheet(book: Any, result: ReportResult) -> None:
     """督办: per group over the range (opened, replied in time, late, sent back, closed, outcomes), then
-    each follow-up in scope that was open at some point of the range (``records``)."""
+    each follow-up in scope that was open at some point of the range."""
     from checklist.core import followups as fu
     from checklist.followup import opener_shown, target_shown
     from checklist.render.followups import outcome_word, state_word
@@ -252,6 +248,7 @@ def _follow_up_sheet(book: Any, result: ReportResult, records: list[dict[str, An
         c = row.follow_up
         if c.activity:
             sheet.add([row.name, c.opened, c.replied_in_time, c.late, c.returned, c.closed, c.outcomes])
+    records = result.follow_ups
     if records:
         sheet.add([])
         heads = [_("follow-up"), _("on"), _("opened by"), _("document no."), _("opened"), _("reply by"), _("state"),

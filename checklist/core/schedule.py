@@ -34,8 +34,7 @@ def nth_weekday(year: int, month: int, n: int, weekday: int) -> date:
     """The ``n``-th ``weekday`` (0 Mon … 6 Sun) of a month; n = -1, or an n the month has not: the last."""
     first = date(year, month, 1)
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
-    last_day = clamp_day(year, month, 31)
-    found = [day + timedelta(days=7 * k) for k in range(5) if day + timedelta(days=7 * k) <= last_day]
+    found = [d for d in (day + timedelta(days=7 * k) for k in range(5)) if d.month == month]
     return found[-1] if n == -1 or n > len(found) else found[n - 1]
 
 
@@ -78,7 +77,7 @@ def reported_in(duty: Duty, covered: Period, calendar: WorkCalendar) -> date | N
         return nth_workday(following, due.n, calendar)
     if isinstance(due, WeekdayDue):
         day = nth_weekday(following.start.year, following.start.month, due.n, due.weekday)
-    elif duty.every in ("quarter",):
+    elif duty.every == "quarter":
         day = clamp_day(following.start.year, following.start.month, int(due))  # type: ignore[arg-type]
     else:
         day = nominal_due(duty, following)

@@ -75,7 +75,7 @@ def bar_chart(bars: list[Bar], caption: str, threshold: float | None = None) -> 
 def report_page(result: Any) -> str:
     from checklist.core import followups as fu
     from checklist.render.lead import flag_text, group_label, scope_label
-    from checklist.reporting import sanctioned, weeks_label
+    from checklist.reporting import row_label, sanctioned, weeks_label
 
     report = result.report
     title = _("Completion of duties {period}").format(period=weeks_label(report.start, report.end))
@@ -92,7 +92,7 @@ def report_page(result: Any) -> str:
         {"label": _("flagged"), "value": len(report.laggards), "style": "bad" if report.laggards else ""},
     ]
     rows = [{
-        "name": r.name if report.by != "officer" or r.name == r.group else f"{r.name} ({r.group})",
+        "name": row_label(r, report.by),
         "due": r.due, "done": r.done, "on_time": r.on_time, "overdue": r.overdue, "skipped": r.skipped,
         "follow_ups": r.follow_ups, "completion": r.completion,
         "completion_text": percent(r.completion) if r.due else "—", "on_time_text": percent(r.on_time_rate) if r.due else "—",
@@ -129,9 +129,6 @@ def report_page(result: Any) -> str:
     sanctions = [" · ".join(p for p in (s.id, "、".join(p["name"] or p["id"] for p in sanctioned(s, result))
                                         or s.target.get("name") or s.target["id"], s.outcome, s.day, s.no or "") if p)
                  for s in report.sanctions]
-    start, end = report.start.isoformat(), report.end.isoformat()
-    records = [r for r in result.follow_ups
-               if r["opened_at"][:10] <= end and (not r.get("closed_at") or str(r["closed_at"])[:10] >= start)]
     counts = [{"name": r.name, "values": [r.follow_up.opened, r.follow_up.replied_in_time, r.follow_up.late,
                                           r.follow_up.returned, r.follow_up.closed, r.follow_up.outcomes]}
               for r in report.rows if r.follow_up.activity]
@@ -149,7 +146,7 @@ def report_page(result: Any) -> str:
     }
     return render("report.html.j2", title, report.as_of, subtitle=subtitle, cards=cards, rows=rows, chart=chart,
                   laggards=laggards, ranked=ranked, sanctions=sanctions, trend=trend, follow_up_counts=counts,
-                  follow_ups=[_follow_up(r, report.as_of) for r in sorted(records, key=fu.number)], t=words)
+                  follow_ups=[_follow_up(r, report.as_of) for r in sorted(result.follow_ups, key=fu.number)], t=words)
 
 
 def _follow_up(record: dict[str, Any], today: date) -> dict[str, Any]:
@@ -208,7 +205,7 @@ def indicators_page(result: Any) -> str:
 def today_page(views: list[Any], heading: str = "", subheading: str = "") -> str:
     """One section per officer (a page each when printed): follow-ups, then every overdue item (none
     folded: a page has the room), due today and the coming days."""
-    from checklist.render import priority_word
+    from checklist.render import priority_word, status_word
 
     if not views:
         raise ValueError("no lists")
@@ -231,7 +228,7 @@ def today_page(views: list[Any], heading: str = "", subheading: str = "") -> str
                     "id": item["id"], "short": view.short.get(item["id"], item["id"][:6]), "title": item["title"],
                     "case": item.get("case") or "", "note": item.get("note") or item.get("reason") or "",
                     "due": short_date(due), "status": item["status"],
-                    "when": relative(due, today) if is_open else _status(item["status"]),
+                    "when": relative(due, today) if is_open else status_word(item["status"]),
                     "when_style": "late" if is_open and due < today else "" if is_open else "ok",
                     "campaigns": [view.label(c) for c in item["campaigns"]] or ([statutory] if item.get("case") else []),
                     "priority": priority_word(item["priority"]),
@@ -265,9 +262,3 @@ def today_page(views: list[Any], heading: str = "", subheading: str = "") -> str
              "priority": _("priority")}
     title = heading or people[0]["title"]
     return render("today.html.j2", title, today, heading=heading, subheading=subheading, people=people, t=words)
-
-
-def _status(status: str) -> str:
-    from checklist.render import status_word
-
-    return status_word(status)

@@ -463,18 +463,15 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
     if not isinstance(log, dict) or not isinstance(log.get("hash"), str) or not isinstance(log.get("seq"), int):
         raise _damaged(path, _("the history log's length is not recorded"))
     _check_size(log.get("size"), path)
-    if store_doc.get("templates") is not None:
-        templates = store_doc["templates"]
-        if not isinstance(templates, dict):
-            raise _damaged(path, _("the templates are not recorded properly"))
-        _check_name("templates", templates.get("file"), path)
-        _check_size(templates.get("size"), path)
-    if store_doc.get("cases") is not None:
-        cases = store_doc["cases"]
-        if not isinstance(cases, dict):
-            raise _damaged(path, _("the cases are not recorded properly"))
-        _check_name("cases", cases.get("file"), path)
-        _check_size(cases.get("size"), path)
+    for name, damage in (("templates", _("the templates are not recorded properly")),
+                         ("cases", _("the cases are not recorded properly"))):
+        ref = store_doc.get(name)
+        if ref is None:
+            continue
+        if not isinstance(ref, dict):
+            raise _damaged(path, damage)
+        _check_name(name, ref.get("file"), path)
+        _check_size(ref.get("size"), path)
     meta = _table(doc, "meta", path)
     if meta:
         _check_meta(meta[0], path)
