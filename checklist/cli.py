@@ -367,6 +367,44 @@ def templates_validate(
     stdout_console().print(report.summary, markup=False, highlight=False)
 
 
+@templates_app.command("lint")
+def templates_lint(
+    ctx: typer.Context,
+    folder: Annotated[Optional[Path], typer.Argument(help="Folder to read (default: the templates in use).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when there is any finding (for CI).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Query what the merge would make of the campaigns: near-duplicate duties under two keys, and
+    one key used for two different duties.
+
+    A near-duplicate: two campaigns' duties with a role in common, titles alike and schedules that
+    could merge — give them one key, or say `distinct_from: [key]` if they are two. One key, two
+    duties: the same key with different bases, titles sharing no word, or a statutory duty of the
+    library asked on another schedule. Findings are advice (exit 0) unless --strict.
+
+    Example: checklist templates lint templates/ --strict
+    """
+    from checklist.core.lint import lint
+    from checklist.loader import load_templates
+    from checklist.render import emit_json, say
+
+    settings = _settings(ctx)
+    where = folder or settings.templates_folder
+    findings = lint(load_templates(where))
+    if as_json:
+        emit_json({"folder": str(where), "findings": [
+            {"code": f.code, "where": f"{where}/{f.where}", "also": f"{where}/{f.also}" if f.also else None,
+             "keys": list(f.keys), "message": f.message} for f in findings]})
+    else:
+        for f in findings:
+            say(f"{where}/{f.where}: {f.message}")
+        say(ngettext("{folder}: {n} finding", "{folder}: {n} findings", len(findings)).format(
+            folder=where, n=len(findings)) if findings else _("{folder}: no findings").format(folder=where),
+            err=bool(findings))
+    if strict and findings:
+        raise typer.Exit(1)
+
+
 @templates_app.command("list")
 def templates_list(
     ctx: typer.Context,
@@ -408,24 +446,77 @@ def templates_apply(
     ctx: typer.Context,
     folder: Annotated[Optional[Path], typer.Argument(
         help="Folder to apply (default: --templates, else the shipped campaigns).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change for whom; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Make a templates folder the one this database runs on, and bring every list up to date.
 
     The database keeps its own copy of the templates: every other command works from it, so
     people with different --templates folders never re-sync each other's lists. Done and skipped
-    items keep the due date they were worked against.
+    items keep the due date they were worked against. --dry-run lists, person by person, the items
+    that would be added, re-dated, changed or withdrawn, and writes nothing.
 
-    Example: checklist templates apply templates/
+    Example: checklist templates apply 模板/ --dry-run
     """
-    from checklist.render import Progress, lines_to, say, stderr_console
+    from checklist.render import Progress, emit_json, lines_to, say, stderr_console
     from checklist.sync import apply_templates
 
     settings = _settings(ctx)
-    with Progress(_("bringing lists up to date")) as progress:
-        result = apply_templates(settings.env(), folder or settings.templates_folder, progress)
+    with Progress(_("bringing lists up to date") if not dry_run else _("working out what would change")) as progress:
+        result = apply_templates(settings.env(), folder or settings.templates_folder, progress, dry_run=dry_run)
+    if result.preview is not None:
+        _show_changes(settings, result.preview, as_json)
+        if not as_json:
+            say(_("dry run: nothing was written"), err=True)
+        return
+    if as_json:
+        emit_json({"folder": result.folder, "changed": result.changed, "campaigns": result.campaigns,
+                   "sync": None if result.sync is None else {
+                       "officers": result.sync.officers, "created": result.sync.created,
+                       "updated": result.sync.updated, "withdrawn": result.sync.withdrawn,
+                       "restored": result.sync.restored}})
+        return
     say(result.summary())
     if result.sync is not None:
         lines_to(stderr_console(), result.sync.warnings, style="yellow")
+
+
+def _show_changes(settings: Settings, changes: list, as_json: bool) -> None:
+    from checklist.render import emit_json, stdout_console
+    from checklist.render.setup import changes_json, changes_view
+    from checklist.roster import officer_from_doc
+
+    with settings.env().store().reading() as reader:
+        names = {d["id"]: officer_from_doc(d).name for d in reader.officers()}
+    if as_json:
+        emit_json(changes_json(changes, names))
+    else:
+        stdout_console().print(changes_view(changes, names))
+
+
+@templates_app.command("diff")
+def templates_diff(
+    ctx: typer.Context,
+    first: Annotated[Path, typer.Argument(help="The new folder; or, with a second folder, the old one.")],
+    second: Annotated[Optional[Path], typer.Argument(help="The new folder, when the first is the old one.",
+                                                     show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """What a templates change would do to everyone's list, person by person, before anything is
+    written: items added, re-dated, changed or withdrawn from today on.
+
+    With one folder, compares it with the templates the database runs on; with two, the first
+    (old) with the second (new), for the people on this database's roster. Only the campaigns'
+    duties are compared; `templates apply NEW --dry-run` also weighs the database's own items (work
+    done, case clocks).
+
+    Example: checklist templates diff 模板-旧/ 模板-新/
+    """
+    from checklist.sync import diff_templates
+
+    settings = _settings(ctx)
+    old, new = (None, first) if second is None else (first, second)
+    _show_changes(settings, diff_templates(settings.env(), old, new), as_json)
 
 
 # -- plan ---------------------------------------------------------------------------------------------
@@ -439,6 +530,8 @@ def plan(
         "--role", help="Plan for an officer not on the roster: their role (repeat for several).")] = None,
     court: Annotated[str, typer.Option("--court", help="With --role: the officer's court.")] = "",
     department: Annotated[str, typer.Option("--department", help="With --role: the officer's department.")] = "",
+    tag: Annotated[Optional[list[str]], typer.Option(
+        "--tag", help="With --role: a roster tag they have, like 党员 (repeat for several).")] = None,
     include_ended: Annotated[bool, typer.Option("--all", help="Include campaigns that have ended.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -457,7 +550,7 @@ def plan(
     settings = _settings(ctx)
     env = settings.env()
     if role:
-        who = Officer(officer or "-", "", court, department, tuple(role))
+        who = Officer(officer or "-", "", court, department, tuple(role), tags=tuple(tag or ()))
         tset = _templates_in_use(settings)
     else:
         from checklist.identity import identify, require_see
@@ -791,7 +884,8 @@ def export_report(
     fmt: FormatOption = "csv",
     out: OutOption = None,
     by: Annotated[str, typer.Option(
-        "--by", help="officer, department, court, intermediate or campaign (or 人员, 部门, 法院, 中院, 活动).")] = "officer",
+        "--by", help="officer, department, court, intermediate, campaign or phase (or 人员, 部门, 法院, 中院, 活动, "
+                     "阶段).")] = "officer",
     week: WeekOption = None,
     month: MonthOption = None,
     start: FromOption = None,
@@ -1171,8 +1265,8 @@ def indicators(
 def report(
     ctx: typer.Context,
     by: Annotated[str, typer.Option(
-        "--by", help="Group by officer, department, court, intermediate (basic courts under their 中院) or "
-                     "campaign; or 人员, 部门, 法院, 中院, 活动.")] = "officer",
+        "--by", help="Group by officer, department, court, intermediate (basic courts under their 中院), "
+                     "campaign or phase (a campaign's stages); or 人员, 部门, 法院, 中院, 活动, 阶段.")] = "officer",
     week: WeekOption = None,
     month: MonthOption = None,
     start: FromOption = None,

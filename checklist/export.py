@@ -23,7 +23,7 @@ from checklist.reporting import safe_cell
 
 ITEM_COLUMNS = ("id", "officer", "name", "court", "department", "key", "title", "period", "due", "status",
                 "done_at", "note", "priority", "campaigns", "overdue_days", "case")
-ROSTER_COLUMNS = ("id", "name", "court", "department", "roles", "lead", "since", "until", "login")
+ROSTER_COLUMNS = ("id", "name", "court", "department", "roles", "lead", "since", "until", "login", "tags")
 FORMATS = ("csv", "json", "xlsx")
 
 
@@ -130,7 +130,7 @@ def roster_rows(env: Env, selection: ItemFilter) -> list[dict[str, Any]]:
     return [
         {"id": o.id, "name": o.name, "court": o.court, "department": o.department, "roles": list(o.roles),
          "lead": o.lead, "since": o.since.isoformat() if o.since else "",
-         "until": o.until.isoformat() if o.until else "", "login": o.login}
+         "until": o.until.isoformat() if o.until else "", "login": o.login, "tags": list(o.tags)}
         for o in members
         if (not selection.court or o.court == selection.court)
         and (not selection.department or o.department == selection.department)

@@ -63,7 +63,13 @@ def wrap(text: str, limit: int, first: str = "", rest: str = "") -> list[str]:
             if not _wide(after[0]):  # a word glued to this one (庭.html, 30日): they go together
                 extra = width(after)
             elif after[0] in NO_LINE_START or token[-1] in NO_LINE_END:
-                extra = width(after[0])  # a closing mark stays with what it closes, an opening one with what it opens
+                # a closing mark stays with what it closes (with the marks after it: 院）、), an opening one with
+                # what it opens
+                extra = width(after[0])
+                for mark in tokens[n + 2:]:
+                    if mark.isspace() or mark[0] not in NO_LINE_START:
+                        break
+                    extra += width(mark)
         starts_badly = token[0] in NO_LINE_START and (_wide(token[0]) or all(ch in NO_LINE_START for ch in token))
         if used + size + extra > limit and line.strip() and not starts_badly:
             lines.append(line.rstrip())

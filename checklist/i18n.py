@@ -88,6 +88,14 @@ _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def every_word(every: str) -> str:
+    """A schedule in a word: weekly, 每周."""
+    return {
+        "day": _("daily"), "week": _("weekly"), "halfmonth": _("half-monthly"), "month": _("monthly"),
+        "quarter": _("quarterly"), "year": _("yearly"), "once": _("once"),
+    }[every]
+
+
 def weekday_name(index: int) -> str:
     """0 → 'Mon' / '周一'."""
     return (_WEEKDAYS_ZH if language == "zh" else _WEEKDAYS_EN)[index]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from checklist.context import Env
-from checklist.core.indicators import FIELDS, RATES, Indicators
+from checklist.core.indicators import FIELDS, RATES, Indicators, TargetProgress
 from checklist.i18n import _, pgettext
 
 GROUPINGS = ("officer", "department", "court", "intermediate")
@@ -25,13 +25,14 @@ class IndicatorResult:
     indicators: Indicators
     scope: dict[str, Any]
     cases: int
+    targets: list[TargetProgress] = field(default_factory=list)
 
 
 def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None, start: date,
                     end: date) -> IndicatorResult:
     from checklist.calendars import stored_calendar
     from checklist.core.cases import Case
-    from checklist.core.indicators import ItemFact, compute
+    from checklist.core.indicators import ItemFact, compute, target_progress
     from checklist.core.report import group_keys
     from checklist.errors import InputError
     from checklist.identity import identify
@@ -46,7 +47,8 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
         people = {o.id: o for o in members}
         everyone = label.get("kind") == "everyone"
         files = reader.templates()
-        rules = parse_bundle(files).clocks if files else ()
+        templates = parse_bundle(files) if files else None
+        rules = templates.clocks if templates else ()
         kinds = {r.key: "payout" for r in rules if r.start == "funds_received"}
         kinds.update({r.key: "recheck" for r in rules if r.start == "zhongben"})
         counted = getattr(reader, "indicator_facts", None)
@@ -73,6 +75,9 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
                     facts.append(ItemFact(kind, officer, date.fromisoformat(item["due"]), item["status"],
                                           date.fromisoformat(done_at[:10]) if done_at else None))
         calendar = stored_calendar(reader.meta().get("calendar"))
+        targeted = _targets(templates, members, start, end) if templates else []
+        holders = sorted({o for _c, _d, found in targeted for o in found})
+        target_cases = [Case.from_record(c) for c in reader.cases(holders)] if holders else []
     rollup = {o.court: access.rules.intermediate(o.court) for o in members}
 
     def keys(officer: str) -> list[tuple[str, str]]:
@@ -83,7 +88,24 @@ def make_indicators(env: Env, *, by: str = "court", viewer_id: str | None = None
     result = compute(cases, facts, keys, start=start, end=end, as_of=env.today, by=by, calendar=calendar,
                      groups=sorted(groups), open_counts=open_counts)
     result.rows.sort(key=lambda r: r.group)
-    return IndicatorResult(result, label, count)
+    progress = [target_progress(c, d, found, target_cases, keys, as_of=env.today) for c, d, found in targeted]
+    return IndicatorResult(result, label, count, progress)
+
+
+def _targets(templates: Any, members: list[Any], start: date, end: date) -> list[tuple[Any, Any, list[str]]]:
+    """Each (campaign, duty, the people in scope it asks) of a duty with a measured target, for the
+    campaigns that overlap ``start`` … ``end``."""
+    wanted = [(templates.campaigns[d.campaign], d) for d in templates.duties if d.target and d.target.measure]
+    wanted = [(c, d) for c, d in wanted if c.start <= end and c.end >= start]
+    if not wanted:
+        return []
+    asked = {o.id: {id(d) for _c, d in templates.duties_for(o)} for o in members}
+    found = []
+    for campaign, duty in wanted:
+        holders = [o.id for o in members if id(duty) in asked[o.id]]
+        if holders:
+            found.append((campaign, duty, holders))
+    return found
 
 
 def row_json(row: Any) -> dict[str, Any]:
@@ -94,7 +116,18 @@ def indicators_json(result: IndicatorResult) -> dict[str, Any]:
     found = result.indicators
     return {"from": found.start.isoformat(), "to": found.end.isoformat(), "as_of": found.as_of.isoformat(),
             "by": found.by, "scope": result.scope, "cases": result.cases,
-            "rows": [row_json(r) for r in found.rows]}
+            "rows": [row_json(r) for r in found.rows],
+            "targets": [target_json(t) for t in result.targets]}
+
+
+def target_json(progress: TargetProgress) -> dict[str, Any]:
+    target = progress.duty.target
+    assert target is not None
+    return {"campaign": progress.campaign.key, "key": progress.duty.key, "title": progress.duty.title,
+            "each": target.count, "unit": target.unit, "measure": target.measure,
+            "from": progress.start.isoformat(), "to": progress.until.isoformat(),
+            "rows": [{"group": r.group, "name": r.name, "people": r.people, "target": r.target,
+                      "achieved": r.achieved, "rate": r.rate} for r in progress.rows]}
 
 
 def _cell(name: str, value: Any) -> Any:

@@ -35,17 +35,19 @@ def field_hint(field: str) -> str:
 BY_WORDS = {
     "人员": "officer", "干警": "officer", "部门": "department", "庭室": "department", "法院": "court",
     "中院": "intermediate", "中级法院": "intermediate", "活动": "campaign", "专项活动": "campaign",
+    "阶段": "phase",
 }
 
 
 def grouping(by: str) -> str:
-    """--by in English (officer, department, court, intermediate, campaign) or Chinese (人员, 部门, 法院, 中院, 活动)."""
+    """--by in English (officer, department, court, intermediate, campaign, phase) or Chinese (人员, 部门, 法院,
+    中院, 活动, 阶段)."""
     from checklist.core.report import GROUPINGS
 
     by = BY_WORDS.get(by.strip(), by.strip().lower())
     if by not in GROUPINGS:
         raise UsageError(_("--by takes one of {values}").format(
-            values=", ".join(GROUPINGS) + " (" + "、".join(("人员", "部门", "法院", "中院", "活动")) + ")"))
+            values=", ".join(GROUPINGS) + " (" + "、".join(("人员", "部门", "法院", "中院", "活动", "阶段")) + ")"))
     return by
 
 

@@ -69,7 +69,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                 threshold: float = 0.8, late_days: int = 5, record_days: int = 3, bottom: int = 3) -> ReportResult:
     """The report for ``start`` … ``end`` as of today, in the viewer's scope (a read: it never writes)."""
     from checklist.calendars import stored_calendar
-    from checklist.sync import templates_notes
+    from checklist.sync import phases_from_meta, templates_notes
 
     if by not in GROUPINGS:
         raise InputError(_("a report groups by one of {values}").format(values=", ".join(GROUPINGS)), field="by")
@@ -83,13 +83,15 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
         members, label = viewed_scope(reader, access, viewer_id)
         notes = templates_notes(reader, env)
         calendar = stored_calendar(reader.meta().get("calendar"))
+        meta = reader.meta().get("campaigns", {})
+        phases = phases_from_meta(meta)
         items: list[ReportItem] = []
         late_records: list[LateRecord] = []
         tallies = None
         counted_by_server = getattr(reader, "report_tallies", None)
         if counted_by_server is not None:  # a server counts in SQL: the same rules, without every item in Python
             ids = [o.id for o in members]
-            tallies, recorded = counted_by_server(ids, start, end, env.today, by == "campaign", record_days)
+            tallies, recorded = counted_by_server(ids, start, end, env.today, record_days, by=by, phases=phases)
             for item_id, officer_id, title, done_on, recorded_on in recorded:
                 gap = calendar.workdays_between(done_on, recorded_on)
                 if gap > record_days:
@@ -111,7 +113,6 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
                     gap = calendar.workdays_between(done_on, recorded_on) if recorded_on > done_on else 0
                     if gap > record_days:
                         late_records.append(LateRecord(doc["id"], officer.id, doc["title"], done_on, recorded_on, gap))
-        meta = reader.meta().get("campaigns", {})
         register = reader.follow_ups()
         left = [Leaver(o, [i["id"] for i in reader.items(o.id) if i["status"] == "open"])
                 for o in members if o.until is not None and o.until < env.today]
@@ -127,7 +128,7 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
                           threshold=threshold, late_days=late_days, campaigns=campaigns,
                           rollup={o.court: rules.intermediate(o.court) for o in members}, levels=rules.levels,
-                          tallies=tallies, follow_ups=follow_ups, bottom=bottom)
+                          tallies=tallies, follow_ups=follow_ups, bottom=bottom, phases=phases)
     late_records.sort(key=lambda r: (-r.workdays, r.officer, r.claimed, r.title, r.id))
     for leaver in left:
         o = leaver.officer

@@ -3,12 +3,14 @@
 Columns, in English or Chinese (more names are accepted; ``--map`` adds your own):
 
     id / 工号   name / 姓名   court / 法院   department / 部门   roles / 角色   lead / 上级
-    since / 起始日期   until / 离岗日期   login / 账号
+    since / 起始日期   until / 离岗日期   login / 账号   tags / 标签
 
 Roles are job titles (执行法官, 团队长, 局长 …), separated by ``,`` ``，`` ``、`` ``;`` or spaces, kept
 as written (English words in lower case). Each must be a level (officer, lead, chief, admin) or a
 title the shipped list or a ``roles:`` file knows (``checklist.core.access``); the import checks
-that against the templates the database runs on, so nobody is silently left with no duties.
+that against the templates the database runs on, so nobody is silently left with no duties. Tags
+(党员, 速执团队 …) are free words in the same separators; a duty with ``only_tagged`` reaches only
+people with one of its tags.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "since": ("起始日期", "开始日期", "入职日期", "start"),
     "until": ("离岗日期", "离职日期", "调离日期", "end", "left"),
     "login": ("账号", "登录名", "用户名", "account", "user"),
+    "tags": ("标签", "tag", "人员标签"),
 }
 REQUIRED = ("id", "name", "roles")
 _ROLE_SPLIT = re.compile(r"[,，、;；/\s]+")
@@ -50,6 +53,11 @@ def parse_roles(text: str) -> tuple[str, ...]:
         if role not in roles:
             roles.append(role)
     return tuple(roles)
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags as written, in order, each once (``党员、速执团队``)."""
+    return tuple(dict.fromkeys(word for word in _ROLE_SPLIT.split(text) if word))
 
 
 @dataclass
@@ -80,7 +88,7 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
             bad = True
             problems.append(f"{where}: {column}: {reason}")
 
-        for column in ("id", "name", "court", "department", "roles", "lead", "login"):
+        for column in ("id", "name", "court", "department", "roles", "lead", "login", "tags"):
             bad_char = control_character(text_of(values.get(column)))
             if bad_char is not None:
                 problem(column, _("holds a control character ({char}); remove it").format(char=bad_char))
@@ -116,6 +124,7 @@ def parse_roster(sheet: Sheet) -> tuple[list[RosterRow], list[str]]:
         officer = Officer(
             id=oid, name=name, court=text_of(values.get("court")), department=text_of(values.get("department")),
             roles=roles, lead=text_of(values.get("lead")), since=since, until=until, login=login,
+            tags=parse_tags(text_of(values.get("tags"))),
         )
         if officer.lead == oid:
             problems.append(f"{where}: lead: " + _("'{id}' cannot be their own lead").format(id=oid))
@@ -186,7 +195,7 @@ def officer_from_doc(doc: dict[str, Any]) -> Officer:
         id=doc["id"], name=doc.get("name", ""), court=doc.get("court", ""), department=doc.get("department", ""),
         roles=tuple(doc.get("roles", ())), lead=doc.get("lead", "") or "",
         since=date.fromisoformat(since) if since else None, until=date.fromisoformat(until) if until else None,
-        login=doc.get("login") or "",
+        login=doc.get("login") or "", tags=tuple(doc.get("tags") or ()),
     )
 
 
@@ -199,4 +208,6 @@ def officer_doc(officer: Officer) -> dict[str, Any]:
         doc["until"] = officer.until.isoformat()
     if officer.login:
         doc["login"] = officer.login
+    if officer.tags:
+        doc["tags"] = list(officer.tags)
     return doc

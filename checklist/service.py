@@ -48,6 +48,11 @@ def validate_templates(folder: Path, today: date, officers: list[Officer] | None
         unheld.append(_("warning: {where}: duty '{key}' ({campaign}) asks for role '{role}', which nobody on the "
                         "roster in its scope holds").format(where=f"{folder}/{duty.where}", key=duty.key, campaign=campaign.label,
                                                             role=role))
+    for duty in templates.untagged(officers) if officers else ():
+        unheld.append(_("warning: {where}: duty '{key}' ({campaign}) is only for people tagged {tags}, and nobody on "
+                        "the roster in its scope is (add the tag in the roster's tags column)").format(
+            where=f"{folder}/{duty.where}", key=duty.key, campaign=templates.campaigns[duty.campaign].label,
+            tags=" / ".join(duty.only_tagged)))
     calendar = work_calendar(templates)
     active = sum(1 for c in templates.campaigns.values() if c.start <= today <= c.end)
     summary = _("{folder}: OK — {campaigns} campaigns ({active} active on {today}), {duties} duties, "
@@ -141,7 +146,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             require_manage(access, what=_("importing a roster"))
         result = RosterImport(table.path, len(rows), dry_run=dry_run)
         change = Change()
-        absent = {name for name in ("court", "department", "lead", "until", "login") if name not in table.columns}
+        absent = {name for name in ("court", "department", "lead", "until", "login", "tags") if name not in table.columns}
         at, recorded = env.at(), env.recorded()
         for r in rows:
             officer = r.officer

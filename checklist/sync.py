@@ -19,21 +19,22 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from checklist.core.history import PLAN_FIELDS, plan_digest
 from checklist.core.ids import item_id
+from checklist.core.models import Phase
 from checklist.i18n import _, ngettext
 from checklist.store import Change
 
 if TYPE_CHECKING:
-    from datetime import date
 
     from checklist.context import Env
     from checklist.core.calendar import WorkCalendar
-    from checklist.core.models import Officer, PlannedItem, TemplateSet
+    from checklist.core.models import Campaign, Officer, PlannedItem, TemplateSet
     from checklist.store import Reader
 
 SYNC_VERSION = 5  # bump when the merge rules or what a sync stores change: every database re-syncs once
@@ -270,9 +271,9 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
         if progress is not None:
             progress(n, len(officers))
         officer = officer_from_doc(doc)
-        profile = (officer.court, officer.department, tuple(sorted(officer.roles)))
-        if profile not in shared and (named or not only_cases):  # officers in the same court, department and
-            sources = templates.duties_for(officer)  # roles share a merge
+        profile = (officer.court, officer.department, tuple(sorted(officer.roles)), tuple(sorted(officer.tags)))
+        if profile not in shared and (named or not only_cases):  # officers in the same court, department,
+            sources = templates.duties_for(officer)  # roles and tags share a merge
             if only_cases:  # a case import touches only the campaign items a case can answer (keys merge apart)
                 sources = [(c, d) for c, d in sources if d.key in named]
             merged = merge_sources(sources, templates, calendar)
@@ -345,14 +346,28 @@ def recipient(rule: Any, case: Any, roster: dict[str, dict[str, Any]], titles: A
     return chiefs[0] if chiefs else None
 
 
+def campaign_meta(campaign: Campaign, phases: tuple[Phase, ...]) -> dict[str, Any]:
+    """What a report needs to know of a campaign without reading its templates (its stages only if it has any)."""
+    doc: dict[str, Any] = {"name": campaign.name, "short": campaign.label, "start": campaign.start.isoformat(),
+                           "end": campaign.end.isoformat()}
+    if phases:
+        doc["phases"] = [[p.name, p.start.isoformat(), p.end.isoformat()] for p in phases]
+    return doc
+
+
+def phases_from_meta(campaigns: dict[str, Any]) -> dict[str, tuple[Phase, ...]]:
+    return {key: tuple(Phase(key, name, date.fromisoformat(a), date.fromisoformat(b)) for name, a, b in c["phases"])
+            for key, c in campaigns.items() if c.get("phases")}
+
+
 def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:
     from checklist.calendars import calendar_extras
     from checklist.identity import access_meta
 
+    phases = templates.phases()
     return {
         "sync_version": SYNC_VERSION, "holidays": holidays_fingerprint(), "synced_at": env.recorded(),
-        "campaigns": {c.key: {"name": c.name, "short": c.label, "start": c.start.isoformat(), "end": c.end.isoformat()}
-                      for c in templates.campaigns.values()},
+        "campaigns": {c.key: campaign_meta(c, phases.get(c.key, ())) for c in templates.campaigns.values()},
         "calendar": calendar_extras(templates),
         "access": access_meta(templates),
     }
@@ -407,6 +422,7 @@ class ApplyResult:
     campaigns: int
     changed: bool
     sync: SyncResult | None = None
+    preview: list[ItemChange] | None = None  # a dry run's changes, item by item
 
     def summary(self) -> str:
         if not self.changed:
@@ -428,21 +444,95 @@ def templates_change(files: list[tuple[str, str]], folder: Path, env: Env, chang
     return fingerprint
 
 
-def apply_templates(env: Env, folder: Path, progress: Callable[[int, int], None] | None = None) -> ApplyResult:
-    """Make ``folder`` the templates this database runs on, and re-sync everyone."""
+def apply_templates(env: Env, folder: Path, progress: Callable[[int, int], None] | None = None, *,
+                    dry_run: bool = False) -> ApplyResult:
+    """Make ``folder`` the templates this database runs on, and re-sync everyone; with ``dry_run``, only
+    say what would change for whom (``preview``), writing nothing."""
     from checklist.identity import require_manage_all, writer_access
 
     files = read_bundle(folder)
     templates = parse_bundle(files)
-    with env.store().writing() as writer:
+    store = env.store()
+    with (store.reading() if dry_run else store.writing()) as writer:
         access, env = writer_access(writer, env)
         require_manage_all(access, _("applying templates"))
         meta = writer.meta()
         fingerprint = bundle_fingerprint(files)
         if meta.get("templates", {}).get("fingerprint") == fingerprint and not needs_sync(meta):
-            return ApplyResult(str(folder), fingerprint, len(templates.campaigns), False)
+            return ApplyResult(str(folder), fingerprint, len(templates.campaigns), False, preview=[] if dry_run else None)
         change = Change()
         templates_change(files, folder, env, change)
         result = sync_all(writer, templates, env, change, progress=progress)
+        if dry_run:
+            preview = [c for officer, docs in sorted(change.items.items())
+                       for c in item_changes(officer, writer.items(officer), docs)]
+            return ApplyResult(str(folder), fingerprint, len(templates.campaigns), True, result, preview)
         writer.commit(change)
         return ApplyResult(str(folder), fingerprint, len(templates.campaigns), True, result)
+
+
+# -- what a templates change does, item by item (templates apply --dry-run, templates diff) ----------------
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    officer: str
+    kind: str  # new | withdrawn | restored | re-dated | changed
+    id: str
+    title: str
+    period: str
+    due: str  # as it will be
+    before: str = ""  # the due date it had (re-dated), or its title (changed)
+
+
+CHANGE_ORDER = ("new", "restored", "re-dated", "changed", "withdrawn")
+
+
+def item_changes(officer: str, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[ItemChange]:
+    """What ``after`` (items added or replaced) does to ``before`` (the officer's items), one line per item."""
+    old = {i["id"]: i for i in before}
+    found = []
+    for doc in after:
+        was = old.get(doc["id"])
+        kind, previous = "changed", ""
+        if was is None:
+            kind = "new"
+        elif doc["status"] == "withdrawn" and was["status"] != "withdrawn":
+            kind = "withdrawn"
+        elif was["status"] == "withdrawn" and doc["status"] != "withdrawn":
+            kind = "restored"
+        elif was["due"] != doc["due"]:
+            kind, previous = "re-dated", was["due"]
+        elif was["title"] != doc["title"]:
+            previous = was["title"]
+        found.append(ItemChange(officer, kind, doc["id"], doc["title"], doc["period"], doc["due"], previous))
+    return sorted(found, key=lambda c: (CHANGE_ORDER.index(c.kind), c.due, c.title, c.id))
+
+
+def diff_templates(env: Env, old_folder: Path | None, new_folder: Path) -> list[ItemChange]:
+    """What applying ``new_folder`` instead of ``old_folder`` (default: the applied templates) would do to
+    the campaign items of everyone on the roster from today on, had they followed the old ones to the
+    letter (done and case items aside: ``templates apply --dry-run`` weighs the database's own items)."""
+    from checklist.calendars import work_calendar
+    from checklist.core.merge import merge_sources
+    from checklist.roster import officer_from_doc
+
+    with env.store().reading() as reader:
+        old = parse_bundle(read_bundle(old_folder)) if old_folder is not None else applied(reader)
+        roster = [officer_from_doc(d) for d in reader.officers()]
+    new = parse_bundle(read_bundle(new_folder))
+    today = env.today.isoformat()
+    old_calendar, new_calendar = work_calendar(old), work_calendar(new)
+    changes = []
+    for officer in sorted(roster, key=lambda o: o.id):
+        since = officer.since.isoformat() if officer.since else ""
+        until = officer.until.isoformat() if officer.until else "9999"
+        kept = [p for p in prepare(merge_sources(old.duties_for(officer), old, old_calendar))
+                if since <= p.due <= until]
+        stored = [{"id": item_id(officer.id, p.key, p.period), "officer": officer.id, **p.fields, "status": "open"}
+                  for p in kept]
+        planned = [p for p in prepare(merge_sources(new.duties_for(officer), new, new_calendar))
+                   if since <= p.due <= until]
+        after, _parts = reconcile(stored, officer, planned, SyncResult(), today, False)
+        changes += item_changes(officer.id, stored, after)
+    return changes

@@ -13,6 +13,9 @@ def _never_the_users_database(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     for name in ("CHECKLIST_OFFICER", "CHECKLIST_TODAY", "CHECKLIST_USER", "CHECKLIST_FAULT", "CHECKLIST_LANG"):
         monkeypatch.delenv(name, raising=False)
+    from checklist import i18n
+
+    i18n.set_language("en")  # a test that ran a command in Chinese in-process leaves no Chinese behind
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,7 @@ def test_today_table_at_80_columns_with_chinese_text(loaded):
     assert text.index("Overdue · ") < text.index("Due today · ") < text.index("Next 7 days · ")
     assert "9d late" in text and "专 = 专项整治  提 = 提质增效  雷 = 雷霆2026" in text
     assert "\x1b[" not in text  # not a terminal: no codes at all
-    assert "week 0/9 done" in lines[-1]
+    assert "week 0/8 done" in lines[-1]  # no 主题党日: nobody on this roster is tagged 党员
 
 
 def test_done_undo_skip_and_show_keep_the_history(loaded):
@@ -100,9 +100,9 @@ def test_done_undo_skip_and_show_keep_the_history(loaded):
     assert shown["history"][1]["note"] == "已报送"
     assert shown["history"][1]["before"]["status"] == "open" and shown["history"][1]["after"]["status"] == "done"
     assert {s["title"] for s in shown["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账",
-                                                      "每周一报攻坚案件执结情况"}
+                                                      "每周一报攻坚案件进展台账及执结情况"}
     table = loaded.run("show", ledger["id"][:6])
-    assert "雷霆2026: 每周一报攻坚案件执结情况" in table.stdout and "本周无攻坚案件" in table.stdout
+    assert "雷霆2026: 每周一报攻坚案件进展台账及执结情况" in table.stdout and "本周无攻坚案件" in table.stdout
 
 
 def test_unknown_or_ambiguous_ids_change_nothing(loaded):

@@ -67,7 +67,8 @@ def test_templates_list_json_names_campaigns_and_their_status():
 def test_plan_shows_the_merge_and_the_relief_line():
     result = run("plan", "--officer", "DL001", "--court", "哈尔滨市道里区人民法院", "--role", "officer", env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert "10 duties asked by 3 campaigns → 8 lines on your list (2 merged)" in result.stdout
+    # 主题党日 is for 党员: without --tag 党员 it is not asked; 雷霆's two deliverables are
+    assert "11 duties asked by 3 campaigns → 9 lines on your list (2 merged)" in result.stdout
     assert "↳每周一报攻坚案件" in result.stdout  # the 攻坚 campaign's own wording
     assert "on the week before" in result.stdout  # 每周一报上周: its report on W48 is due Monday of W49
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
@@ -77,11 +78,16 @@ def test_plan_json_follows_the_spec():
     result = run("plan", "--officer", "DL001", "--court", "哈尔滨市南岗区人民法院", "--role", "officer", "--json")
     doc = json.loads(result.stdout)
     assert doc["officer"]["id"] == "DL001"
-    assert doc["summary"] == {"duties": 8, "campaigns": 2, "lines": 7, "merged": 1}
+    assert doc["summary"] == {"duties": 7, "campaigns": 2, "lines": 6, "merged": 1}
     ledger = next(line for line in doc["lines"] if line["key"] == "weekly-ledger")
     assert ledger["campaigns"] == ["passive-enforcement-2026", "quality-year-2026"]
     assert ledger["every"] == "week"
     assert {s["title"] for s in ledger["sources"]} == {"整改台账每周更新", "每周五报送未结案件进展台账"}
+    assert "theme-party-day" not in {line["key"] for line in doc["lines"]}  # only for 党员
+    tagged = json.loads(run("plan", "--officer", "DL001", "--court", "哈尔滨市南岗区人民法院", "--role", "officer",
+                            "--tag", "党员", "--json").stdout)
+    party = next(line for line in tagged["lines"] if line["key"] == "theme-party-day")
+    assert party["only_tagged"] == ["党员"] and tagged["summary"]["duties"] == 8
     assert ledger["clock"] is None
     # a campaign duty that is also a statutory clock says so: its case items answer the campaign's tick
     recheck = next(line for line in doc["lines"] if line["key"] == "zhongben-recheck")
@@ -96,7 +102,11 @@ def test_plan_for_an_officer_on_the_roster(tmp_path):
     assert missing.exit_code == 1 and "which officer?" in missing.stderr
     doc = json.loads(run("plan", "--officer", "DL020", "--json", env=env).stdout)
     assert doc["officer"]["name"] == "卫国强"
-    assert doc["summary"] == {"duties": 11, "campaigns": 3, "lines": 8, "merged": 3}
+    # the chief: the 雷霆 and 专项整治 deliverables, each campaign's stages; 专项督察 no longer hides the 评查
+    assert doc["summary"] == {"duties": 16, "campaigns": 3, "lines": 14, "merged": 2}
+    phases = {line["key"]: line["phase"] for line in doc["lines"] if line["phase"]}
+    assert phases == {"thunder-plan": "动员部署", "thunder-midterm": "集中攻坚", "thunder-final": "总结验收",
+                      "passive-rectified": "集中整治", "passive-summary": "总结提升"}
 
 
 def test_bad_checklist_today_is_a_usage_error():

@@ -212,3 +212,14 @@ def test_a_narrow_report_keeps_each_group_on_one_line(cl, lang):
     both = cl.run("report", "--all", "--by", "department", "--month", "2026-11", CHECKLIST_LANG=lang)
     named = [line.split()[:2] for line in both.stdout.splitlines() if line.startswith(("道里区", "南岗区"))]
     assert ["道里区", "执行一庭"] in named and len(named) == 6  # 哈尔滨市…人民法院 left out: one line a group
+
+
+def test_help_never_starts_a_line_with_a_run_of_closing_marks():
+    from checklist.helptext import wrap, width
+
+    text = "按人员、部门、法院、中院（基层法院归入所属中院）、活动或阶段分组"
+    for limit in range(12, 40):
+        lines = wrap(text, limit)
+        assert "".join(lines) == text
+        assert all(width(line) <= limit for line in lines), limit
+        assert not any(line[0] in "）、，。" for line in lines), (limit, lines)

@@ -289,7 +289,8 @@ def test_a_report_counted_by_the_server_equals_one_counted_item_by_item(pg_serve
     assert cl.run("follow-up", "open", items[0]["id"], "--note", "请说明").exit_code == 0
     ranges = (("--month", "2026-11"), ("--month", "2026-12"), ("--week", "2026-W49"),
               ("--from", "2026-11-20", "--to", "2026-12-03"))
-    for by in ("officer", "department", "court", "intermediate", "campaign"):
+    ranges += (("--from", "2026-09-01", "--to", "2026-12-31"),)  # all three of 雷霆's stages
+    for by in ("officer", "department", "court", "intermediate", "campaign", "phase"):
         for span in ranges:
             args = ("report", "--by", by, *span, "--recorded-late-days", "0")
             counted = cl.json(*args)

@@ -27,6 +27,7 @@ from typing import Callable, Iterable
 from checklist.core.calendar import WorkCalendar
 from checklist.core.cases import Case
 from checklist.core.clocks import Span, add_months, due_within
+from checklist.core.models import Campaign, Duty
 
 TERM = Span(6, "m")
 FIELDS = ("open", "closed", "full_rate", "zhongben_rate", "on_time_rate", "paid_rate", "over_12_months",
@@ -152,3 +153,63 @@ def compute(cases: Iterable[Case], items: Iterable[ItemFact], keys: Callable[[st
                 row.rechecks_due += 1
                 row.rechecks_on_time += bool(done_by and item.done_on <= item.due)  # type: ignore[operator]
     return Indicators(start, end, as_of, by, list(rows.values()))
+
+
+# -- targets (``target:`` on a duty, with a measure): what each person was asked to reach, and reached ----
+
+
+def _measured(measure: str, case: Case) -> bool:
+    if measure == "full":
+        return case.closing == "full"
+    if measure == "zhongben":
+        return case.closing == "zhongben"
+    if measure == "old-closed":
+        return case.closed is not None and case.filed < add_months(case.closed, -12)
+    return True  # closed
+
+
+@dataclass
+class TargetRow:
+    group: str
+    name: str
+    people: int = 0
+    target: float = 0.0
+    achieved: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.achieved, self.target)
+
+
+@dataclass
+class TargetProgress:
+    """One duty's target in one campaign: the cases of the people it asks, closed from the campaign's
+    start to its end or the as-of day, that meet its measure."""
+
+    campaign: Campaign
+    duty: Duty
+    start: date
+    until: date
+    rows: list[TargetRow] = field(default_factory=list)
+
+
+def target_progress(campaign: Campaign, duty: Duty, holders: Iterable[str], cases: Iterable[Case],
+                    keys: Callable[[str], list[tuple[str, str]]], *, as_of: date) -> TargetProgress:
+    """``holders``: the people the duty asks (each to reach ``duty.target.count``); ``keys`` their groups."""
+    assert duty.target is not None
+    until = min(campaign.end, as_of)
+    found = TargetProgress(campaign, duty, campaign.start, until)
+    rows: dict[str, TargetRow] = {}
+    holders = set(holders)
+    for officer in sorted(holders):
+        for key, name in keys(officer):
+            row = rows.setdefault(key, TargetRow(key, name))
+            row.people += 1
+            row.target += duty.target.count
+    for case in cases:
+        if case.officer in holders and case.closed is not None and campaign.start <= case.closed <= until \
+                and _measured(duty.target.measure, case):
+            for key, name in keys(case.officer):
+                rows[key].achieved += 1
+    found.rows = sorted(rows.values(), key=lambda r: r.group)
+    return found

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from checklist.core.calendar import WorkCalendar
-from checklist.core.models import PRIORITY_RANK, Campaign, Duty, Officer, PlannedItem, Source, TemplateSet
+from checklist.core.models import PRIORITY_RANK, Campaign, Duty, Officer, PlannedItem, Source, Target, TemplateSet
 from checklist.core.periods import RANK, Period, parse_period
 from checklist.core.schedule import Occurrence, occurrences
 
@@ -199,6 +199,21 @@ class PlanLine:
     every: str  # the finest schedule among the sources
     campaigns: tuple[str, ...]
     sources: tuple[tuple[Campaign, Duty], ...]
+
+    @property
+    def phase(self) -> str:
+        return next((d.phase for _c, d in self.sources if d.phase), "")
+
+    @property
+    def target(self) -> Target | None:
+        return next((d.target for _c, d in self.sources if d.target), None)
+
+    @property
+    def only_tagged(self) -> tuple[str, ...]:
+        """The tags the line is for (empty: anyone holding the role, as one of its sources asks)."""
+        if not all(d.only_tagged for _c, d in self.sources):
+            return ()
+        return tuple(dict.fromkeys(t for _c, d in self.sources for t in d.only_tagged))
 
 
 @dataclass(frozen=True)

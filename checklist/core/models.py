@@ -6,8 +6,8 @@ Nothing here touches files, the clock or the screen; see SPEC.md → Concepts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Mapping
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 if TYPE_CHECKING:
     from checklist.core.access import Court, Rules
@@ -73,6 +73,30 @@ class Duty:
     campaign: str = ""  # campaign key; "" in the duty library
     where: str = ""
     covers: str = ""  # "previous": the report on a period, due in the period after it (每周一报上周)
+    only_tagged: tuple[str, ...] = ()  # reaches only people with one of these roster tags (党员)
+    phase: str = ""  # a one-off deliverable's stage of the campaign (动员部署 / 集中攻坚 / 总结验收)
+    target: Target | None = None
+    distinct_from: tuple[str, ...] = ()  # keys of duties `templates lint` should not call this one's duplicate
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """``target: 30 件`` — what a duty asks each person holding it to reach in the campaign; with
+    ``measure`` (one of ``MEASURES``) the indicators count it from the imported cases."""
+
+    count: float
+    unit: str
+    measure: str = ""
+
+    @property
+    def text(self) -> str:
+        number = int(self.count) if self.count == int(self.count) else self.count
+        return f"{number} {self.unit}".strip() if self.unit.isascii() else f"{number}{self.unit}"
+
+
+# what a target can be counted by, from each person's cases closed in the campaign: any closing, 执行完毕,
+# 终本, or a case filed more than 12 months before it closed (清理长期未结)
+MEASURES = ("closed", "full", "zhongben", "old-closed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +127,7 @@ class Officer:
     since: date | None = None
     until: date | None = None  # the last day they work here (离岗日期); no items after it
     login: str = ""  # the account they act as (账号); their id when empty
+    tags: tuple[str, ...] = ()  # roster tags (标签): 党员, 速执团队 … a duty may be for tagged people only
 
     @property
     def account(self) -> str:
@@ -166,6 +191,43 @@ class Rule:
     where: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A stage of a campaign (动员部署, 集中攻坚, 总结验收): from the day after the previous stage's last
+    deliverable (the campaign's start for the first) to its own last deliverable (the campaign's end
+    for the last stage)."""
+
+    campaign: str
+    name: str
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        """The report's group key: ``thunder-2026:集中攻坚`` (a campaign key holds no colon)."""
+        return f"{self.campaign}:{self.name}"
+
+
+def phases_of(campaign: Campaign, duties: Iterable[Duty]) -> tuple[Phase, ...]:
+    """The campaign's stages, in the order of their deliverables (``phase:`` on its one-off duties)."""
+    last: dict[str, date] = {}
+    for duty in duties:
+        if duty.campaign == campaign.key and duty.phase and isinstance(duty.due, date):
+            last[duty.phase] = max(last.get(duty.phase, duty.due), duty.due)
+    order = sorted(last, key=lambda name: (last[name], name))
+    found, start = [], campaign.start
+    for n, name in enumerate(order):
+        end = max(last[name], campaign.end) if n == len(order) - 1 else last[name]
+        found.append(Phase(campaign.key, name, start, end))
+        start = end + timedelta(days=1)
+    return tuple(found)
+
+
+def reaches(duty: Duty, officer: Officer) -> bool:
+    """A duty for tagged people only (``only_tagged: [党员]``) reaches those with one of the tags."""
+    return not duty.only_tagged or not set(duty.only_tagged).isdisjoint(officer.tags)
+
+
 @dataclass(frozen=True)
 class TemplateSet:
     """Everything read from a templates folder, validated and resolved against the library."""
@@ -202,6 +264,16 @@ class TemplateSet:
             found += [(duty, role) for role in duty.roles if role not in held]
         return found
 
+    def untagged(self, officers: list[Officer]) -> list[Duty]:
+        """Each duty for tagged people (``only_tagged``) that nobody in its campaign's scope is tagged for."""
+        return [d for d in self.duties if d.only_tagged and not any(
+            self.campaigns[d.campaign].scope.includes(o) and reaches(d, o) for o in officers)]
+
+    def phases(self) -> dict[str, tuple[Phase, ...]]:
+        """Each campaign's stages (only campaigns that name any)."""
+        found = {key: phases_of(c, self.duties) for key, c in self.campaigns.items()}
+        return {key: phases for key, phases in found.items() if phases}
+
     def duties_for(self, officer: Officer) -> list[tuple[Campaign, Duty]]:
         """Every (campaign, duty) that applies to ``officer`` by scope and role (a title or its level)."""
         titles = self.rules.titles
@@ -209,6 +281,6 @@ class TemplateSet:
         found = []
         for duty in self.duties:
             campaign = self.campaigns[duty.campaign]
-            if campaign.scope.includes(officer) and roles.intersection(duty.roles):
+            if campaign.scope.includes(officer) and roles.intersection(duty.roles) and reaches(duty, officer):
                 found.append((campaign, duty))
         return found

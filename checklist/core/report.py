@@ -1,4 +1,4 @@
-"""Progress reports: who is behind, by officer, department, court or campaign (SPEC.md → report).
+"""Progress reports: who is behind, by officer, department, court, campaign or phase (SPEC.md → report).
 
 For a date range and an as-of date, each group counts the items due from the range's start up to
 the earlier of its end and the as-of date:
@@ -20,7 +20,8 @@ quarterly 评查 is not a daily glance), and ``weighted`` = weight done ÷ weigh
 group whose weighted completion is below the threshold, and the ``bottom`` lowest groups that missed
 anything (the 排名后N位); an item overdue by more than ``late_days`` working days is then one more
 reason given, not a reason to be named. In ``by="campaign"`` an item counts once for every campaign
-it credits; everywhere else it counts once.
+it credits, and in ``by="phase"`` once for the stage of each such campaign its due date falls in
+(campaigns without stages are left out); everywhere else it counts once.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from typing import Callable, Iterable, Mapping
 
 from checklist.core.calendar import WorkCalendar
 from checklist.core.followups import Counts, Sanction, counts as follow_up_counts, sanctions
-from checklist.core.models import Officer
+from checklist.core.models import Officer, Phase
 
-GROUPINGS = ("officer", "department", "court", "intermediate", "campaign")  # intermediate: basic courts → their 中院
+GROUPINGS = ("officer", "department", "court", "intermediate", "campaign", "phase")  # intermediate: → their 中院
+BY_ITEM = ("campaign", "phase")  # groupings an item's campaigns (not its officer) decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +174,9 @@ def _done_by(item: ReportItem, day: date) -> bool:
     return item.status == "done" and item.done_on is not None and item.done_on <= day
 
 
-def group_keys(by: str, officer: Officer, item: ReportItem | None = None,
-               rollup: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """The (group id, display name) pairs an officer's item counts in.
+def group_keys(by: str, officer: Officer, rollup: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """The (group id, display name) pairs an officer's items count in (by campaign or phase: none —
+    the item decides, ``item_groups``).
 
     ``rollup`` maps a court to the intermediate court (中院) it belongs to, for ``by="intermediate"``;
     a court it does not name stands for itself.
@@ -188,7 +190,7 @@ def group_keys(by: str, officer: Officer, item: ReportItem | None = None,
     if by == "intermediate":
         upper = (rollup or {}).get(officer.court, officer.court)
         return [(upper, upper)]
-    return [(c, c) for c in (item.campaigns if item else ())]
+    return []
 
 
 def _responsible(by: str, group: str, members: list[Officer], everyone: dict[str, Officer],
@@ -225,9 +227,17 @@ def week_of(day: date) -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
+def item_groups(by: str, campaigns: Iterable[str], due: date, phases: Mapping[str, tuple[Phase, ...]]) -> list[str]:
+    """The groups an item of ``campaigns`` due on ``due`` counts in, by campaign or by phase."""
+    if by == "campaign":
+        return list(campaigns)
+    return [p.key for c in campaigns for p in phases.get(c, ()) if p.start <= due <= p.end]
+
+
 def tally(items: Iterable[ReportItem], officers: Iterable[str], *, start: date, end: date, as_of: date,
-          by_campaign: bool) -> Tallies:
-    """Count ``items`` of ``officers`` due in ``start``..``end`` as of ``as_of`` (see the module's rules)."""
+          by: str = "officer", phases: Mapping[str, tuple[Phase, ...]] | None = None) -> Tallies:
+    """Count ``items`` of ``officers`` due in ``start``..``end`` as of ``as_of`` (see the module's rules);
+    for ``by`` campaign or phase, per (officer, group)."""
     wanted = set(officers)
     until = min(end, as_of)
     found = Tallies()
@@ -235,7 +245,8 @@ def tally(items: Iterable[ReportItem], officers: Iterable[str], *, start: date, 
         if item.officer not in wanted or item.status == "withdrawn" or not start <= item.due <= end:
             continue
         counted = _counted(item, start, until, as_of)
-        for campaign in (item.campaigns if by_campaign else (None,)):
+        groups = item_groups(by, item.campaigns, item.due, phases or {}) if by in BY_ITEM else (None,)
+        for campaign in groups:
             counts = found.counts.setdefault((item.officer, campaign), Tally())
             if not counted:
                 continue
@@ -277,6 +288,7 @@ def build_report(
     tallies: Tallies | None = None,
     follow_ups: Iterable[tuple[dict, str | None]] = (),
     bottom: int = 3,
+    phases: Mapping[str, tuple[Phase, ...]] | None = None,
 ) -> Report:
     """Count every group's items over ``start``..``end`` as of ``as_of`` (see the module's rules).
 
@@ -286,7 +298,8 @@ def build_report(
     their roles), to name whom a department or court answers to. ``tallies``, when a database
     counted for itself, stand for ``items``. ``follow_ups`` are the follow-up records in scope, each
     with the officer who answers it (None for a department or court without one). ``bottom``: how many
-    of the lowest groups the 通报 names whatever their completion.
+    of the lowest groups the 通报 names whatever their completion. ``phases``: each campaign's stages,
+    for ``by="phase"`` (every stage of a campaign in ``campaigns`` that overlaps the range gets a row).
     """
     levels = levels or (lambda o: o.roles)
     if by not in GROUPINGS:
@@ -294,12 +307,16 @@ def build_report(
     officers = list(officers)
     by_id = {o.id: o for o in officers}
     if tallies is None:
-        tallies = tally(items, by_id, start=start, end=end, as_of=as_of, by_campaign=by == "campaign")
+        tallies = tally(items, by_id, start=start, end=end, as_of=as_of, by=by, phases=phases)
     until = min(end, as_of)
     rows: dict[str, GroupRow] = {}
     members: dict[str, list[Officer]] = {}
-    if by == "campaign":
-        for key, name in sorted((campaigns or {}).items()):
+    names = dict(campaigns or {})
+    if by == "phase":
+        names = {p.key: f"{names[c]} · {p.name}" for c in sorted(names) for p in (phases or {}).get(c, ())
+                 if p.start <= end and p.end >= start}
+    if by in BY_ITEM:
+        for key, name in names.items():
             rows[key] = GroupRow(group=key, name=name)
     else:
         for officer in sorted(officers, key=lambda o: o.id):
@@ -315,7 +332,7 @@ def build_report(
         if officer is None:
             continue
         for key, name in groups(officer, campaign):
-            rows.setdefault(key, GroupRow(group=key, name=(campaigns or {}).get(key, name))).add(counts)
+            rows.setdefault(key, GroupRow(group=key, name=names.get(key, name))).add(counts)
     workdays: dict[date, int] = {}  # a province's overdue items share a few dozen due dates
     for item in tallies.late:
         officer = by_id.get(item.officer)
@@ -323,8 +340,10 @@ def build_report(
             continue
         if item.due not in workdays:
             workdays[item.due] = calendar.workdays_between(item.due, as_of)
-        for key, _name in group_keys(by, officer, item, rollup):
-            rows[key].late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
+        keys = item_groups(by, item.campaigns, item.due, phases or {}) if by in BY_ITEM else \
+            [key for key, _name in group_keys(by, officer, rollup=rollup)]
+        for key in keys:
+            rows.setdefault(key, GroupRow(group=key, name=names.get(key, key))).late.append(LateItem(item.id, item.officer, item.title, item.due, (as_of - item.due).days,
                                            workdays[item.due]))
 
     follow_ups = list(follow_ups)
@@ -334,8 +353,10 @@ def build_report(
             continue
         officer = by_id.get(answerer or "")
         target = record["target"]
-        if by == "campaign":  # a follow-up on an item counts for the campaigns the item credits
-            keys = [(c, c) for c in target.get("campaigns") or [] if c in rows]
+        if by in BY_ITEM:  # a follow-up on an item counts for the campaigns (their stages) the item credits
+            due = target.get("due")
+            keys = [(k, k) for k in item_groups(by, target.get("campaigns") or [], date.fromisoformat(due) if due
+                                                else as_of, phases or {}) if k in rows]
         elif officer is not None:
             keys = group_keys(by, officer, rollup=rollup)
         elif by == "department" and target.get("department"):

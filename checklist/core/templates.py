@@ -31,7 +31,7 @@ import yaml
 
 from checklist.core.access import COURT_LEVELS, LEVELS, Court, builtin_titles
 from checklist.core.models import (
-    PRIORITIES, RULE_STARTS, Campaign, Duty, Rule, Scope, TemplateSet, WeekdayDue, WorkdayDue,
+    MEASURES, PRIORITIES, RULE_STARTS, Campaign, Duty, Rule, Scope, Target, TemplateSet, WeekdayDue, WorkdayDue,
 )
 from checklist.core.periods import EVERY, month_length
 from checklist.core.text import control_character
@@ -59,7 +59,10 @@ MAX_RANGE_DAYS = 366  # one line of a calendar file
 
 CAMPAIGN_FIELDS = {"key", "name", "short", "start", "end", "scope", "description"}
 SCOPE_FIELDS = {"courts", "departments"}
-DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis", "covers"}
+DUTY_FIELDS = {"key", "title", "role", "every", "due", "priority", "tags", "shift", "basis", "covers", "only_tagged",
+               "tags_required", "phase", "target", "distinct_from"}
+TARGET_FIELDS = {"count", "unit", "measure"}
+_TARGET_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(\S{0,12})")
 CALENDAR_FIELDS = {"name", "years", "holidays", "workdays"}
 COURT_FIELDS = {"name", "code", "level", "parent"}
 RULE_FIELDS = {"key", "title", "from", "within", "before", "every", "for", "paused", "role", "basis", "priority"}
@@ -283,12 +286,19 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
         line = entry[1]
         if name == "key":
             continue
-        if name in ("title", "basis"):
+        if name in ("title", "basis", "phase"):
             value = reader.text(entry, f"{label}: {name}")
         elif name == "role":
             value = reader.texts(entry, f"{label}: role")  # field names stay as written in templates
-        elif name == "tags":
-            value = reader.texts(entry, f"{label}: tags")
+        elif name in ("tags", "only_tagged", "tags_required", "distinct_from"):
+            value = reader.texts(entry, f"{label}: {name}")
+            if name == "tags_required" and value is not None:  # the name the first drafts used
+                if "only_tagged" in fields:
+                    reader.problem(line, _("{label}: give only_tagged or tags_required, not both").format(label=label))
+                    value = None
+                name = "only_tagged"
+        elif name == "target":
+            value = _read_target(reader, entry, label)
         elif name == "every":
             value = reader.scalar(entry[0]) if isinstance(entry[0], yaml.ScalarNode) else None
             if value not in EVERY:
@@ -338,6 +348,36 @@ def _read_duty(reader: _Reader, node: yaml.Node, owner: str) -> dict[str, _Field
 WORKDAY_LIMIT = {"week": 7, "halfmonth": 12, "month": 23, "quarter": 66, "year": 252}  # at most that many in a period
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
             "5th": 5, "last": -1}
+
+
+def _read_target(reader: _Reader, entry: tuple[yaml.Node, int], label: str) -> Target | None:
+    """``target: 30 件``, or ``target: {count: 30, unit: 件, measure: old-closed}``."""
+    node, line = entry
+    problem = _("{label}: target must be a number and a unit, like '30 件', or count, unit and measure "
+                "(measure: {measures})").format(label=label, measures=", ".join(MEASURES))
+    if isinstance(node, yaml.MappingNode):
+        fields = reader.mapping(node, f"{label}: target", TARGET_FIELDS)
+        count = reader.scalar(fields["count"][0]) if "count" in fields and isinstance(
+            fields["count"][0], yaml.ScalarNode) else None
+        unit = reader.text(fields["unit"], f"{label}: target unit") if "unit" in fields else ""
+        measure = reader.scalar(fields["measure"][0]) if "measure" in fields and isinstance(
+            fields["measure"][0], yaml.ScalarNode) else ""
+        if "measure" in fields and measure not in MEASURES:
+            reader.problem(fields["measure"][1], _("{label}: target measure must be one of {values}").format(
+                label=label, values=", ".join(MEASURES)))
+            return None
+    else:
+        raw = reader.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        found = _TARGET_TEXT.fullmatch(str(raw).strip()) if raw is not None and not isinstance(raw, bool) else None
+        count, unit, measure = (found[1], found[2], "") if found else (None, "", "")
+    try:
+        number = float(count) if count is not None and not isinstance(count, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not 0 < number < 1e9 or unit is None:
+        reader.problem(line, problem)
+        return None
+    return Target(number, unit or "", measure or "")
 
 
 def _due_form(text: str, every: str) -> tuple[object, str] | str | None:
@@ -421,6 +461,8 @@ def _resolve_duty(
         merged = {
             "title": base.title, "role": base.roles, "every": base.every, "priority": base.priority,
             "tags": base.tags, "shift": base.shift, "basis": base.basis, "covers": base.covers,
+            "only_tagged": base.only_tagged, "phase": base.phase, "target": base.target,
+            "distinct_from": base.distinct_from,
         }
         if "every" not in fields and "due" not in fields:
             merged["due_parsed"] = (base.due, base.due_text)
@@ -448,6 +490,11 @@ def _resolve_duty(
         problems.append(f"{where}: " + _("duty '{key}': covers: previous is for a report on a week, half-month, "
                                          "month, quarter or year").format(key=key))
         return None
+    if merged.get("phase") and every != "once":
+        line = fields["phase"].line if "phase" in fields else fields["key"].line
+        problems.append(f"{path}:{line}: " + _("duty '{key}': a phase is for a one-off deliverable (every: once)").format(
+            key=key))
+        return None
     return Duty(
         key=key,
         title=merged["title"],
@@ -462,6 +509,10 @@ def _resolve_duty(
         campaign=campaign,
         where=where,
         covers=covers,
+        only_tagged=tuple(merged.get("only_tagged", ())),
+        phase=merged.get("phase", ""),
+        target=merged.get("target"),
+        distinct_from=tuple(merged.get("distinct_from", ())),
     )
 
 

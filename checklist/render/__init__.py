@@ -88,13 +88,6 @@ def lines_to(console: Console, lines: Iterable[str], style: str = "") -> None:
         console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
-def every_word(every: str) -> str:
-    return {
-        "day": _("daily"), "week": _("weekly"), "halfmonth": _("half-monthly"), "month": _("monthly"),
-        "quarter": _("quarterly"), "year": _("yearly"), "once": _("once"),
-    }[every]
-
-
 def status_word(status: str) -> str:
     return {"open": _("open"), "done": _("done"), "skipped": _("skipped"), "withdrawn": _("withdrawn")}.get(
         status, status)
@@ -170,7 +163,7 @@ def officer_json(officer: Officer, level: str | None = None) -> dict[str, Any]:
     doc = {
         "id": officer.id, "name": officer.name, "court": officer.court, "department": officer.department,
         "roles": list(officer.roles), "lead": officer.lead or None, "since": officer.since,
-        "until": officer.until, "login": officer.login or None,
+        "until": officer.until, "login": officer.login or None, "tags": list(officer.tags),
     }
     if level is not None:
         doc["level"] = level or None

@@ -10,8 +10,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.i18n import _, ngettext, pgettext, relative, short_date
-from checklist.render import every_word, officer_heading, priority_word, status_word, text_bar
+from checklist.i18n import _, every_word, ngettext, pgettext, relative, short_date
+from checklist.render import officer_heading, priority_word, status_word, text_bar
 
 OVERDUE_SHOWN = 10  # a list read in a blink: the oldest ten, and a count of the rest
 PRIORITY_STYLE = {"high": "bold red", "normal": "dim", "low": "dim"}

@@ -18,7 +18,7 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 def group_label(by: str) -> str:
     return {"officer": _("officer"), "department": _("department"), "court": _("court"),
-            "intermediate": "中院", "campaign": _("campaign")}.get(by, by)
+            "intermediate": "中院", "campaign": _("campaign"), "phase": pgettext("campaign stage", "phase")}.get(by, by)
 
 
 def scope_label(scope: dict[str, Any]) -> str:

@@ -10,8 +10,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.i18n import _, ngettext, pgettext
-from checklist.render import every_word, officer_heading, officer_json, schedule_text
+from checklist.i18n import _, every_word, ngettext, pgettext
+from checklist.render import officer_heading, officer_json, schedule_text
 
 if TYPE_CHECKING:
     from checklist.core.merge import Plan
@@ -38,6 +38,10 @@ def plan_json(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
                     for c, d in line.sources
                 ],
                 "clock": _clock_json(clocks.get(line.key)),
+                "phase": line.phase or None,
+                "target": {"count": line.target.count, "unit": line.target.unit,
+                           "measure": line.target.measure or None} if line.target else None,
+                "only_tagged": list(line.only_tagged),
             }
             for line in plan.lines
         ],
@@ -78,7 +82,15 @@ def plan_view(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
         finest = line.sources[0][1]
         when = every_word(finest.every) if merged else schedule_text(finest)
         labels = ", ".join(campaigns[c].label for c in line.campaigns)
-        table.add_row(Text(line.title, style="bold"), when, labels)
+        title = Text(line.title, style="bold")
+        notes = [text for text in (
+            pgettext("plan", "stage: {phase}").format(phase=line.phase) if line.phase else "",
+            pgettext("plan", "target: {target} each").format(target=line.target.text) if line.target else "",
+            pgettext("plan", "only for {tags}").format(tags="、".join(line.only_tagged)) if line.only_tagged else "",
+        ) if text]
+        if notes:
+            title.append("\n" + " · ".join(notes), style="cyan")
+        table.add_row(title, when, labels)
         if merged:
             for campaign, duty in line.sources:
                 table.add_row(
@@ -225,3 +237,63 @@ def doctor_view(checks: list[Any]) -> RenderableType:
             detail.append(f"\n→ {check.advice}", style="yellow")
         grid.add_row(mark, names.get(check.name, check.name), detail)
     return grid
+
+
+# -- what a templates change does (templates apply --dry-run, templates diff) ------------------------------
+
+
+CHANGE_MARKS = {"new": "+", "restored": "+", "re-dated": "~", "changed": "~", "withdrawn": "−"}
+
+
+def change_word(kind: str) -> str:
+    return {"new": _("new"), "restored": _("restored"), "re-dated": _("re-dated"), "changed": _("changed"),
+            "withdrawn": pgettext("item status", "withdrawn")}[kind]
+
+
+def changes_json(changes: list[Any], names: dict[str, str]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    return {"changes": [{"officer": c.officer, "name": names.get(c.officer) or None, "kind": c.kind, "id": c.id,
+                         "title": c.title, "period": c.period, "due": c.due, "before": c.before or None}
+                        for c in changes],
+            "summary": {"officers": len({c.officer for c in changes}), **counts}}
+
+
+def changes_view(changes: list[Any], names: dict[str, str], *, per_officer: int = 12) -> RenderableType:
+    """Per officer: a line of counts, then each item (+ new, ~ re-dated or changed, − withdrawn)."""
+    from itertools import groupby
+
+    from checklist.i18n import short_date
+
+    if not changes:
+        return Text(_("No item would change."), style="green")
+    parts: list[RenderableType] = []
+    for officer, found in groupby(changes, key=lambda c: c.officer):
+        mine = list(found)
+        counts: dict[str, int] = {}
+        for c in mine:
+            counts[c.kind] = counts.get(c.kind, 0) + 1
+        head = Text(f"{names.get(officer) or officer} ({officer})" if names.get(officer) else officer, style="bold")
+        head.append("  " + _(", ").join(f"{change_word(k)} {counts[k]}" for k in counts), style="dim")
+        parts.append(head)
+        for c in mine[:per_officer]:
+            line = Text(f"  {CHANGE_MARKS[c.kind]} ", style={"+": "green", "~": "yellow", "−": "red"}[
+                CHANGE_MARKS[c.kind]])
+            line.append(c.title)
+            due = short_date(date.fromisoformat(c.due))
+            if c.kind == "re-dated":
+                line.append(f"  {c.period} · {short_date(date.fromisoformat(c.before))} → {due}", style="dim")
+            else:
+                line.append(f"  {c.period} · {due}", style="dim")
+                if c.before:
+                    line.append("  " + _("was: {title}").format(title=c.before), style="dim")
+            parts.append(line)
+        if len(mine) > per_officer:
+            parts.append(Text("  " + _("… and {n} more (--json lists every one)").format(n=len(mine) - per_officer),
+                              style="dim"))
+    people = len({c.officer for c in changes})
+    parts.append(Text(_("{items} would change for {people}").format(
+        items=ngettext("{n} item", "{n} items", len(changes)).format(n=len(changes)),
+        people=ngettext("{n} person", "{n} people", people).format(n=people)), style="bold"))
+    return Group(*parts)

@@ -398,7 +398,8 @@ def _check_officer(doc: dict[str, Any], path: Path) -> None:
     """A roster record with the types every command relies on."""
     if not all(isinstance(doc.get(name, ""), str) for name in ("id", "name", "court", "department")) \
             or not (doc.get("lead") is None or isinstance(doc.get("lead"), str)) \
-            or not (isinstance(doc.get("roles", []), list) and all(isinstance(r, str) for r in doc.get("roles", []))) \
+            or not all(isinstance(doc.get(name, []), list) and all(isinstance(r, str) for r in doc.get(name, []))
+                       for name in ("roles", "tags")) \
             or not (doc.get("since") is None or _is_day(doc.get("since"))):
         raise _damaged(path, _("the roster record of {id} is not what checklist writes").format(id=doc.get("id")))
 
@@ -410,7 +411,11 @@ def _check_meta(meta: dict[str, Any], path: Path) -> None:
     calendar = meta.get("calendar", {})
     ok = isinstance(campaigns, dict) and all(
         isinstance(c, dict) and all(isinstance(c.get(n, ""), str) for n in ("name", "short"))
-        and all(_is_day(c[n]) for n in ("start", "end") if n in c) for c in campaigns.values())
+        and all(_is_day(c[n]) for n in ("start", "end") if n in c)
+        and isinstance(c.get("phases", []), list) and all(
+            isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and _is_day(p[1]) and _is_day(p[2])
+            for p in c.get("phases", []))
+        for c in campaigns.values())
     ok = ok and isinstance(templates, dict) and all(
         isinstance(templates.get(n, ""), str) for n in ("fingerprint", "applied_at", "applied_by", "folder")) and (
         "seq" not in templates or (type(templates["seq"]) is int and templates["seq"] > 0))

@@ -34,6 +34,7 @@ from checklist.core.history import GENESIS
 from checklist.errors import ChecklistError, StoreError
 
 if TYPE_CHECKING:
+    from checklist.core.models import Phase
     from checklist.core.report import Tallies
 from checklist.i18n import _
 from checklist.store.contract import (
@@ -224,10 +225,11 @@ class PostgresReader:
                 FROM c
             )"""
 
-    def report_tallies(self, officer_ids: list[str], start: date, end: date, as_of: date, by_campaign: bool,
-                       record_days: int) -> tuple[Tallies, list[tuple[str, str, str, date, date]]]:
+    def report_tallies(self, officer_ids: list[str], start: date, end: date, as_of: date, record_days: int, *,
+                       by: str = "officer", phases: dict[str, tuple[Phase, ...]] | None = None,
+                       ) -> tuple[Tallies, list[tuple[str, str, str, date, date]]]:
         """The counts a report adds up, counted here rather than item by item in Python (the same rules):
-        one statement — counts per officer (and campaign), the overdue items, the weeks, and the done
+        one statement — counts per officer (and campaign, or campaign stage), the overdue items, the weeks, and the done
         items recorded more than ``record_days`` days after the day they claim (id, officer, title, done
         on, recorded on: the candidates; the caller counts working days) — its parts told apart by their
         first column."""
@@ -236,8 +238,18 @@ class PostgresReader:
         courts = self._all_courts()
         params = {"courts": sorted({courts.get(o) or "" for o in officer_ids}), "officers": list(officer_ids),
                   "start": start, "end": end, "as_of": as_of, "until": min(end, as_of), "days": record_days}
-        campaign = "camp.name" if by_campaign else "NULL::text"
-        join = "CROSS JOIN LATERAL json_array_elements_text(k.campaigns) AS camp(name)" if by_campaign else ""
+        campaign, join = "NULL::text", ""
+        if by in ("campaign", "phase"):
+            campaign = "camp.name"
+            join = "CROSS JOIN LATERAL json_array_elements_text(k.campaigns) AS camp(name)"
+        if by == "phase":  # each stage a (campaign, name, first day, last day) row the items join on
+            stages = [p for found in (phases or {}).values() for p in found]
+            params.update({"ph_c": [p.campaign for p in stages], "ph_n": [p.name for p in stages],
+                           "ph_s": [p.start for p in stages], "ph_e": [p.end for p in stages]})
+            campaign = "ph.campaign || ':' || ph.phase"
+            join += (" JOIN unnest(%(ph_c)s::text[], %(ph_n)s::text[], %(ph_s)s::date[], %(ph_e)s::date[])"
+                     " AS ph(campaign, phase, first, last) ON ph.campaign = camp.name AND k.due BETWEEN ph.first"
+                     " AND ph.last")
         found = Tallies()
         rows = self._rows(self._report_base() + f"""
             SELECT 'count', officer, {campaign}, NULL, NULL, NULL::date, NULL::date, NULL::json,
