@@ -156,7 +156,7 @@ def help_texts() -> list[tuple[str, str]]:
 
 COMMAND_ORDER = ("today", "done", "undo", "skip", "show", "plan", "report", "cases", "indicators", "follow-up",
                  "follow-ups",
-                 "import", "export", "roster", "sync", "templates", "log", "audit", "doctor", "db", "path")
+                 "import", "export", "roster", "sync", "templates", "log", "audit", "doctor", "db", "path", "completion")
 
 
 class _Root(TyperGroup):
@@ -343,6 +343,8 @@ ToOption = Annotated[Optional[str], typer.Option("--to", help="Last day (default
 def templates_validate(
     ctx: typer.Context,
     folder: Annotated[Optional[Path], typer.Argument(help="Folder to check (default: the templates in use).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON document (exit 1 if it "
+                                                          "does not validate).")] = False,
 ) -> None:
     """Check every template file; list every problem as FILE:LINE: message.
 
@@ -362,7 +364,20 @@ def templates_validate(
     if store.exists():
         with store.reading() as reader:
             officers = [officer_from_doc(d) for d in reader.officers()]
-    report = service.validate_templates(folder or settings.templates_folder, settings.today, officers)
+    where = folder or settings.templates_folder
+    if as_json:
+        from checklist.errors import TemplateError
+        from checklist.render import emit_json
+
+        try:
+            report = service.validate_templates(where, settings.today, officers)
+        except TemplateError as err:
+            emit_json({"folder": str(where), "ok": False, "problems": err.problems, "warnings": []})
+            raise typer.Exit(1) from None
+        emit_json({"folder": str(where), "ok": True, "problems": [], "warnings": report.warnings,
+                   "summary": report.summary})
+        return
+    report = service.validate_templates(where, settings.today, officers)
     lines_to(stderr_console(), report.warnings, style="yellow")
     stdout_console().print(report.summary, markup=False, highlight=False)
 
@@ -471,14 +486,17 @@ def templates_apply(
         return
     if as_json:
         emit_json({"folder": result.folder, "changed": result.changed, "campaigns": result.campaigns,
-                   "sync": None if result.sync is None else {
-                       "officers": result.sync.officers, "created": result.sync.created,
-                       "updated": result.sync.updated, "withdrawn": result.sync.withdrawn,
-                       "restored": result.sync.restored}})
+                   "sync": None if result.sync is None else sync_json(result.sync)})
         return
     say(result.summary())
     if result.sync is not None:
         lines_to(stderr_console(), result.sync.warnings, style="yellow")
+
+
+def sync_json(result) -> dict:
+    """What a sync did, for scripts: officers looked at, items created, updated, withdrawn, restored."""
+    return {"officers": result.officers, "created": result.created, "updated": result.updated,
+            "withdrawn": result.withdrawn, "restored": result.restored, "warnings": result.warnings}
 
 
 def _show_changes(settings: Settings, changes: list, as_json: bool) -> None:
@@ -573,16 +591,27 @@ def plan(
 
 
 @app.command()
-def path(ctx: typer.Context) -> None:
+def path(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Show where the database and the templates are.
 
-    Example: checklist path
+    Example: checklist path --json
     """
-    from checklist.render import say
+    from checklist.render import emit_json, say
     from checklist.store import open_store
 
     settings = _settings(ctx)
     store = open_store(settings.db, settings.wait)
+    if as_json:
+        applied = {}
+        if store.exists():
+            with store.reading() as reader:
+                applied = reader.meta().get("templates", {})
+        emit_json({"database": str(store.location), "exists": store.exists(),
+                   "templates": str(settings.templates_folder),
+                   "applied": {"folder": applied.get("folder"), "at": applied.get("applied_at"),
+                               "files": applied.get("files"), "fingerprint": applied.get("fingerprint")}
+                   if applied else None})
+        return
     if not store.exists():
         say(_("database   {path}").format(path=store.location) + "  " + _("(not created yet)"))
         say(_("templates  {path}").format(path=settings.templates_folder) + "  " + _("(applied by the first roster "
@@ -688,8 +717,13 @@ def _tell_import(result: Any, as_json: bool) -> None:
 
     if as_json:
         emit_json(result.as_json())
-    else:
-        say(result.summary())
+        return
+    listing = result.listing() if getattr(result, "dry_run", False) and hasattr(result, "listing") else []
+    for line in listing[:50]:
+        say(line)
+    if len(listing) > 50:
+        say(_("  … and {n} more (--json lists every one)").format(n=len(listing) - 50))
+    say(result.summary())
 
 
 @import_app.command("status")
@@ -925,6 +959,7 @@ def _write_report_workbook(ctx: typer.Context, result: Any, out: Optional[Path])
 def sync(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help="Recompute every item even if nothing changed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what changed as one JSON document.")] = False,
 ) -> None:
     """Bring every officer's items up to date with the applied templates and the holiday data.
 
@@ -938,8 +973,13 @@ def sync(
 
     with Progress(_("bringing lists up to date")) as progress:
         result = run_sync(_settings(ctx).env(), force, progress)
-    say(result.summary())
     lines_to(stderr_console(), result.warnings, style="yellow")
+    if as_json:
+        from checklist.render import emit_json
+
+        emit_json(sync_json(result))
+    else:
+        say(result.summary())
 
 
 # -- the officer's day -------------------------------------------------------------------------------------
@@ -1384,6 +1424,7 @@ def follow_up(
         "--outcome", help="On close: none, 约谈, 通报批评 or 问责 (all but none go into the next 通报).",
         show_default=False)] = None,
     officer: OfficerOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the follow-up as one JSON document.")] = False,
 ) -> None:
     """督办: open a follow-up on an item, a person, a department, a court or a case; reply; send it back
     (退回重办); close it.
@@ -1411,20 +1452,26 @@ def follow_up(
         from checklist.render.followups import outcome_word
 
         record = followup.close(env, rest[0], note, outcome)
-        say(_("{id}  closed  {target}  (outcome: {outcome})").format(
-            id=record["id"], target=followup.target_shown(record["target"]), outcome=outcome_word(record["outcome"])))
+        message = _("{id}  closed  {target}  (outcome: {outcome})").format(
+            id=record["id"], target=followup.target_shown(record["target"]), outcome=outcome_word(record["outcome"]))
     elif verb == "reply":
         record = followup.reply(env, rest[0], note or "")
-        say(_("{id}  reply recorded  {target}  ({opener} checks it)").format(
-            id=record["id"], target=followup.target_shown(record["target"]), opener=followup.opener_shown(record)))
+        message = _("{id}  reply recorded  {target}  ({opener} checks it)").format(
+            id=record["id"], target=followup.target_shown(record["target"]), opener=followup.opener_shown(record))
     elif verb == "return":
         record = followup.send_back(env, rest[0], note or "", days)
-        say(_("{id}  sent back (退回重办)  {target}  (reply by {day})").format(
-            id=record["id"], target=followup.target_shown(record["target"]), day=record["reply_due"]))
+        message = _("{id}  sent back (退回重办)  {target}  (reply by {day})").format(
+            id=record["id"], target=followup.target_shown(record["target"]), day=record["reply_due"])
     else:
         record = followup.open_follow_up(env, rest[0], note or "", days, no=no, source=source, officer_id=officer)
-        say(_("{id}  follow-up opened  {target}  (reply by {day})").format(
-            id=record["id"], target=followup.target_shown(record["target"]), day=record["reply_due"]))
+        message = _("{id}  follow-up opened  {target}  (reply by {day})").format(
+            id=record["id"], target=followup.target_shown(record["target"]), day=record["reply_due"])
+    if as_json:
+        from checklist.render import emit_json
+
+        emit_json({"action": verb, "follow_up": followup.line_json(followup.Line(record, "", env.today))})
+    else:
+        say(message)
 
 
 @app.command("follow-ups")
@@ -1734,7 +1781,34 @@ def _quiet_stdout() -> None:
         pass
 
 
+COMPLETE_VAR = "_CHECKLIST_COMPLETE"
+
+
+@app.command()
+def completion(
+    shell: Annotated[str, typer.Argument(help="bash, zsh, fish or powershell.", show_default=False)],
+) -> None:
+    """Print the script that lets your shell complete checklist's commands and options (Tab).
+
+    Put it where your shell reads it, once: bash — `checklist completion bash >>
+    ~/.bash_completion`; zsh — `checklist completion zsh > ~/.zfunc/_checklist` (with that folder in
+    fpath); fish — `checklist completion fish > ~/.config/fish/completions/checklist.fish`.
+
+    Example: checklist completion bash >> ~/.bash_completion
+    """
+    from typer.completion import completion_init, shell_complete
+
+    if shell not in ("bash", "zsh", "fish", "powershell"):
+        raise UsageError(_("completion is for bash, zsh, fish or powershell, not {shell}").format(shell=shell))
+    completion_init()
+    shell_complete(typer.main.get_command(app), {}, "checklist", COMPLETE_VAR, f"source_{shell}")
+
+
 def main() -> None:
+    if COMPLETE_VAR in os.environ:  # the shell asks for completions: the scripts above ask this way
+        from typer.completion import completion_init
+
+        completion_init()
     try:
         app(prog_name="checklist")
     except BrokenPipeError:  # `checklist … | head`

@@ -72,6 +72,8 @@ class RosterImport:
     dry_run: bool = False
     sync: SyncResult | None = None
     idle: list[str] = field(default_factory=list)  # people no duty of the templates applies to
+    # (row, officer shown, {field: (before, after)}; empty for a newcomer): what a dry run lists
+    details: list[tuple[int, str, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -84,11 +86,26 @@ class RosterImport:
         return found
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.path, "rows": self.rows, "added": self.added, "changed": self.changed,
-                "unchanged": self.unchanged, "dry_run": self.dry_run,
-                "items": None if self.sync is None else {
-                    "new": self.sync.created, "updated": self.sync.updated, "withdrawn": self.sync.withdrawn,
-                    "restored": self.sync.restored}}
+        doc = {"file": self.path, "rows": self.rows, "added": self.added, "changed": self.changed,
+               "unchanged": self.unchanged, "dry_run": self.dry_run,
+               "items": None if self.sync is None else {
+                   "new": self.sync.created, "updated": self.sync.updated, "withdrawn": self.sync.withdrawn,
+                   "restored": self.sync.restored}}
+        if self.dry_run:
+            doc["changes"] = [{"row": row, "officer": who, "fields": {k: list(v) for k, v in fields.items()} or None}
+                              for row, who, fields in self.details]
+        return doc
+
+    def listing(self) -> list[str]:
+        """A dry run's lines: each newcomer (+) and each change (~ field: before → after)."""
+        lines = []
+        for row, who, fields in self.details:
+            if not fields:
+                lines.append(_("  row {row}  + {officer}").format(row=row, officer=who))
+                continue
+            said = "; ".join(f"{name}: {_shown(before)} → {_shown(after)}" for name, (before, after) in fields.items())
+            lines.append(_("  row {row}  ~ {officer}  {changes}").format(row=row, officer=who, changes=said))
+        return lines
 
     def summary(self) -> str:
         if not self.added and not self.changed:
@@ -99,11 +116,17 @@ class RosterImport:
                         "{file}: {rows} officers: {added} new, {changed} changed, {unchanged} unchanged",
                         self.rows).format(file=self.path, rows=self.rows, added=len(self.added),
                                           changed=len(self.changed), unchanged=self.unchanged)
-        if self.dry_run:
-            return text + _(" (dry run: nothing was written)")
         if self.sync is not None and self.sync.changed:
             text += _("; items: {changes}").format(changes=self.sync.changes())
+        if self.dry_run:
+            text += _(" (dry run: nothing was written)")
         return text
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value)) or "—"
+    return "—" if value in (None, "") else str(value)
 
 
 def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
@@ -123,7 +146,8 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         problems += check_titles(table.path, rows, parse_bundle(read_bundle(env.templates_folder())).rules)
         problems += check_accounts(table.path, rows, {})
         refuse(table, problems)
-        return RosterImport(table.path, len(rows), added=[r.officer.id for r in rows], dry_run=True)
+        return RosterImport(table.path, len(rows), added=[r.officer.id for r in rows], dry_run=True,
+                            details=[(r.row, r.officer.shown, {}) for r in rows])
 
     first_files = None
     if not store.exists():  # the first import applies the templates: check them before anything is written
@@ -168,6 +192,9 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 result.added.append(officer.id)
             else:
                 result.changed.append(officer.id)
+            result.details.append((r.row, officer.shown, {} if old is None else {
+                name: (getattr(old, name), getattr(officer, name)) for name in officer.__slots__
+                if getattr(old, name) != getattr(officer, name)}))
             doc = officer_doc(officer)
             change.officers.append(doc)
             change.entries.append({
@@ -175,7 +202,7 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 "before": roster_record(officer_doc(old)) if old is not None else None,
                 "after": roster_record(doc), "note": f"{table.path}:{r.row}"})
         refuse(table, problems)
-        if dry_run or not change.officers:
+        if not change.officers:
             return result
         if first:
             change.meta["owner"] = access.actor.login  # who made the database acts as its admin (SPEC.md → Who may do what)
@@ -194,7 +221,8 @@ def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                                newcomers=frozenset(result.added))
         result.idle = [o.shown for o in map(officer_from_doc, touched)
                        if not templates.duties_for(o) and templates.rules.levels(o) != {"admin"}]
-        writer.commit(change)
+        if not dry_run:
+            writer.commit(change)
         return result
 
 

@@ -65,6 +65,8 @@ class StatusImport:
     duplicates: int = 0
     dry_run: bool = False
     officers: set[str] = field(default_factory=set)
+    # (row, officer, item id, title, status before, status after, done at): what a dry run lists
+    details: list[tuple[int, str, str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -83,9 +85,23 @@ class StatusImport:
         return text
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.path, "rows": self.rows, "done": self.done, "skipped": self.skipped,
-                "reopened": self.reopened, "unchanged": self.unchanged, "duplicates": self.duplicates,
-                "dry_run": self.dry_run}
+        doc = {"file": self.path, "rows": self.rows, "done": self.done, "skipped": self.skipped,
+               "reopened": self.reopened, "unchanged": self.unchanged, "duplicates": self.duplicates,
+               "dry_run": self.dry_run}
+        if self.dry_run:
+            doc["changes"] = [{"row": row, "officer": officer, "id": iid, "title": title, "before": before,
+                               "after": after, "done_at": done_at or None}
+                              for row, officer, iid, title, before, after, done_at in self.details]
+        return doc
+
+    def listing(self) -> list[str]:
+        """A dry run's lines: each item that would change, with its row."""
+        from checklist.render import status_word
+
+        return [_("  row {row}  {id}  {officer}  {title}  {before} → {after}").format(
+            row=row, id=iid[:6], officer=officer, title=title, before=status_word(before), after=status_word(after))
+            + (f" ({done_at[:16].replace('T', ' ')})" if done_at else "")
+            for row, officer, iid, title, before, after, done_at in self.details]
 
 
 _TIME = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日?)\s*[ T]?(\d{1,2})[:：](\d{2})"
@@ -292,6 +308,9 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             else:
                 result.reopened += 1
             result.officers.add(owner)
+            if dry_run:
+                result.details.append((row_number, owner, item_id, item["title"], item["status"],
+                                       step.after.get("status", item["status"]), step.after.get("done_at") or ""))
             item.update(step.after)
             change.put_items(owner, [item])
             change.entries.append({

@@ -180,6 +180,70 @@ def test_work_commands_answer_scripts_in_json(cl):
     assert cl.json("skip", item, "--reason", "本期无")["items"][0]["status"] == "skipped"
 
 
+def test_the_other_commands_answer_scripts_in_json_too(cl, tmp_path):
+    item = cl.json("today", "--officer", "DL001")["items"][0]["id"]
+    opened = cl.json("follow-up", "open", item, "--note", "请说明", CHECKLIST_USER="DL010")
+    assert (opened["action"], opened["follow_up"]["id"], opened["follow_up"]["state"]) == ("open", "F1", "open")
+    replied = cl.json("follow-up", "reply", "F1", "--note", "已补办", CHECKLIST_USER="DL001")
+    assert replied["follow_up"]["replies"][0]["note"] == "已补办"
+    closed = cl.json("follow-up", "close", "F1", "--outcome", "约谈", CHECKLIST_USER="DL010")
+    assert (closed["action"], closed["follow_up"]["state"]) == ("close", "closed")
+    assert cl.json("sync") == {"officers": 13, "created": 0, "updated": 0, "withdrawn": 0, "restored": 0,
+                               "warnings": []}
+    where = cl.json("path")
+    assert where["database"] == str(cl.db) and where["exists"] and where["applied"]["files"] == 6
+    valid = cl.json("templates", "validate")
+    assert valid["ok"] is True and valid["problems"] == []
+    bad = tmp_path / "坏模板"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("campaign:\n  key: x\n", encoding="utf-8")
+    refused = cl.run("templates", "validate", str(bad), "--json")
+    assert refused.exit_code == 1
+    import json
+
+    doc = json.loads(refused.stdout)
+    assert doc["ok"] is False and doc["problems"][0].startswith(f"{bad}/x.yaml:")
+
+
+def test_a_dry_run_lists_what_would_change_not_only_how_much(cl, tmp_path):
+    items = cl.json("today", "--officer", "DL001")["items"][:2]
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text("事项ID,状态,完成时间\n" + "".join(f"{i['id']},已完成,2026-12-01 10:00\n" for i in items),
+                     encoding="utf-8")
+    shown = cl.run("import", "status", str(sheet), "--dry-run", COLUMNS="160")
+    assert shown.exit_code == 0
+    for n, item in enumerate(items, start=2):
+        assert f"row {n}  {item['id'][:6]}  DL001  {item['title']}  open → done (2026-12-01 10:00)" in shown.stdout
+    doc = cl.json("import", "status", str(sheet), "--dry-run")
+    assert [(c["row"], c["id"], c["after"]) for c in doc["changes"]] == [(2, items[0]["id"], "done"),
+                                                                        (3, items[1]["id"], "done")]
+    assert cl.json("today", "--officer", "DL001")["items"][0]["status"] == "open"  # nothing written
+    roster = tmp_path / "名单.csv"
+    roster.write_text(DEMO_ROSTER.read_text(encoding="utf-8").replace("DL005,冯雪,", "DL005,冯雪梅,")
+                      + "DL006,新人,哈尔滨市道里区人民法院,执行一庭,执行法官,DL010,,\n", encoding="utf-8")
+    listed = cl.run("import", "roster", str(roster), "--dry-run")
+    assert "row 6  ~ 冯雪梅 (DL005)  name: 冯雪 → 冯雪梅" in listed.stdout
+    assert "row 15  + 新人 (DL006)" in listed.stdout
+    assert "1 new, 1 changed" in listed.stdout and "items: " in listed.stdout  # what the sync would do, too
+
+
+def test_shell_completion_for_bash_zsh_and_fish(cl):
+    import os
+    import subprocess
+    import sys
+
+    script = cl.run("completion", "bash")
+    assert script.exit_code == 0 and "complete -o default -F _checklist_completion checklist" in script.stdout
+    for shell in ("zsh", "fish"):
+        assert "_CHECKLIST_COMPLETE" in cl.run("completion", shell).stdout
+    assert cl.run("completion", "tcsh").exit_code == 2
+    # the shell asks the way the script does: the words typed so far, in the environment
+    env = {**os.environ, "COMP_WORDS": "checklist templates l", "COMP_CWORD": "2",
+           "_CHECKLIST_COMPLETE": "complete_bash"}
+    asked = subprocess.run([sys.executable, "-m", "checklist"], env=env, capture_output=True, text=True, timeout=60)
+    assert asked.stdout.split() == ["lint", "list"]
+
+
 def _every_command():
     import typer.main
 

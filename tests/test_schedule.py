@@ -196,3 +196,13 @@ def test_covers_previous_is_refused_on_a_daily_or_one_off_duty():
         assert any("covers: previous is for a report" in p for p in err.problems)
     else:
         raise AssertionError("accepted")
+
+
+def test_the_last_working_day_of_a_month_ending_on_a_holiday():
+    # a local rest day (地方节假日) given in a calendar file: 30 and 31 Dec; the last working day is Tue 29 Dec
+    tset = templates(
+        c=campaign_yaml("c", "2026-11-01", "2026-12-31", "- {key: k, title: t, role: officer, every: month, due: last-wd}"),
+        local="calendar:\n  name: 本地休息日\n  holidays: [2026-12-30..2026-12-31]\n")
+    campaign, duty = tset.campaigns["c"], tset.duties[0]
+    got = [(o.period.id, o.due) for o in occurrences(campaign, duty, calendar(tset))]
+    assert got == [("2026-11", date(2026, 11, 30)), ("2026-12", date(2026, 12, 29))]
