@@ -248,9 +248,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-templates_app = typer.Typer(help="Check, list and apply the campaign templates.", no_args_is_help=True)
+templates_app = typer.Typer(help="Check, list, compare and apply the campaign templates.\n\nExample: checklist templates lint 模板/ --strict", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
-import_app = typer.Typer(help="Load spreadsheets: the roster, status updates.", no_args_is_help=True)
+import_app = typer.Typer(help="Load spreadsheets: the roster, status updates, the case list.\n\nExample: checklist import status 台账.xlsx --dry-run", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 
@@ -735,6 +735,9 @@ def import_status(
     encoding: EncodingOption = None,
     map_: MapOption = None,
     dry_run: DryRunOption = False,
+    backfill: Annotated[bool, typer.Option(
+        "--backfill", help="Past work from before checklist was used: each done row counts as recorded at its "
+                           "done time, not as recorded late (admin only; the history says so).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Mark items done, skipped or open from a spreadsheet (all or nothing; re-running changes nothing).
@@ -742,6 +745,8 @@ def import_status(
     Rows name items by id (as `checklist export items` writes them) or by officer/工号,
     key/事项编码 and period/期间 (a period like 2026-W48, or the due date). status/状态:
     done/完成, skipped/跳过 (reason in note/备注), open/未完成. done_at/完成时间 is optional.
+    --backfill loads the 台账 of the months before the bureau used checklist: the report then does
+    not list that work as recorded late.
 
     Example: checklist import status 台账.xlsx --sheet 11月 --dry-run
     """
@@ -750,7 +755,7 @@ def import_status(
 
     with Progress(_("checking rows")) as progress:
         result = run_import(_settings(ctx).env(), file, sheet=sheet, encoding=encoding, mapping=_mapping(map_),
-                            dry_run=dry_run, progress=progress)
+                            dry_run=dry_run, backfill=backfill, progress=progress)
     _tell_import(result, as_json)
 
 
@@ -786,7 +791,7 @@ def import_cases(
         say(_("note: {warning}").format(warning=warning), err=True)
 
 
-export_app = typer.Typer(help="Get data out: items, the roster, a report.", no_args_is_help=True)
+export_app = typer.Typer(help="Get data out: items, the roster, a report, the 督办台账.\n\nExample: checklist export items --month 2026-11 --format xlsx --out 11月.xlsx", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")]
 OutOption = Annotated[Optional[Path], typer.Option(
@@ -1506,7 +1511,7 @@ def follow_ups(
 
 # -- history and health ---------------------------------------------------------------------------------
 
-audit_app = typer.Typer(help="Check the history has not been altered.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the history has not been altered.\n\nExample: checklist audit verify", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 
@@ -1639,7 +1644,7 @@ def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
-db_app = typer.Typer(help="Look after the database itself.", no_args_is_help=True)
+db_app = typer.Typer(help="Look after the database itself.\n\nExample: checklist db copy checklist.json postgresql:///checklist", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 

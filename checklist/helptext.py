@@ -45,41 +45,44 @@ def join_lines(lines: list[str]) -> str:
     return text
 
 
+def _may_break(before: str, after: str) -> bool:
+    """Whether a line may end between two tokens that touch (no space between them)."""
+    if after[0] in NO_LINE_START or before[-1] in NO_LINE_END:
+        return False  # a closing mark stays with what it closes, an opening one with what it opens
+    if not _wide(after[0]):
+        return before[-1] in NO_LINE_START  # a word glued to a Chinese character (庭.html, 期22) goes with it,
+        # but may start the line after a comma (、department)
+    return not before[-1].isdigit()  # nor a number with its unit (30日, 22天, 5件)
+
+
 def wrap(text: str, limit: int, first: str = "", rest: str = "") -> list[str]:
     """``text`` in lines of at most ``limit`` columns (a word longer than a line is cut), with the
-    Chinese line-breaking rules above."""
+    Chinese line-breaking rules above; spaces are kept as written, except at a line's ends."""
     tokens = _TOKENS.findall(text)
-    lines: list[str] = []
-    line, used = first, width(first)
+    chunks: list[str] = []  # what must stay on one line, and the spaces between
     for n, token in enumerate(tokens):
-        if token.isspace():
-            if line.strip():
-                line, used = line + " ", used + 1
+        touching = chunks and not token.isspace() and not tokens[n - 1].isspace()
+        if touching and not _may_break(tokens[n - 1], token):
+            chunks[-1] += token
+        else:
+            chunks.append(token)
+    lines: list[str] = []
+    line, used, space = first, width(first), ""
+    for chunk in chunks:
+        if chunk.isspace():
+            space = " " * len(chunk.replace("\n", " ")) if line.strip() else ""
             continue
-        size = width(token)
-        after = tokens[n + 1] if n + 1 < len(tokens) else ""
-        extra = 0
-        if after and not after.isspace():
-            if not _wide(after[0]):  # a word glued to this one (庭.html, 30日): they go together
-                extra = width(after)
-            elif after[0] in NO_LINE_START or token[-1] in NO_LINE_END:
-                # a closing mark stays with what it closes (with the marks after it: 院）、), an opening one with
-                # what it opens
-                extra = width(after[0])
-                for mark in tokens[n + 2:]:
-                    if mark.isspace() or mark[0] not in NO_LINE_START:
-                        break
-                    extra += width(mark)
-        starts_badly = token[0] in NO_LINE_START and (_wide(token[0]) or all(ch in NO_LINE_START for ch in token))
-        if used + size + extra > limit and line.strip() and not starts_badly:
+        size = width(chunk)
+        if used + len(space) + size > limit and line.strip():
             lines.append(line.rstrip())
-            line, used = rest, width(rest)
-        while size > limit - width(rest) and not _wide(token[0]):  # a word longer than a whole line
+            line, used, space = rest, width(rest), ""
+        line, used, space = line + space, used + len(space), ""
+        while size > limit - used and not _wide(chunk[0]) and line.strip() == "":  # longer than a whole line
             room = max(1, limit - used)
-            lines.append(line + token[:room])
-            token, line, used = token[room:], rest, width(rest)
-            size = width(token)
-        line, used = line + token, used + size
+            lines.append(line + chunk[:room])
+            chunk, line, used = chunk[room:], rest, width(rest)
+            size = width(chunk)
+        line, used = line + chunk, used + size
     if line.strip():
         lines.append(line.rstrip())
     return lines

@@ -112,6 +112,13 @@ def short_date(day: date) -> str:
     return f"{weekday(day)} {day.day} {_MONTHS_EN[day.month - 1]}"
 
 
+def compact_date(day: date) -> str:
+    """'11-27 周五' or 'Fri 27 Nov': a date in a narrow column."""
+    if language == "zh":
+        return f"{day.month:02d}-{day.day:02d} {weekday(day)}"
+    return short_date(day)
+
+
 def long_date(day: date) -> str:
     """'2026年11月27日 周五' or 'Fri 27 Nov 2026'."""
     if language == "zh":

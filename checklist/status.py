@@ -148,7 +148,7 @@ def _when(value: Any, today: date) -> datetime | str | None:
 
 
 def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
-                  mapping: dict[str, str] | None = None, dry_run: bool = False,
+                  mapping: dict[str, str] | None = None, dry_run: bool = False, backfill: bool = False,
                   progress: Any = None) -> StatusImport:
     from checklist.core.ids import normalise_prefix
     from checklist.spreadsheets import clean, read_sheet, refuse, text_of
@@ -176,6 +176,10 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     with (store.reading() if dry_run else store.writing()) as session:
         access, env = writer_access(session, env)
         require_manage(access, what=_("importing status"))  # a chief (their courts' rows: checked below) or admin
+        if backfill:
+            from checklist.identity import require_manage_all
+
+            require_manage_all(access, _("loading past work as it was recorded then (--backfill)"))
         at, recorded = env.at(), env.recorded()
         items_of: dict[str, dict[str, dict[str, Any]]] = {}  # officer → id → item
         by_name: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}  # officer → (key, period|due)
@@ -266,7 +270,10 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             if item is not None and status is not None and not bad:
                 stamp = done_at.isoformat(timespec="seconds") if isinstance(done_at, datetime) else None
                 try:
-                    step = lifecycle.step(item, ACTION[status], at=at, recorded=recorded, note=note, done_at=stamp)
+                    # a back-fill of the office's own 台账: each row counts as recorded when it says the work was
+                    # done, so the report does not list it as recorded late; its history entry says so
+                    step = lifecycle.step(item, ACTION[status], at=at, recorded=stamp if backfill and stamp else recorded,
+                                          note=note, done_at=stamp)
                 except lifecycle.Refused as err:
                     bad.append("status: " + refusal_text(item, err.why))
             if bad:
@@ -315,7 +322,8 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             change.put_items(owner, [item])
             change.entries.append({
                 "at": at, "recorded": recorded, **env.who(), "action": "import", "officer": owner,
-                "item": item_id, "before": step.before, "after": step.after, "note": f"{table.path}:{row_number}"})
+                "item": item_id, "before": step.before, "after": step.after, "note": f"{table.path}:{row_number}",
+                **({"backfill": True} if backfill else {})})
         if not dry_run and not change.empty:
             session.commit(change)  # type: ignore[attr-defined]
     return result

@@ -18,7 +18,7 @@ from checklist.cli import app
 
 ROOT = Path(__file__).parent.parent
 TEMPLATES = ROOT / "templates"
-DEMO_ROSTER = TEMPLATES / "roster-demo.csv"
+DEMO_ROSTER = ROOT / "tests" / "fixtures" / "roster.csv"  # the demo roster as the tests know it (since 23 Nov)
 
 
 # `python -c CLOCKED DAY ARGS…`: checklist with its clock at 09:00 (Beijing) on DAY — for tests only; the

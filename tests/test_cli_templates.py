@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from checklist.cli import app
 
 ROOT = Path(__file__).parent.parent
+DEMO_ROSTER = ROOT / "tests" / "fixtures" / "roster.csv"
 runner = CliRunner()
 
 
@@ -97,7 +98,7 @@ def test_plan_json_follows_the_spec():
 def test_plan_for_an_officer_on_the_roster(tmp_path):
     env = {"CHECKLIST_DB": str(tmp_path / "db.json")}
     assert run("plan", env=env).exit_code == 1  # no roster yet
-    assert run("import", "roster", str(ROOT / "templates" / "roster-demo.csv"), env=env).exit_code == 0
+    assert run("import", "roster", str(DEMO_ROSTER), env=env).exit_code == 0
     missing = run("plan", env=env)
     assert missing.exit_code == 1 and "which officer?" in missing.stderr
     doc = json.loads(run("plan", "--officer", "DL020", "--json", env=env).stdout)

@@ -137,7 +137,7 @@ def test_changing_a_role_never_changes_past_figures(demo):
     before = {r["group"]: r for r in demo.json("report", "--month", "2026-11", CHECKLIST_TODAY="2026-12-02")["rows"]}
     roster = DEMO_ROSTER.read_text(encoding="utf-8").replace("DL001,周敏,哈尔滨市道里区人民法院,执行一庭,执行法官",
                                                              "DL001,周敏,哈尔滨市道里区人民法院,执行一庭,lead")
-    path = DEMO_ROSTER.parent.parent / "tests" / "fixtures" / "promoted.csv"
+    path = DEMO_ROSTER.parent / "promoted.csv"
     path.write_text(roster, encoding="utf-8")
     try:
         changed = demo.run("import", "roster", str(path), CHECKLIST_TODAY="2026-12-02", **me)

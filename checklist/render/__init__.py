@@ -182,6 +182,29 @@ def officer_heading(officer: Officer, today: date) -> Text:
     return text
 
 
+def fold(text: Text, width: int, indent: str = "") -> Text:
+    """``text`` in lines of at most ``width`` columns, broken as Chinese is broken (never before closing
+    punctuation, after opening punctuation, or inside a number or a Latin word: checklist.helptext),
+    its styles kept; lines after the first start with ``indent``. A table column given the result and
+    ``no_wrap`` shows exactly these lines."""
+    from checklist.helptext import wrap
+
+    plain = text.plain
+    if text.cell_len <= width or "\n" in plain:
+        return text
+    lead = plain[:len(plain) - len(plain.lstrip())]
+    lines, start = [], len(lead)
+    for n, line in enumerate(wrap(plain[len(lead):], width, lead, indent)):
+        body = line[len(indent):] if n and indent else line[len(lead):] if not n else line
+        at = plain.index(body, start)
+        if not n:
+            at, body = 0, lead + body
+        piece = text[at:at + len(body)]
+        lines.append(Text(indent).append_text(piece) if n and indent else piece)
+        start = at + len(body)
+    return Text("\n").join(lines)
+
+
 def text_bar(done: int, total: int, width: int = 16) -> Text:
     """A progress bar that reads without colour too: █████░░░░░."""
     if total == 0:  # nothing due: nothing to fill (a full bar would read as all done)

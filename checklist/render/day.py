@@ -10,8 +10,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checklist.i18n import _, every_word, ngettext, pgettext, relative, short_date
-from checklist.render import officer_heading, priority_word, status_word, text_bar
+from checklist.i18n import _, compact_date, every_word, ngettext, pgettext, relative, short_date
+from checklist.render import fold, officer_heading, priority_word, status_word, text_bar
 
 OVERDUE_SHOWN = 10  # a list read in a blink: the oldest ten, and a count of the rest
 PRIORITY_STYLE = {"high": "bold red", "normal": "dim", "low": "dim"}
@@ -78,13 +78,7 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     compact = width < 100
     marks = campaign_marks(labels) if compact else labels
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=True)
-    table.add_column(_("id"), no_wrap=True)
-    table.add_column(_("duty"), overflow="fold", min_width=16)
-    table.add_column(_("due"), no_wrap=True)
-    table.add_column("", no_wrap=True)
-    table.add_column(_("campaigns"), overflow="fold", max_width=10 if compact else 30)
-    table.add_column(_("pri."), no_wrap=True)
+    rows: list[tuple[Any, ...]] = []  # laid out at the end, when the other columns' widths are known
 
     def add(item: dict[str, Any], extra: str = "") -> None:
         open_ = item["status"] == "open"
@@ -96,14 +90,14 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
             same_case.add(item["case"])
         if extra:
             title.append(_(" ({what})").format(what=extra), style="dim")
-        table.add_row(
+        rows.append((
             Text(view.short.get(item["id"], item["id"][:6]), style="cyan" if open_ else "dim"),
             title,
-            short_date(date.fromisoformat(item["due"])),
+            Text((compact_date if compact else short_date)(date.fromisoformat(item["due"]))),
             _relative(item, today),
             Text(" ".join(marks.get(c, c) for c in item["campaigns"]), style="" if open_ else "dim"),
             Text(priority_word(item["priority"]), style=PRIORITY_STYLE.get(item["priority"], "") if open_ else "dim"),
-        )
+        ))
 
     same_case: set[str] = set()  # cases already named in the current section
 
@@ -139,9 +133,9 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
         return len(items) - covered
 
     def section(title: str, style: str) -> None:
-        if table.row_count:
-            table.add_row()
-        table.add_row("", Text(title, style=style))
+        if rows:
+            rows.append(())
+        rows.append((Text(""), Text(title, style=style)))
 
     due_today = sum(1 for i in view.due_today if i["status"] == "open")
     upcoming = [i for i in view.upcoming if i["status"] == "open"]
@@ -149,7 +143,7 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
         section(_("Overdue · {n}").format(n=len(view.overdue)), "bold red")
         hidden = add_grouped(view.overdue, False, None if show_all else OVERDUE_SHOWN)
         if hidden:
-            table.add_row("", Text(_("+{n} more overdue (--all)").format(n=hidden), style="red"))
+            rows.append((Text(""), Text(_("+{n} more overdue (--all)").format(n=hidden), style="red")))
     if view.due_today:
         handled = len(view.due_today) - due_today
         title = _("Due today · {n}").format(n=len(view.due_today))
@@ -163,8 +157,8 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
         section(ngettext("Next day · {n}", "Next {days} days · {n}", view.days).format(days=view.days, n=len(upcoming)),
                 "bold")
         add_grouped(upcoming, True)
-    if table.row_count:
-        parts.append(table)
+    if rows:
+        parts.append(_day_table(rows, width, compact))
     else:
         parts.append(Text(_("Nothing overdue and nothing due in the next {days} days.").format(days=view.days),
                           style="green"))
@@ -180,6 +174,29 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     summary.append(" " + " · ".join(words), style="bold")
     parts.append(summary)
     return Group(*parts)
+
+
+def _day_table(rows: list[tuple[Any, ...]], width: int, compact: bool) -> Table:
+    """The day's rows in a table as wide as the screen: every column but the duty as wide as its widest
+    cell, and the duty's title the rest, broken as Chinese is broken (render.fold)."""
+    heads = (_("id"), _("duty"), _("due"), "", _("campaigns"), _("pri."))
+    widest = [max([Text(h).cell_len] + [row[n].cell_len for row in rows if len(row) > n]) for n, h in enumerate(heads)]
+    widest[4] = min(widest[4], 10 if compact else 30)
+    title = max(16, width - sum(w for n, w in enumerate(widest) if n != 1) - 3 * (len(heads) - 1))  # " │ " between
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=True)
+    for n, head in enumerate(heads):
+        if n == 1:
+            table.add_column(head, no_wrap=True, width=min(title, widest[1]) if not compact else title)
+        elif n == 4:
+            table.add_column(head, overflow="fold", width=widest[4])
+        else:
+            table.add_column(head, no_wrap=True)
+    for row in rows:
+        if not row:
+            table.add_row()
+            continue
+        table.add_row(*(fold(cell, title) if n == 1 else cell for n, cell in enumerate(row)))
+    return table
 
 
 def show_view(detail: Any) -> RenderableType:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checklist.i18n import _, ngettext, pgettext, short_date
-from checklist.render import text_bar
+from checklist.render import fold, text_bar
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -100,30 +100,36 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     if not laggards:
         parts.append(Text(_("Nobody is flagged."), style="green"))
         parts += _sanctions(result)
-        parts += _recorded_late(result)
+        parts += _recorded_late(result, width)
         return Group(*parts)
     parts.append(Text(ngettext("通报 · {n} flagged, worst first", "通报 · {n} flagged, worst first",
                                len(laggards)).format(n=len(laggards)), style="bold red"))
     for n, row in enumerate(laggards, 1):
         line = Text(f"{n}. ", style="bold")
-        line.append(row.name, style="bold")
+        line.append(short.get(row.group, row.name), style="bold")
         if row.responsible is not None and report.by != "officer":
             line.append(" — " + _("responsible: {name}").format(name=row.responsible.name or row.responsible.id))
         line.append(" — " + _("; ").join(flag_text(f, report) for f in row.flags), style="red")
-        parts.append(line)
+        parts.append(fold(line, width, "   "))
         for item in row.late[:3]:
             owner = result.names.get(item.officer, item.officer)
-            late = Text(f"   {item.title}")
-            late.append("  " + ngettext("{owner} · due {day} · {n} working day late ({days}d)",
-                                        "{owner} · due {day} · {n} working days late ({days}d)",
-                                        item.overdue_workdays).format(
-                owner=owner, day=short_date(item.due), n=item.overdue_workdays, days=item.overdue_days), style="dim")
-            parts.append(late)
+            parts.append(_titled(item.title, ngettext(
+                "{owner} · due {day} · {n} working day late ({days}d)",
+                "{owner} · due {day} · {n} working days late ({days}d)", item.overdue_workdays).format(
+                owner=owner, day=short_date(item.due), n=item.overdue_workdays, days=item.overdue_days), width))
         if len(row.late) > 3:
             parts.append(Text("   " + _("… and {n} more late").format(n=len(row.late) - 3), style="dim"))
     parts += _sanctions(result)
-    parts += _recorded_late(result)
+    parts += _recorded_late(result, width)
     return Group(*parts)
+
+
+def _titled(title: str, details: str, width: int) -> Text:
+    """'   title  details' on one line; when it does not fit, the details on the next, indented."""
+    line = Text(f"   {title}")
+    if line.cell_len + 2 + Text(details).cell_len <= width:
+        return line.append("  " + details, style="dim")
+    return fold(line, width, "   ").append("\n").append_text(fold(Text("     " + details, style="dim"), width, "     "))
 
 
 def short_names(report: Any) -> dict[str, str]:
@@ -239,7 +245,7 @@ def _sanctions(result: Any) -> list[RenderableType]:
     return parts
 
 
-def _recorded_late(result: Any) -> list[RenderableType]:
+def _recorded_late(result: Any, width: int = 100) -> list[RenderableType]:
     """Work claimed for a day but recorded (by the clock) more working days later than allowed."""
     records = result.recorded_late
     if not records:
@@ -248,11 +254,10 @@ def _recorded_late(result: Any) -> list[RenderableType]:
                                           "after the day they claim").format(n=len(records), days=result.record_days),
                                         style="bold yellow")]
     for record in records[:10]:
-        line = Text(f"   {record.title}")
-        line.append("  " + _("{owner} · done {claimed} · recorded {recorded} ({n} working days later)").format(
+        parts.append(_titled(record.title, _("{owner} · done {claimed} · recorded {recorded} ({n} working days "
+                                             "later)").format(
             owner=result.names.get(record.officer, record.officer), claimed=short_date(record.claimed),
-            recorded=short_date(record.recorded), n=record.workdays), style="dim")
-        parts.append(line)
+            recorded=short_date(record.recorded), n=record.workdays), width))
     if len(records) > 10:
         parts.append(Text("   " + _("… and {n} more (--json lists them all)").format(n=len(records) - 10), style="dim"))
     return parts
