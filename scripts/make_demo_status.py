@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
