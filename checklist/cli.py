@@ -743,7 +743,7 @@ def import_status(
     """Mark items done, skipped or open from a spreadsheet (all or nothing; re-running changes nothing).
 
     Rows name items by id (as `checklist export items` writes them) or by officer/工号,
-    key/事项编码 and period/期间 (a period like 2026-W48, or the due date). status/状态:
+    key/任务编码 and period/期间 (a period like 2026-W48, or the due date). status/状态:
     done/完成, skipped/跳过 (reason in note/备注), open/未完成. done_at/完成时间 is optional.
     --backfill loads the 台账 of the months before the bureau used checklist: the report then does
     not list that work as recorded late.
@@ -1176,7 +1176,9 @@ def show(
     from checklist.work import show_json
 
     env = _settings(ctx).env()
-    if not item_id.isascii() or "(" in item_id:  # a 案号, not an item id
+    import unicodedata
+
+    if not unicodedata.normalize("NFKC", item_id).isascii() or "(" in item_id:  # a 案号, not an item id
         from checklist.caseload import show_case
 
         case = show_case(env, item_id)

@@ -55,6 +55,65 @@ def _may_break(before: str, after: str) -> bool:
     return not before[-1].isdigit()  # nor a number with its unit (30日, 22天, 5件)
 
 
+SHORT_FRAGMENT = 4  # columns: a piece of a word this short is not left at a line's end
+
+
+def break_offsets(text: str, limit: int, fold: bool = True) -> list[int]:
+    """Where lines of at most ``limit`` columns start in ``text`` (not 0), by the rules above; the spaces
+    before a break stay at the end of the line before. A word longer than a line is cut when ``fold``.
+    The shape Rich's ``divide_line`` has, so every table cell and paragraph breaks as Chinese breaks
+    (``install_breaking``)."""
+    chunks: list[tuple[int, str]] = []  # (start, text): what must stay on one line, and the spaces between
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if chunks and not token.isspace() and not chunks[-1][1].isspace() \
+                and not _may_break(chunks[-1][1][-1:] or chunks[-1][1], token):
+            chunks[-1] = (chunks[-1][0], chunks[-1][1] + token)
+        else:
+            chunks.append((match.start(), token))
+    offsets: list[int] = []
+    used, pending = 0, 0  # the line's width up to its last character, and the spaces after it
+    after_space = False  # the next chunk starts a word that has a space before it on this line
+    word_start, word_width, before_word = -1, 0, 0  # that word: where it starts, its width so far, the line before it
+    for start, chunk in chunks:
+        if chunk.isspace():
+            pending += width(chunk)
+            after_space = used > 0
+            continue
+        size = width(chunk)
+        if after_space:
+            word_start, word_width, before_word, after_space = start, 0, used, False
+        if used and used + pending + size > limit:
+            if word_start >= 0 and word_start != start and (word_width <= SHORT_FRAGMENT or before_word >= limit * 0.6):
+                # rather than leave a word's first characters at the line's end (逾 / 期2天, 道里 / 区人民法院),
+                # the whole word goes down
+                offsets.append(word_start)
+                used, pending = word_width, 0
+            else:
+                offsets.append(start)
+                used, pending, word_width = 0, 0, 0
+            word_start = -1  # the new line has no space in it yet
+        used, pending = used + pending + size, 0
+        word_width += size
+        if fold and used > limit:  # a chunk longer than a whole line: cut it where the columns run out
+            taken = used - size
+            for n, ch in enumerate(chunk):
+                w = width(ch)
+                if taken + w > limit and (n or taken):
+                    offsets.append(start + n)
+                    taken = 0
+                taken += w
+            used = taken
+    return offsets
+
+
+def install_breaking() -> None:
+    """Rich breaks lines at spaces and folds the rest anywhere; this run breaks them as Chinese breaks."""
+    import rich.text
+
+    rich.text.divide_line = break_offsets
+
+
 def wrap(text: str, limit: int, first: str = "", rest: str = "") -> list[str]:
     """``text`` in lines of at most ``limit`` columns (a word longer than a line is cut), with the
     Chinese line-breaking rules above; spaces are kept as written, except at a line's ends."""
@@ -129,9 +188,21 @@ def install(root: Any) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}{colon.rstrip() if colon.strip() else ':'}\n")
 
     formatting.HelpFormatter.write_heading = write_heading
+    from typer import core
+
+    original = core.TyperArgument.make_metavar
+
+    def make_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:  # ID..., not {ID...}
+        shown = original(self, ctx, usage=usage)
+        return shown[1:-1] if shown.startswith("{") and shown.endswith("}") else shown
+
+    core.TyperArgument.make_metavar = make_metavar  # type: ignore[method-assign]
     stack = [root]
     while stack:
         command = stack.pop()
+        command.options_metavar = _("[OPTIONS]")
+        if hasattr(command, "subcommand_metavar"):
+            command.subcommand_metavar = _("COMMAND [ARGS]...")
         stack.extend(getattr(command, "commands", {}).values())
         for param in command.params:
             if param.metavar is None and not getattr(param, "is_flag", False) and getattr(param, "type", None):

@@ -104,7 +104,21 @@ def _stranger(access: Access) -> str:
     if found is not None and found.login:
         return _("'{login}' ({name}'s id; they log in as '{account}')").format(
             login=login, name=found.name or found.id, account=found.account)
+    alike = alike_accounts(access)
+    if alike:
+        return _("'{login}' (did you mean {accounts}?)").format(login=login, accounts=_(" or ").join(alike))
     return f"'{login}'"
+
+
+def alike_accounts(access: Access) -> list[str]:
+    """Accounts that differ from the acting login only in case or width (dl001, ＤＬ００１ → DL001)."""
+    import unicodedata
+
+    def folded(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold().strip()
+
+    typed = folded(access.actor.login)
+    return sorted(o.account for o in access.roster.values() if folded(o.account) == typed)
 
 
 def require_reader(access: Access) -> None:
@@ -224,6 +238,7 @@ def whoami(env: Env) -> dict[str, Any]:
     return {
         "login": actor.login,
         "on_roster": person is not None,
+        "did_you_mean": alike_accounts(access) if person is None else [],
         "person": None if person is None else {
             "id": person.id, "name": person.name, "court": person.court, "department": person.department,
             "roles": list(person.roles), "lead": person.lead or None},

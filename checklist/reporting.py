@@ -17,7 +17,7 @@ from checklist.context import Env
 from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report
 from checklist.errors import InputError
 from checklist.core.models import Officer
-from checklist.i18n import _, ngettext, pgettext
+from checklist.i18n import _, ngettext, pgettext, short_date
 
 
 @dataclass(frozen=True)
@@ -318,14 +318,16 @@ def report_markdown(result: ReportResult) -> str:
         lines += ["", "## " + _("通报 (flagged, worst first)"), ""]
         for n, row in enumerate(report.laggards, 1):
             who = ""
-            if row.responsible:
+            if row.responsible and report.by != "officer":  # an officer answers for themselves: said once
                 who = " — " + _("responsible: {name}").format(name=_md(row.responsible.name or row.responsible.id))
             flags = _("; ").join(_md(flag_text(f, report)) for f in row.flags)
-            lines.append(f"{n}. **{_md(row.name)}**{who}: {flags}")
+            lines.append(f"{n}. **{_md(row.name)}**{who} — {flags}")
             for item in row.late[:5]:
                 owner = result.names.get(item.officer, item.officer)
-                lines.append("   - " + _("{title} ({owner}, due {due}, {n} days late)").format(
-                    title=_md(item.title), owner=_md(owner), due=item.due, n=item.overdue_days))
+                lines.append("   - " + _md(item.title) + "  " + _md(ngettext(
+                    "{owner} · due {day} · {n} working day late ({days}d)",
+                    "{owner} · due {day} · {n} working days late ({days}d)", item.overdue_workdays).format(
+                    owner=owner, day=short_date(item.due), n=item.overdue_workdays, days=item.overdue_days)))
     return "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,7 @@ A row names its item either by the item id (an ``id`` / ``事项ID`` column, as 
 items`` writes it) or by officer, duty key and period — the period written as a period
 (``2026-W48``) or as the item's due date (``2026-11-23``). Columns, in English or Chinese:
 
-    id / 事项ID   officer / 工号   key / 事项编码   period / 期间   status / 状态
+    id / 事项ID   officer / 工号   key / 任务编码   period / 期间   status / 状态
     done_at / 完成时间   note / 备注
 
 Status words: done / 完成 / 已完成 / 已办结, skipped / 跳过 / 不适用, open / 未完成 / 待办. A skipped row

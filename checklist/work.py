@@ -130,9 +130,9 @@ def _day_list(reader: Any, access: Any, officer: Officer, today: date, days: int
         status = item["status"]
         if status == "withdrawn":
             continue
-        if monday <= due <= sunday:
+        if monday <= due <= sunday and status != "skipped":  # as in a report: a skipped item is not due
             week_due += 1
-            week_done += status in ("done", "skipped")
+            week_done += status == "done"
         if status == "done" and (item.get("done_at") or "")[:10] == today.isoformat():
             done_today += 1
         if due < today:
@@ -238,6 +238,9 @@ def item_name(item: dict[str, Any]) -> str:
 def refusal_text(item: dict[str, Any], why: str) -> str:
     """A lifecycle refusal in words, naming the item."""
     name = item_name(item)
+    if why == "withdrawn" and item.get("reassigned_to"):
+        return _("{item} was handed on to {officer} on {day}: it is theirs now").format(
+            item=name, officer=item["reassigned_to"], day=item.get("reassigned_on") or "")
     if why == "withdrawn":
         return _("{item} was withdrawn: no campaign asks for it any more").format(item=name)
     return _("{item} is done; undo it first to skip it").format(item=name)

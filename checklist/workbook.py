@@ -273,7 +273,7 @@ def _follow_up_sheet(book: Any, result: ReportResult) -> None:
 
 def item_heads(columns: tuple[str, ...]) -> list[str]:
     """The items sheet's heads in the interface language: in Chinese the names ``import status`` reads
-    (事项ID, 工号, 事项编码, 期间, 状态 …), in English the column names themselves."""
+    (事项ID, 工号, 任务编码, 期间, 状态 …), in English the column names themselves."""
     words = {
         "id": pgettext("items column", "id"), "officer": pgettext("items column", "officer"),
         "name": pgettext("items column", "name"), "court": pgettext("items column", "court"),

@@ -287,3 +287,19 @@ def test_help_never_starts_a_line_with_a_run_of_closing_marks():
         assert "".join(lines) == text
         assert all(width(line) <= limit for line in lines), limit
         assert not any(line[0] in "）、，。" for line in lines), (limit, lines)
+
+
+@pytest.mark.parametrize("text, limit, lines", [
+    ("消极执行专项督察（抽查卷宗、通报问题）", 18, ["消极执行专项督察", "（抽查卷宗、通报问", "题）"]),  # no lone ）
+    ("12月7日 周一前反馈 · 逾期2天", 22, ["12月7日 周一前反馈 ·", "逾期2天"]),  # not 逾 / 期2天
+    ("共计30日内办结", 8, ["共计30日", "内办结"]),  # a number with its unit
+    ("报表 2026-11（2026-11-01 … 2026-11-30）· 截至2026-12-02 · 按部门 · 哈尔滨市道里区人民法院", 80,
+     ["报表 2026-11（2026-11-01 … 2026-11-30）· 截至2026-12-02 · 按部门 ·", "哈尔滨市道里区人民法院"]),  # a name whole
+    ("see templates/status-demo.csv now", 12, ["see", "templates/st", "atus-demo.cs", "v now"]),
+])
+def test_every_screen_breaks_lines_as_chinese_is_broken(text, limit, lines):
+    from checklist.helptext import break_offsets, width
+
+    bounds = [0, *break_offsets(text, limit), len(text)]
+    got = [text[a:b].rstrip() for a, b in zip(bounds, bounds[1:])]
+    assert got == lines and all(width(line) <= limit for line in got)

@@ -239,7 +239,11 @@ def plan_for(officer: Officer, templates: TemplateSet, *, today: date | None = N
     for campaign, duty in sources:
         by_key[duty.key].append((campaign, duty))
     lines = []
-    for key in sorted(by_key, key=lambda k: (min(RANK[d.every] for _, d in by_key[k]), k)):
+    def order(key: str) -> tuple:  # by schedule, finest first; one-off deliverables by their dates
+        dates = [d.due for _c, d in by_key[key] if isinstance(d.due, date)]
+        return min(RANK[d.every] for _c, d in by_key[key]), min(dates) if dates else date.min, key
+
+    for key in sorted(by_key, key=order):
         group = sorted(by_key[key], key=lambda s: (RANK[s[1].every], s[0].key))
         library_duty = templates.library.get(key)
         lines.append(

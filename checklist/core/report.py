@@ -18,7 +18,7 @@ the earlier of its end and the as-of date:
 The 通报 weighs what was missed: each item counts by its schedule and priority (``weight``: a
 quarterly 评查 is not a daily glance), and ``weighted`` = weight done ÷ weight due. It names every
 group whose weighted completion is below the threshold, and the ``bottom`` lowest groups that missed
-anything (the 排名后N位; at most a third of the groups with anything due, at least one); an item
+anything (the 排名后N位; at most a third of the groups with anything due: none of fewer than three); an item
 overdue by more than ``late_days`` working days is then one more reason given, not a reason to be
 named. In ``by="campaign"`` an item counts once for every campaign
 it credits, and in ``by="phase"`` once for the stage of each such campaign its due date falls in
@@ -381,8 +381,8 @@ def build_report(
             row.flags.append({"code": "low_completion", "completion": round(row.weighted, 4), "threshold": threshold})
     missed = sorted((r for r in rows.values() if r.due and r.weighted < 1), key=_standing)
     # the 排名后N位, named even above the threshold — but never more than a third of the groups ranked: three
-    # departments have no "bottom three"
-    named = min(bottom, max(1, sum(1 for r in rows.values() if r.due) // 3)) if bottom else 0
+    # departments have no "bottom three", and one or two groups no bottom at all
+    named = min(bottom, sum(1 for r in rows.values() if r.due) // 3)
     for rank, row in enumerate(missed[:named], 1):
         if not row.flags:
             row.flags.append({"code": "bottom", "rank": rank, "of": bottom, "completion": round(row.weighted, 4)})

@@ -27,12 +27,19 @@ if TYPE_CHECKING:
 
 
 class SafeConsole(Console):
-    """A console that shows control characters in text as escapes instead of sending them.
+    """A console that shows control characters in text as escapes instead of sending them, and breaks
+    lines as Chinese is broken (checklist.helptext.break_offsets: no line starts with a closing mark).
 
     Names, titles and notes come from spreadsheets and templates; an escape sequence in one could
     recolour, move or hide what the terminal shows. Rich's own styling travels in control
     segments and styles, not in the text, so it is untouched.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from checklist.helptext import install_breaking
+
+        install_breaking()
+        super().__init__(*args, **kwargs)
 
     def render(self, renderable: Any, options: Any = None) -> Any:
         from rich.segment import Segment
@@ -187,21 +194,19 @@ def fold(text: Text, width: int, indent: str = "") -> Text:
     punctuation, after opening punctuation, or inside a number or a Latin word: checklist.helptext),
     its styles kept; lines after the first start with ``indent``. A table column given the result and
     ``no_wrap`` shows exactly these lines."""
-    from checklist.helptext import wrap
+    from checklist.helptext import break_offsets
 
     plain = text.plain
     if text.cell_len <= width or "\n" in plain:
         return text
-    lead = plain[:len(plain) - len(plain.lstrip())]
-    lines, start = [], len(lead)
-    for n, line in enumerate(wrap(plain[len(lead):], width, lead, indent)):
-        body = line[len(indent):] if n and indent else line[len(lead):] if not n else line
-        at = plain.index(body, start)
-        if not n:
-            at, body = 0, lead + body
-        piece = text[at:at + len(body)]
+    first = break_offsets(plain, width)[:1]
+    offsets = first + [first[0] + o for o in break_offsets(plain[first[0]:], width - len(indent))] if first else []
+    bounds = [0, *offsets, len(plain)]
+    lines = []
+    for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        piece = text[a:b]
+        piece.rstrip()
         lines.append(Text(indent).append_text(piece) if n and indent else piece)
-        start = at + len(body)
     return Text("\n").join(lines)
 
 

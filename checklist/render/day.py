@@ -169,7 +169,7 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
     words = [_("week {done}/{due} done").format(done=view.week_done, due=view.week_due)]
     if view.follow_ups:
         words.append(ngettext("{n} follow-up", "{n} follow-ups", len(view.follow_ups)).format(n=len(view.follow_ups)))
-    words += [_("{n} overdue").format(n=len(view.overdue)), _("{n} due today").format(n=due_today),
+    words += [_("{n} overdue").format(n=len(view.overdue)), _("{n} due today").format(n=len(view.due_today)),
               _("{n} coming").format(n=len(upcoming))]
     summary.append(" " + " · ".join(words), style="bold")
     parts.append(summary)

@@ -102,8 +102,10 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
         parts += _sanctions(result)
         parts += _recorded_late(result, width)
         return Group(*parts)
-    parts.append(Text(ngettext("通报 · {n} flagged, worst first", "通报 · {n} flagged, worst first",
-                               len(laggards)).format(n=len(laggards)), style="bold red"))
+    flagged = ngettext("通报 · {n} person flagged, worst first", "通报 · {n} people flagged, worst first",
+                       len(laggards)) if report.by == "officer" else \
+        ngettext("通报 · {n} flagged, worst first", "通报 · {n} flagged, worst first", len(laggards))
+    parts.append(Text(flagged.format(n=len(laggards)), style="bold red"))
     for n, row in enumerate(laggards, 1):
         line = Text(f"{n}. ", style="bold")
         line.append(short.get(row.group, row.name), style="bold")

@@ -81,7 +81,7 @@ def plan_view(officer: Officer, plan: Plan, templates: TemplateSet, today: date)
         merged = len(line.sources) > 1
         finest = line.sources[0][1]
         when = every_word(finest.every) if merged else schedule_text(finest)
-        labels = ", ".join(campaigns[c].label for c in line.campaigns)
+        labels = pgettext("between names", ", ").join(campaigns[c].label for c in line.campaigns)
         title = Text(line.title, style="bold")
         notes = [text for text in (
             pgettext("plan", "stage: {phase}").format(phase=line.phase) if line.phase else "",
@@ -170,8 +170,8 @@ def roster_view(officers: list[tuple[Officer, str]]) -> RenderableType:
         table.add_column(name, overflow="fold", no_wrap=not wrap)
     for o, level in officers:
         roles = "、".join(level_word(r) if r in ("officer", "lead", "chief", "admin") else r for r in o.roles)
-        if level and level not in o.roles:
-            roles += f" ({level_word(level)})"
+        if level and level not in o.roles and level_word(level) not in o.roles:  # not 局长（局长）
+            roles += _(" ({what})").format(what=level_word(level))
         since = o.since.isoformat() if o.since else ""
         if o.until is not None:
             since += "–" + o.until.isoformat()
@@ -184,6 +184,9 @@ def whoami_view(found: dict[str, Any]) -> RenderableType:
     lines = []
     if person is None:
         lines.append(_("{login}: not on the roster of this database").format(login=found["login"]))
+        if found.get("did_you_mean"):
+            lines.append(_("did you mean {accounts}? (accounts are matched exactly)").format(
+                accounts=_(" or ").join(found["did_you_mean"])))
         if found["owner"]:
             lines.append(_("you made this database, so you act as its admin"))
         elif found["server"]:

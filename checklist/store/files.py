@@ -60,7 +60,7 @@ import orjson
 
 from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
-from checklist.i18n import _
+from checklist.i18n import _, ngettext
 from checklist.store.contract import (
     Change, Finding, LogLine, MissingDatabase, case_ok, day_item, due_ok, follow_up_ok, last_number, merge_items, record_ok,
     stamp_templates,
@@ -1304,8 +1304,9 @@ class FileStore:
         if unknown:
             shown = ", ".join(_relative(p, self.path.parent) for p in unknown[:3]) + (" …" if len(unknown) > 3 else "")
             findings.append(Finding(
-                "files", False, _("{n} file(s) in {folder} that checklist did not make: {files}").format(
-                    n=len(unknown), folder=self.path.parent, files=shown),
+                "files", False, ngettext("{n} file in {folder} that checklist did not make: {files}",
+                                         "{n} files in {folder} that checklist did not make: {files}",
+                                         len(unknown)).format(n=len(unknown), folder=self.path.parent, files=shown),
                 _("checklist never reads or runs them; look at each, then move it out of the folder (a .journal "
                   "from checklist 0.1 means: run checklist db upgrade)")))
         linked = [p for p in (self.log, *(self.folder / "history" / f"{file_stem(o)}.jsonl" for o in manifest.files))
