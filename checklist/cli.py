@@ -1275,7 +1275,8 @@ def indicators(
         emit_json(indicators_json(result))
         return
     if fmt == "table" and not out:
-        stdout_console().print(indicators_view(result))
+        console = stdout_console()
+        console.print(indicators_view(result, console.width))
         return
     if fmt == "json":
         import json

@@ -75,6 +75,7 @@ def break_offsets(text: str, limit: int, fold: bool = True) -> list[int]:
     used, pending = 0, 0  # the line's width up to its last character, and the spaces after it
     after_space = False  # the next chunk starts a word that has a space before it on this line
     word_start, word_width, before_word = -1, 0, 0  # that word: where it starts, its width so far, the line before it
+    previous_word = (-1, 0)
     for start, chunk in chunks:
         if chunk.isspace():
             pending += width(chunk)
@@ -82,9 +83,15 @@ def break_offsets(text: str, limit: int, fold: bool = True) -> list[int]:
             continue
         size = width(chunk)
         if after_space:
+            previous_word = (word_start, before_word)  # the word before this one, for a mark that cannot start a line
             word_start, word_width, before_word, after_space = start, 0, used, False
         if used and used + pending + size > limit:
-            if word_start >= 0 and word_start != start and (word_width <= SHORT_FRAGMENT or before_word >= limit * 0.6):
+            if chunk[0] in NO_LINE_START and word_start == start and previous_word[0] >= 0:
+                # "everyone · 320 cases": a · or ， after a space does not start a line; the word before it goes down
+                offsets.append(previous_word[0])
+                moved = text[previous_word[0]:start]
+                used, pending = width(moved.rstrip()), len(moved) - len(moved.rstrip())
+            elif word_start >= 0 and word_start != start and (word_width <= SHORT_FRAGMENT or before_word >= limit * 0.6):
                 # rather than leave a word's first characters at the line's end (逾 / 期2天, 道里 / 区人民法院),
                 # the whole word goes down
                 offsets.append(word_start)

@@ -320,8 +320,13 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                                        step.after.get("status", item["status"]), step.after.get("done_at") or ""))
             item.update(step.after)
             change.put_items(owner, [item])
+            claimed = at
+            if backfill and step.after.get("done_at"):  # a back-fill is claimed for when the 台账 says, in our zone
+                moment = datetime.fromisoformat(step.after["done_at"])
+                zone = datetime.fromisoformat(at).tzinfo
+                claimed = (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat(timespec="seconds")
             change.entries.append({
-                "at": at, "recorded": recorded, **env.who(), "action": "import", "officer": owner,
+                "at": claimed, "recorded": recorded, **env.who(), "action": "import", "officer": owner,
                 "item": item_id, "before": step.before, "after": step.after, "note": f"{table.path}:{row_number}",
                 **({"backfill": True} if backfill else {})})
         if not dry_run and not change.empty:

@@ -269,7 +269,7 @@ def action_word(action: str) -> str:
     return {
         "done": pgettext("history action", "done"), "undo": pgettext("history action", "undo"),
         "skip": pgettext("history action", "skip"), "import": pgettext("history action", "import"),
-        "follow-up": _("follow-up"), "follow-up-close": _("follow-up closed"),
+        "follow-up": pgettext("history action", "follow-up opened"), "follow-up-close": _("follow-up closed"),
         "withdrawn": pgettext("history action", "withdrawn"),
         "follow-up-reply": _("follow-up replied"), "follow-up-return": _("follow-up returned"),
         "follow-up-escalate": _("follow-up late, climbed"),

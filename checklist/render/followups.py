@@ -95,18 +95,22 @@ def _table(lines: list[Any], today: date) -> Table:
     from checklist.followup import target_shown
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name, wrap in ((_("id"), False), (_("on"), True), (pgettext("follow-up column: who asked what", "asked"), True),
-                       (_("state"), True)):
+    for name, wrap in ((_("id"), False), (_("on"), True), (pgettext("follow-up column: who opened it", "by"), True),
+                       (pgettext("follow-up column: who asked what", "asked"), True), (_("state"), True)):
         table.add_column(name, overflow="fold", no_wrap=not wrap, ratio=None if not wrap else 1)
     for line in lines:
         record = line.record
-        asked = Text(said(origin(record), record["note"]))
+        by = Text(record.get("by_name") or str(record.get("by", "")))  # the id is in --json
+        for extra in (record.get("source"), record.get("no")):  # on whose order, its number
+            if extra:
+                by.append("\n" + extra, style="dim")
+        asked = Text(record["note"])
         last = latest(record)
         if last is not None:
             asked.append("\n").append_text(last)
         on = Text(kind_word(record["target"]["kind"]) + " ", style="dim")
         on.append(target_shown(record["target"]))
-        table.add_row(Text(record["id"], style="cyan"), on, asked, _state_cell(line, today))
+        table.add_row(Text(record["id"], style="cyan"), on, by, asked, _state_cell(line, today))
     return table
 
 

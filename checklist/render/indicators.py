@@ -12,10 +12,10 @@ from rich.text import Text
 from checklist.i18n import _, pgettext
 
 
-def indicators_view(result: Any) -> RenderableType:
+def indicators_view(result: Any, width: int = 160) -> RenderableType:
     from checklist.core.indicators import FIELDS, RATES
     from checklist.indicators import short_label
-    from checklist.render.lead import group_label, scope_label
+    from checklist.render.lead import group_label, scope_label, short_names
 
     found = result.indicators
     heading = Text(_("Indicators {start} … {end} · as of {as_of} · by {by} · {scope} · {n} cases").format(
@@ -24,12 +24,14 @@ def indicators_view(result: Any) -> RenderableType:
     if not result.cases:
         return Group(heading, Text(_("No cases in this scope yet: load the case list with checklist import cases."),
                                    style="yellow"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
-    table.add_column(group_label(found.by), overflow="fold", min_width=8)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    short = short_names(found) if width < 120 else {}  # 道里区 执行一庭 on a narrow screen, as the report says it
+    longest = max((Text(short.get(r.group, r.name)).cell_len for r in found.rows), default=8)
+    table.add_column(group_label(found.by), overflow="fold", min_width=min(max(longest, 8), 24))
     for name in FIELDS:
         table.add_column(short_label(name), justify="right", no_wrap=True)
     for row in found.rows:
-        cells: list[Any] = [row.name]
+        cells: list[Any] = [short.get(row.group, row.name)]
         for name in FIELDS:
             value = row.value(name)
             if value is None:

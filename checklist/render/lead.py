@@ -71,7 +71,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
                  _("督办")):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column(_("completion"), no_wrap=True)
-    table.add_column(_("weighted"), justify="right", no_wrap=True)  # with ⚑ for a group the 通报 names
+    table.add_column(_("weighted"), justify="left", no_wrap=True)  # with ⚑ for a group the 通报 names
     bar_width = 10 if width >= 100 else 6
     for row in report.rows:
         name = Text(short.get(row.group, row.name))
@@ -84,7 +84,7 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
             name, str(row.due), str(row.done), str(row.on_time),
             Text(str(row.overdue), style="red" if row.overdue else ""),
             Text(str(row.follow_ups), style="magenta" if row.follow_ups else ""),
-            completion, Text((_percent(row.weighted) if row.due else "—") + (" ⚑" if row.flagged else "  "),
+            completion, Text(f"{_percent(row.weighted) if row.due else '—':>4}" + (" ⚑" if row.flagged else ""),
                              style="bold red" if row.flagged else ""),
         )
     parts: list[RenderableType] = [heading, table]
