@@ -121,17 +121,24 @@ def install_breaking() -> None:
     rich.text.divide_line = break_offsets
 
 
-def wrap(text: str, limit: int, first: str = "", rest: str = "") -> list[str]:
+EXAMPLE = re.compile(r"^\s*(Example|示例)[:：]")
+
+
+def wrap(text: str, limit: int, first: str = "", rest: str = "", whole_words: bool = False) -> list[str]:
     """``text`` in lines of at most ``limit`` columns (a word longer than a line is cut), with the
-    Chinese line-breaking rules above; spaces are kept as written, except at a line's ends."""
+    Chinese line-breaking rules above; spaces are kept as written, except at a line's ends. With
+    ``whole_words`` (a command to type), lines break at spaces only: --out 执行一庭.html stays whole; and
+    ``[…]`` (an option's default, its variable) is never broken."""
     tokens = _TOKENS.findall(text)
     chunks: list[str] = []  # what must stay on one line, and the spaces between
+    depth = 0
     for n, token in enumerate(tokens):
         touching = chunks and not token.isspace() and not tokens[n - 1].isspace()
-        if touching and not _may_break(tokens[n - 1], token):
-            chunks[-1] += token
+        if depth > 0 and chunks or touching and (whole_words or not _may_break(tokens[n - 1], token)):
+            chunks[-1] += token.replace("\n", " ")
         else:
             chunks.append(token)
+        depth = max(0, depth + token.count("[") - token.count("]"))
     lines: list[str] = []
     line, used, space = first, width(first), ""
     for chunk in chunks:
@@ -159,7 +166,8 @@ def wrap_text(text: str, width_: int = 78, initial_indent: str = "", subsequent_
     """The library's ``wrap_text``, measuring and breaking as above. Paragraphs are separated by an
     empty line; one that starts with a ``\\b`` line is kept as written."""
     if not preserve_paragraphs:
-        return "\n".join(wrap(join_lines(text.splitlines()), width_, initial_indent, subsequent_indent))
+        joined = join_lines(text.splitlines())
+        return "\n".join(wrap(joined, width_, initial_indent, subsequent_indent, bool(EXAMPLE.match(joined))))
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text.expandtabs()):
         lines = block.splitlines()
@@ -170,7 +178,9 @@ def wrap_text(text: str, width_: int = 78, initial_indent: str = "", subsequent_
             continue
         indent = len(lines[0]) - len(lines[0].lstrip())
         pad = " " * indent
-        out.append("\n".join(wrap(join_lines(lines), width_, initial_indent + pad, subsequent_indent + pad)))
+        joined = join_lines(lines)
+        out.append("\n".join(wrap(joined, width_, initial_indent + pad, subsequent_indent + pad,
+                                   bool(EXAMPLE.match(joined)))))
     return "\n\n".join(out)
 
 

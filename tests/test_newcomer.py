@@ -303,3 +303,11 @@ def test_every_screen_breaks_lines_as_chinese_is_broken(text, limit, lines):
     bounds = [0, *break_offsets(text, limit), len(text)]
     got = [text[a:b].rstrip() for a, b in zip(bounds, bounds[1:])]
     assert got == lines and all(width(line) <= limit for line in got)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_help_example_breaks_only_between_words(cl, lang):
+    shown = cl.run("today", "--help", CHECKLIST_LANG=lang, COLUMNS="80").stdout
+    assert "执行一庭.html" in shown  # --out 执行一 / 庭.html would not paste
+    report = cl.run("report", "--help", CHECKLIST_LANG=lang, COLUMNS="80").stdout
+    assert re.search(r"\[(默认：|default: )officer\]", report)  # not [默 / 认：officer]

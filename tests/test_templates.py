@@ -178,3 +178,15 @@ def test_impossible_dates_are_named_not_crashed_on():
         "c.yaml:4: campaign start must be a date like 2026-01-31, not '2026-02-30'",
         "c.yaml:7: duty 'k': due for a one-off duty must be a date like 2026-04-05, not '2026-13-01'",
     ]
+
+
+def test_the_usual_yaml_mistakes_are_said_in_words_with_what_to_do():
+    found = problems(("a.yaml", "campaign:\n  key: x\n  name: [a, b\n"), ("b.yaml", "campaign:\n\tkey: x\n"),
+                     ("c.yaml", "campaign:\n  key: x: y\n"), ("d.yaml", "{\n0"))
+    assert found == [
+        "a.yaml:4: YAML syntax error: a list in [ ] is not closed (found the end of the file)",
+        "b.yaml:2: YAML syntax error: a tab; indent with spaces",
+        "c.yaml:2: YAML syntax error: a ':' where none may be (indentation, or a value with ': ' in it that needs "
+        "quotes)",
+        "d.yaml:2: YAML syntax error: a mapping in braces is not closed (found the end of the file)",
+    ]

@@ -116,6 +116,27 @@ def _too_deep(text: str) -> int:
     return 0
 
 
+def yaml_problem(problem: str) -> str:
+    """PyYAML's words for the usual mistakes, in the interface language and with what to do; others as
+    PyYAML says them."""
+    usual = (
+        (r"mapping values are not allowed here", _("a ':' where none may be (indentation, or a value with ': ' in it "
+                                                   "that needs quotes)")),
+        (r"found character '\\t' that cannot start any token", _("a tab; indent with spaces")),
+        (r"could not find expected ':'", _("a line without its ':' (key: value)")),
+        (r"expected <block end>, but found '(.*)'", _("the indentation does not line up (found {0})")),
+        (r"found unexpected end of stream", _("the file ends inside a quoted text or a list; close it")),
+        (r"expected ',' or '\]', but got '(.*)'", _("a list in [ ] is not closed (found {0})")),
+        (r"expected ',' or '\}', but got '(.*)'", _("a mapping in braces is not closed (found {0})")),
+        (r"found undefined alias '(.*)'", _("an alias *{0} with no anchor")),
+    )
+    for pattern, words in usual:
+        found = re.fullmatch(pattern, problem.strip())
+        if found:
+            return words.format(*(_("the end of the file") if g == "<stream end>" else g for g in found.groups()))
+    return problem
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -162,7 +183,7 @@ class _Reader:
             if isinstance(err, _Refused):
                 self.problem(line, what)
             else:
-                self.problem(line, _("YAML syntax error: {what}").format(what=what))
+                self.problem(line, _("YAML syntax error: {what}").format(what=yaml_problem(what)))
         except yaml.YAMLError as err:
             self.problem(1, _("YAML error: {what}").format(what=err))
         return None
