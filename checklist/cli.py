@@ -521,7 +521,7 @@ def templates_diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """What a templates change would do to everyone's list, person by person, before anything is
-    written: items added, re-dated, changed or withdrawn from today on.
+    written: items added (due from today on), and open items re-dated, reworded or withdrawn.
 
     With one folder, compares it with the templates the database runs on; with two, the first
     (old) with the second (new), for the people on this database's roster. Only the campaigns'

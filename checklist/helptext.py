@@ -63,14 +63,15 @@ def break_offsets(text: str, limit: int, fold: bool = True) -> list[int]:
     before a break stay at the end of the line before. A word longer than a line is cut when ``fold``.
     The shape Rich's ``divide_line`` has, so every table cell and paragraph breaks as Chinese breaks
     (``install_breaking``)."""
-    chunks: list[tuple[int, str]] = []  # (start, text): what must stay on one line, and the spaces between
+    parts: list[tuple[int, list[str]]] = []  # (start, tokens): what must stay on one line, and the spaces between
     for match in _TOKENS.finditer(text):
         token = match.group()
-        if chunks and not token.isspace() and not chunks[-1][1].isspace() \
-                and not _may_break(chunks[-1][1][-1:] or chunks[-1][1], token):
-            chunks[-1] = (chunks[-1][0], chunks[-1][1] + token)
+        last = parts[-1][1][-1] if parts else ""
+        if parts and not token.isspace() and not last.isspace() and not _may_break(last, token):
+            parts[-1][1].append(token)
         else:
-            chunks.append((match.start(), token))
+            parts.append((match.start(), [token]))
+    chunks = [(start, "".join(tokens)) for start, tokens in parts]
     offsets: list[int] = []
     used, pending = 0, 0  # the line's width up to its last character, and the spaces after it
     after_space = False  # the next chunk starts a word that has a space before it on this line
@@ -129,6 +130,7 @@ def wrap(text: str, limit: int, first: str = "", rest: str = "", whole_words: bo
     Chinese line-breaking rules above; spaces are kept as written, except at a line's ends. With
     ``whole_words`` (a command to type), lines break at spaces only: --out 执行一庭.html stays whole; and
     ``[…]`` (an option's default, its variable) is never broken."""
+    limit = max(limit, width(first) + 1, width(rest) + 1)  # an indent as wide as the line still leaves a column
     tokens = _TOKENS.findall(text)
     chunks: list[str] = []  # what must stay on one line, and the spaces between
     depth = 0

@@ -364,7 +364,9 @@ def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:
     from checklist.calendars import calendar_extras
     from checklist.identity import access_meta
 
-    phases = templates.phases()
+    from checklist.calendars import work_calendar
+
+    phases = templates.phases(work_calendar(templates))
     return {
         "sync_version": SYNC_VERSION, "holidays": holidays_fingerprint(), "synced_at": env.recorded(),
         "campaigns": {c.key: campaign_meta(c, phases.get(c.key, ())) for c in templates.campaigns.values()},

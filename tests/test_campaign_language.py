@@ -119,7 +119,7 @@ def test_defect_8_every_campaign_with_deliverables_has_dated_stages():
     assert [p.name for p in phases["passive-enforcement-2026"]] == ["自查自纠", "集中整治", "总结提升"]
     stages = phases["thunder-2026"]
     assert (stages[0].start, stages[0].end, stages[1].start, stages[-1].end) == (
-        date(2026, 9, 1), date(2026, 9, 11), date(2026, 9, 12), date(2026, 12, 31))
+        date(2026, 9, 1), date(2026, 9, 11), date(2026, 9, 12), date.max)  # the last: whatever falls due after
 
 
 def test_the_shipped_templates_pass_lint_strict():
@@ -237,6 +237,38 @@ def test_a_target_is_shown_in_the_plan_and_compared_with_the_cases_in_indicators
         ("A1", 2, 2, 1.0), ("A2", 2, 0, 0.0)]
 
 
+def test_a_stage_ends_on_the_day_its_deliverable_s_item_falls_due_and_the_last_one_never_ends():
+    from checklist.calendars import work_calendar
+
+    drive = campaign_yaml("d", "2026-09-01", "2026-12-26", """
+        - {key: a, title: A, role: officer, every: once, due: 2026-10-03, phase: 甲}
+        - {key: b, title: B, role: officer, every: once, due: 2026-12-26, phase: 乙}
+        - {key: w, title: W, role: officer, every: week, due: sat}
+    """)
+    tset = templates(d=drive)
+    first, last = tset.phases(work_calendar(tset))["d"]
+    assert first.end == date(2026, 10, 8)  # 3 Oct is 国庆: the item is due Thu 8 Oct, and counts in 甲
+    assert last.start == date(2026, 10, 9) and last.end == date.max  # Sat 26 Dec → Mon 28 Dec: still in 乙
+
+
+def test_two_stages_cannot_end_on_one_day_nor_a_deliverable_fall_outside_its_campaign():
+    from checklist.errors import TemplateError
+
+    bad = campaign_yaml("x", "2026-09-01", "2026-12-31", """
+        - {key: a, title: A, role: officer, every: once, due: 2026-10-10, phase: 甲}
+        - {key: b, title: B, role: officer, every: once, due: 2026-10-10, phase: 乙}
+        - {key: c, title: C, role: officer, every: once, due: 2026-08-10, phase: 丙}
+    """)
+    with pytest.raises(TemplateError) as err:
+        templates(x=bad)
+    assert err.value.problems == [
+        "x.yaml:8: duty 'b': stages '甲' and '乙' both end on 2026-10-10; a stage ends with its last deliverable, "
+        "so give them different days",
+        "x.yaml:9: duty 'c': a deliverable of stage '丙' is due 2026-08-10, outside its campaign (2026-09-01 … "
+        "2026-12-31)",
+    ]
+
+
 def test_a_phase_is_for_a_one_off_deliverable_and_a_target_needs_a_number():
     from checklist.errors import TemplateError
 
@@ -282,3 +314,15 @@ def test_templates_diff_and_apply_dry_run_list_what_changes_for_whom_and_write_n
     assert "dry run: nothing was written" in table.stderr
     assert cl.run("templates", "apply", str(new)).exit_code == 0
     assert cl.json("templates", "diff", str(new))["changes"] == []
+
+
+def test_distinct_from_counts_wherever_it_is_said():
+    a = campaign_yaml("a", "2026-01-01", "2026-12-31",
+                      "- {key: ledger, title: 每周五报送未结案件进展台账, role: officer, every: week}")
+    b = campaign_yaml("b", "2026-06-01", "2026-12-31",
+                      "- {key: progress-book, title: 未结案件进展台账每周报送, role: officer, every: week}")
+    c = campaign_yaml("c", "2026-06-01", "2026-12-31",  # a second campaign's entry for the same key says it
+                      "- {key: progress-book, title: 未结案件进展台账每周报送, role: officer, every: week, "
+                      "distinct_from: [ledger]}")
+    assert lint(templates(a=a, b=b)) != []
+    assert lint(templates(a=a, b=b, c=c)) == []

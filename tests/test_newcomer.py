@@ -311,3 +311,17 @@ def test_a_help_example_breaks_only_between_words(cl, lang):
     assert "执行一庭.html" in shown  # --out 执行一 / 庭.html would not paste
     report = cl.run("report", "--help", CHECKLIST_LANG=lang, COLUMNS="80").stdout
     assert re.search(r"\[(默认：|default: )officer\]", report)  # not [默 / 认：officer]
+
+
+@pytest.mark.parametrize("columns", ["50", "60", "66"])
+def test_on_a_narrow_screen_the_ids_stay_whole_and_the_campaigns_give_way(cl, columns):
+    ids = [i["short_id"] for i in cl.json("today", "--officer", "DL001")["items"]]
+    shown = cl.run("today", "--officer", "DL001", COLUMNS=columns).stdout
+    assert "…" not in shown and all(len(line) <= int(columns) for line in shown.splitlines())
+    assert sum(1 for i in ids if i in shown) >= 5  # the ids to type stay whole
+
+
+def test_help_wrapping_survives_an_indent_as_wide_as_the_line():
+    from checklist.helptext import wrap
+
+    assert wrap("abc", 1, "     ", "     ") == ["     a", "     b", "     c"]

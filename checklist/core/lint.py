@@ -65,8 +65,11 @@ def lint(templates: TemplateSet) -> list[Finding]:
     by_key: dict[str, Duty] = {}
     for duty in templates.duties:
         by_key.setdefault(duty.key, library.get(duty.key) or duty)
+    apart: dict[str, set[str]] = {}  # distinct_from, said on any of a key's duties (the library's or a campaign's)
+    for duty in (*library.values(), *templates.duties):
+        apart.setdefault(duty.key, set()).update(duty.distinct_from)
     for a, b in combinations(sorted(by_key.values(), key=lambda d: d.key), 2):
-        if a.key in b.distinct_from or b.key in a.distinct_from:
+        if a.key in apart.get(b.key, ()) or b.key in apart.get(a.key, ()):
             continue
         owners_a = {d.campaign for d in templates.duties if d.key == a.key}
         owners_b = {d.campaign for d in templates.duties if d.key == b.key}

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 if TYPE_CHECKING:
     from checklist.core.access import Court, Rules
+    from checklist.core.calendar import WorkCalendar
     from checklist.core.clocks import Span
 
 PRIORITIES = ("low", "normal", "high")
@@ -208,18 +209,27 @@ class Phase:
         return f"{self.campaign}:{self.name}"
 
 
-def phases_of(campaign: Campaign, duties: Iterable[Duty]) -> tuple[Phase, ...]:
-    """The campaign's stages, in the order of their deliverables (``phase:`` on its one-off duties)."""
+def phases_of(campaign: Campaign, duties: Iterable[Duty],
+              due_of: Callable[[Campaign, Duty], date | None] | None = None) -> tuple[Phase, ...]:
+    """The campaign's stages, in the order of their deliverables (``phase:`` on its one-off duties).
+
+    ``due_of`` gives a deliverable's due date as its item has it (moved off a rest day); without it,
+    the date the template gives. The last stage has no end: what falls due after the campaign (a
+    report on its last week, a date moved off a holiday) still counts in it.
+    """
     last: dict[str, date] = {}
     for duty in duties:
         if duty.campaign == campaign.key and duty.phase and isinstance(duty.due, date):
-            last[duty.phase] = max(last.get(duty.phase, duty.due), duty.due)
+            due = due_of(campaign, duty) if due_of is not None else duty.due
+            if due is not None:
+                last[duty.phase] = max(last.get(duty.phase, due), due)
     order = sorted(last, key=lambda name: (last[name], name))
     found, start = [], campaign.start
     for n, name in enumerate(order):
-        end = max(last[name], campaign.end) if n == len(order) - 1 else last[name]
+        end = date.max if n == len(order) - 1 else last[name]
         found.append(Phase(campaign.key, name, start, end))
-        start = end + timedelta(days=1)
+        if end < date.max:
+            start = end + timedelta(days=1)
     return tuple(found)
 
 
@@ -269,9 +279,17 @@ class TemplateSet:
         return [d for d in self.duties if d.only_tagged and not any(
             self.campaigns[d.campaign].scope.includes(o) and reaches(d, o) for o in officers)]
 
-    def phases(self) -> dict[str, tuple[Phase, ...]]:
-        """Each campaign's stages (only campaigns that name any)."""
-        found = {key: phases_of(c, self.duties) for key, c in self.campaigns.items()}
+    def phases(self, calendar: WorkCalendar | None = None) -> dict[str, tuple[Phase, ...]]:
+        """Each campaign's stages (only campaigns that name any); with ``calendar``, ended by the days
+        their deliverables' items fall due."""
+        from checklist.core.schedule import occurrences
+
+        def item_due(campaign: Campaign, duty: Duty) -> date | None:
+            assert calendar is not None
+            return next((o.due for o in occurrences(campaign, duty, calendar)), None)
+
+        found = {key: phases_of(c, self.duties, item_due if calendar is not None else None)
+                 for key, c in self.campaigns.items()}
         return {key: phases for key, phases in found.items() if phases}
 
     def duties_for(self, officer: Officer) -> list[tuple[Campaign, Duty]]:

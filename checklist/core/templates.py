@@ -933,6 +933,7 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
                 key=duty.key, role=unknown[0]))
     _check_courts(courts, problems)
     _check_rules(clocks, problems)
+    _check_phases(campaigns, duties, problems)
     for rule in clocks:
         unknown = [role for role in rule.roles if role not in titles]
         if unknown:
@@ -968,6 +969,30 @@ def parse_templates(files: Iterable[tuple[str, str]]) -> TemplateSet:
         courts=dict(sorted(courts.items())),
         clocks=tuple(sorted(clocks, key=lambda r: (r.key, r.courts))),
     )
+
+
+def _check_phases(campaigns: dict[str, Campaign], duties: list[Duty], problems: list[str]) -> None:
+    """A stage ends with its last deliverable, inside its campaign; two stages cannot end on one day."""
+    ends: dict[tuple[str, date], str] = {}
+    last: dict[tuple[str, str], Duty] = {}
+    for duty in duties:
+        campaign = campaigns.get(duty.campaign)
+        if not duty.phase or campaign is None or not isinstance(duty.due, date):
+            continue
+        if not campaign.start <= duty.due <= campaign.end:
+            problems.append(f"{duty.where}: " + _("duty '{key}': a deliverable of stage '{phase}' is due {day}, outside "
+                                                  "its campaign ({start} … {end})").format(
+                key=duty.key, phase=duty.phase, day=duty.due, start=campaign.start, end=campaign.end))
+            continue
+        known = last.get((duty.campaign, duty.phase))
+        if known is None or duty.due > known.due:  # type: ignore[operator]
+            last[(duty.campaign, duty.phase)] = duty
+    for (campaign, phase), duty in sorted(last.items(), key=lambda kv: (kv[1].due, kv[1].where)):
+        other = ends.setdefault((campaign, duty.due), phase)  # type: ignore[arg-type]
+        if other != phase:
+            problems.append(f"{duty.where}: " + _("duty '{key}': stages '{other}' and '{phase}' both end on {day}; a "
+                                                  "stage ends with its last deliverable, so give them different "
+                                                  "days").format(key=duty.key, other=other, phase=phase, day=duty.due))
 
 
 def _line_of(campaign: Campaign) -> int:

@@ -179,23 +179,31 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
 def _day_table(rows: list[tuple[Any, ...]], width: int, compact: bool) -> Table:
     """The day's rows in a table as wide as the screen: every column but the duty as wide as its widest
     cell, and the duty's title the rest, broken as Chinese is broken (render.fold)."""
-    heads = (_("id"), _("duty"), _("due"), "", _("campaigns"), _("pri."))
+    heads = [_("id"), _("duty"), _("due"), "", _("campaigns"), _("pri.")]
     widest = [max([Text(h).cell_len] + [row[n].cell_len for row in rows if len(row) > n]) for n, h in enumerate(heads)]
     widest[4] = min(widest[4], 10 if compact else 30)
-    title = max(16, width - sum(w for n, w in enumerate(widest) if n != 1) - 3 * (len(heads) - 1))  # " │ " between
+    shown = list(range(len(heads)))
+
+    def room() -> int:  # what the duty's title has: the screen less the other columns and " │ " between them
+        return width - sum(widest[n] for n in shown if n != 1) - 3 * (len(shown) - 1)
+
+    for dropped in (5, 4):  # on a very narrow screen the priority, then the campaigns, give way — never the id
+        if room() < 16:
+            shown.remove(dropped)
+    title = max(16, room())
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=True)
-    for n, head in enumerate(heads):
+    for n in shown:
         if n == 1:
-            table.add_column(head, no_wrap=True, width=min(title, widest[1]) if not compact else title)
+            table.add_column(heads[n], no_wrap=True, width=min(title, widest[1]) if not compact else title)
         elif n == 4:
-            table.add_column(head, overflow="fold", width=widest[4])
+            table.add_column(heads[n], overflow="fold", width=widest[4])
         else:
-            table.add_column(head, no_wrap=True)
+            table.add_column(heads[n], no_wrap=True)
     for row in rows:
         if not row:
             table.add_row()
             continue
-        table.add_row(*(fold(cell, title) if n == 1 else cell for n, cell in enumerate(row)))
+        table.add_row(*(fold(row[n], title) if n == 1 else row[n] for n in shown if n < len(row)))
     return table
 
 

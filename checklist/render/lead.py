@@ -66,13 +66,17 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     short = short_names(report) if width < 120 else {}
     longest = max((Text(short.get(r.group, r.name) + (f" {r.group}" if report.by == "officer" else "")).cell_len
                    for r in report.rows), default=8)
-    table.add_column(group_label(report.by), overflow="fold", min_width=min(max(longest, 8), 24))
-    for name in (pgettext("report column: items due so far", "due"), _("done"), _("on time"), _("overdue"),
-                 _("督办")):
+    bar_width = 10 if width >= 100 else 6
+    counts = (pgettext("report column: items due so far", "due"), _("done"), _("on time"), _("overdue"), _("督办"))
+    biggest = max((r.due for r in report.rows), default=0)
+    others = sum(max(Text(name).cell_len, len(str(biggest))) for name in counts) + max(
+        Text(_("completion")).cell_len, bar_width + 5) + max(Text(_("weighted")).cell_len, 6) + 3 * len(counts) + 6
+    # the names as wide as the widest, but never pushing a figure off the screen: a long one folds instead
+    table.add_column(group_label(report.by), overflow="fold", min_width=max(8, min(longest, 24, width - others)))
+    for name in counts:
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column(_("completion"), no_wrap=True)
     table.add_column(_("weighted"), justify="left", no_wrap=True)  # with ⚑ for a group the 通报 names
-    bar_width = 10 if width >= 100 else 6
     for row in report.rows:
         name = Text(short.get(row.group, row.name))
         if report.by == "officer" and row.name != row.group:
