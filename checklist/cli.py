@@ -1176,9 +1176,9 @@ def show(
     from checklist.work import show_json
 
     env = _settings(ctx).env()
-    import unicodedata
+    from checklist.core.text import clean
 
-    if not unicodedata.normalize("NFKC", item_id).isascii() or "(" in item_id:  # a 案号, not an item id
+    if not clean(item_id).isascii() or "(" in item_id:  # a 案号, not an item id
         from checklist.caseload import show_case
 
         case = show_case(env, item_id)

@@ -58,20 +58,30 @@ def _may_break(before: str, after: str) -> bool:
 SHORT_FRAGMENT = 4  # columns: a piece of a word this short is not left at a line's end
 
 
+def _chunks(text: str, *, whole_words: bool = False, brackets: bool = False) -> list[tuple[int, str]]:
+    """``text`` as (start, piece): what must stay on one line, and the spaces between. With
+    ``whole_words`` a line breaks at spaces only; with ``brackets`` nothing inside ``[…]`` breaks."""
+    parts: list[tuple[int, list[str]]] = []
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        last = parts[-1][1][-1] if parts else ""
+        touching = parts and not token.isspace() and not last.isspace()
+        if brackets and depth > 0 and parts or touching and (whole_words or not _may_break(last, token)):
+            parts[-1][1].append(token.replace("\n", " "))
+        else:
+            parts.append((match.start(), [token]))
+        if brackets:
+            depth = max(0, depth + token.count("[") - token.count("]"))
+    return [(start, "".join(tokens)) for start, tokens in parts]
+
+
 def break_offsets(text: str, limit: int, fold: bool = True) -> list[int]:
     """Where lines of at most ``limit`` columns start in ``text`` (not 0), by the rules above; the spaces
     before a break stay at the end of the line before. A word longer than a line is cut when ``fold``.
     The shape Rich's ``divide_line`` has, so every table cell and paragraph breaks as Chinese breaks
     (``install_breaking``)."""
-    parts: list[tuple[int, list[str]]] = []  # (start, tokens): what must stay on one line, and the spaces between
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        last = parts[-1][1][-1] if parts else ""
-        if parts and not token.isspace() and not last.isspace() and not _may_break(last, token):
-            parts[-1][1].append(token)
-        else:
-            parts.append((match.start(), [token]))
-    chunks = [(start, "".join(tokens)) for start, tokens in parts]
+    chunks = _chunks(text)
     offsets: list[int] = []
     used, pending = 0, 0  # the line's width up to its last character, and the spaces after it
     after_space = False  # the next chunk starts a word that has a space before it on this line
@@ -131,19 +141,9 @@ def wrap(text: str, limit: int, first: str = "", rest: str = "", whole_words: bo
     ``whole_words`` (a command to type), lines break at spaces only: --out 执行一庭.html stays whole; and
     ``[…]`` (an option's default, its variable) is never broken."""
     limit = max(limit, width(first) + 1, width(rest) + 1)  # an indent as wide as the line still leaves a column
-    tokens = _TOKENS.findall(text)
-    chunks: list[str] = []  # what must stay on one line, and the spaces between
-    depth = 0
-    for n, token in enumerate(tokens):
-        touching = chunks and not token.isspace() and not tokens[n - 1].isspace()
-        if depth > 0 and chunks or touching and (whole_words or not _may_break(tokens[n - 1], token)):
-            chunks[-1] += token.replace("\n", " ")
-        else:
-            chunks.append(token)
-        depth = max(0, depth + token.count("[") - token.count("]"))
     lines: list[str] = []
     line, used, space = first, width(first), ""
-    for chunk in chunks:
+    for _start, chunk in _chunks(text, whole_words=whole_words, brackets=True):
         if chunk.isspace():
             space = " " * len(chunk.replace("\n", " ")) if line.strip() else ""
             continue

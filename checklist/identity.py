@@ -112,13 +112,10 @@ def _stranger(access: Access) -> str:
 
 def alike_accounts(access: Access) -> list[str]:
     """Accounts that differ from the acting login only in case or width (dl001, ＤＬ００１ → DL001)."""
-    import unicodedata
+    from checklist.core.text import clean
 
-    def folded(text: str) -> str:
-        return unicodedata.normalize("NFKC", text).casefold().strip()
-
-    typed = folded(access.actor.login)
-    return sorted(o.account for o in access.roster.values() if folded(o.account) == typed)
+    typed = clean(access.actor.login).casefold()
+    return sorted(o.account for o in access.roster.values() if clean(o.account).casefold() == typed)
 
 
 def require_reader(access: Access) -> None:

@@ -20,7 +20,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from checklist.core.text import clean
 from checklist.errors import InputError, by_place
 from checklist.i18n import _, ngettext
 
@@ -39,14 +39,6 @@ MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed, per part
 MAX_HTML_CELLS = 1000  # cells in one row of a web page's table (a case list has a few dozen columns)
 HEADER_SEARCH = 20  # a header may sit below this many title rows at most
 TOTAL_WORDS = {"合计", "总计", "小计", "合 计", "总 计"}
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-
-
-def clean(text: str) -> str:
-    """Text as it should be matched: full-width → half-width (NFKC), zero-width spaces removed."""
-    if text.isascii():  # the common case, and NFKC leaves ASCII alone
-        return text.strip()
-    return unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).strip()
 
 
 def _header_key(text: str) -> str:

@@ -360,13 +360,11 @@ def phases_from_meta(campaigns: dict[str, Any]) -> dict[str, tuple[Phase, ...]]:
             for key, c in campaigns.items() if c.get("phases")}
 
 
-def sync_meta(templates: TemplateSet, env: Env) -> dict[str, Any]:
+def sync_meta(templates: TemplateSet, env: Env, calendar: WorkCalendar) -> dict[str, Any]:
     from checklist.calendars import calendar_extras
     from checklist.identity import access_meta
 
-    from checklist.calendars import work_calendar
-
-    phases = templates.phases(work_calendar(templates))
+    phases = templates.phases(calendar)
     return {
         "sync_version": SYNC_VERSION, "holidays": holidays_fingerprint(), "synced_at": env.recorded(),
         "campaigns": {c.key: campaign_meta(c, phases.get(c.key, ())) for c in templates.campaigns.values()},
@@ -389,7 +387,7 @@ def sync_all(reader: Reader, templates: TemplateSet, env: Env, change: Change,
     calendar = work_calendar(templates)
     result = plan_sync(reader, templates, calendar, env, change,
                        reader.officers() if officers is None else officers, progress, newcomers)
-    change.meta.update(sync_meta(templates, env))
+    change.meta.update(sync_meta(templates, env, calendar))
     result.warnings = uncovered_warnings(calendar)
     return result
 

@@ -34,10 +34,9 @@ def item_id(officer: str, key: str, period: str) -> str:
 def normalise_prefix(text: str) -> str:
     """What a user typed, as an id prefix: full-width and case folded (ＤＡＹ１ → day1), zero-width
     characters dropped, and o→0, i/l→1 as Crockford reads."""
-    import unicodedata
+    from checklist.core.text import clean
 
-    cleaned = unicodedata.normalize("NFKC", text).strip().lower().replace("-", "")
-    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cf")
+    cleaned = clean(text).lower().replace("-", "")
     return cleaned.translate(str.maketrans({"o": "0", "i": "1", "l": "1"}))
 
 

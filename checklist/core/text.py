@@ -9,6 +9,7 @@ that came in some other way.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except tab and newline, DEL, and C1 controls (U+0080–U+009F: 8-bit CSI among them);
 # also what no file format can carry: lone surrogates (bytes that were not text) and U+FFFE/U+FFFF,
@@ -32,3 +33,13 @@ def visible(text: str) -> str:
     if not CONTROL.search(text):
         return text
     return CONTROL.sub(lambda m: _escape(m.group()), text)
+
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean(text: str) -> str:
+    """Text as it should be matched: full-width → half-width (NFKC), zero-width spaces removed."""
+    if text.isascii():  # the common case, and NFKC leaves ASCII alone
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).strip()

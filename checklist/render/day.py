@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checklist.i18n import _, compact_date, every_word, ngettext, pgettext, relative, short_date
-from checklist.render import fold, officer_heading, priority_word, status_word, text_bar
+from checklist.render import officer_heading, priority_word, status_word, text_bar
 
 OVERDUE_SHOWN = 10  # a list read in a blink: the oldest ten, and a count of the rest
 PRIORITY_STYLE = {"high": "bold red", "normal": "dim", "low": "dim"}
@@ -178,7 +178,7 @@ def today_view(view: Any, width: int = 80, show_all: bool = False) -> Renderable
 
 def _day_table(rows: list[tuple[Any, ...]], width: int, compact: bool) -> Table:
     """The day's rows in a table as wide as the screen: every column but the duty as wide as its widest
-    cell, and the duty's title the rest, broken as Chinese is broken (render.fold)."""
+    cell, and the duty's title the rest, broken as Chinese is broken (the console's line divider)."""
     heads = [_("id"), _("duty"), _("due"), "", _("campaigns"), _("pri.")]
     widest = [max([Text(h).cell_len] + [row[n].cell_len for row in rows if len(row) > n]) for n, h in enumerate(heads)]
     widest[4] = min(widest[4], 10 if compact else 30)
@@ -194,7 +194,7 @@ def _day_table(rows: list[tuple[Any, ...]], width: int, compact: bool) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=True)
     for n in shown:
         if n == 1:
-            table.add_column(heads[n], no_wrap=True, width=min(title, widest[1]) if not compact else title)
+            table.add_column(heads[n], overflow="fold", width=min(title, widest[1]) if not compact else title)
         elif n == 4:
             table.add_column(heads[n], overflow="fold", width=widest[4])
         else:
@@ -203,7 +203,7 @@ def _day_table(rows: list[tuple[Any, ...]], width: int, compact: bool) -> Table:
         if not row:
             table.add_row()
             continue
-        table.add_row(*(fold(row[n], title) if n == 1 else row[n] for n in shown if n < len(row)))
+        table.add_row(*(row[n] for n in shown if n < len(row)))
     return table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -254,9 +255,7 @@ def change_word(kind: str) -> str:
 
 
 def changes_json(changes: list[Any], names: dict[str, str]) -> dict[str, Any]:
-    counts: dict[str, int] = {}
-    for c in changes:
-        counts[c.kind] = counts.get(c.kind, 0) + 1
+    counts = Counter(c.kind for c in changes)
     return {"changes": [{"officer": c.officer, "name": names.get(c.officer) or None, "kind": c.kind, "id": c.id,
                          "title": c.title, "period": c.period, "due": c.due, "before": c.before or None}
                         for c in changes],
@@ -274,9 +273,7 @@ def changes_view(changes: list[Any], names: dict[str, str], *, per_officer: int 
     parts: list[RenderableType] = []
     for officer, found in groupby(changes, key=lambda c: c.officer):
         mine = list(found)
-        counts: dict[str, int] = {}
-        for c in mine:
-            counts[c.kind] = counts.get(c.kind, 0) + 1
+        counts = Counter(c.kind for c in mine)
         head = Text(f"{names.get(officer) or officer} ({officer})" if names.get(officer) else officer, style="bold")
         head.append("  " + _(", ").join(f"{change_word(k)} {counts[k]}" for k in counts), style="dim")
         parts.append(head)
