@@ -88,7 +88,7 @@ def build(out: Path, officers: int, done: float = 0.7) -> Path:
     if done:
         status = out / "status-past.csv"
         write_status(db, status, share=done, until="2026-11-26")
-        checklist(db, "import", "status", str(status))
+        checklist(db, "import", "status", "--backfill", str(status))  # as a bureau loads its past 台账
     return db
 
 

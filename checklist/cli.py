@@ -937,11 +937,11 @@ def export_report(
     Example: checklist export report --by court --month 2026-11 --format xlsx --out 通报.xlsx
     """
     from checklist.options import date_range, grouping
-    from checklist.reporting import CSV_COLUMNS, make_report, row_cells
+    from checklist.reporting import CSV_COLUMNS, LATE_NAMED, make_report, row_cells
 
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
-    result = make_report(env, by=grouping(by), viewer_id=officer, start=first, end=last)
+    result = make_report(env, by=grouping(by), viewer_id=officer, start=first, end=last, late_each=LATE_NAMED)
     if fmt == "xlsx" and not as_json:
         _write_report_workbook(ctx, result, out)
         return
@@ -1354,7 +1354,7 @@ def report(
     from checklist.options import date_range, grouping
     from checklist.render import emit_json, lines_to, say, stderr_console, stdout_console
     from checklist.render.lead import report_view
-    from checklist.reporting import make_report, report_csv, report_json, report_markdown
+    from checklist.reporting import LATE_NAMED, make_report, report_csv, report_json, report_markdown
 
     if as_json:
         fmt = "json"
@@ -1365,7 +1365,8 @@ def report(
     env = _settings(ctx).env()
     first, last = date_range(env.today, week, month, start, end)
     result = make_report(env, by=grouping(by), viewer_id=None if everyone else officer, start=first, end=last,
-                         threshold=threshold, late_days=late_days, record_days=record_days, bottom=bottom)
+                         threshold=threshold, late_days=late_days, record_days=record_days, bottom=bottom,
+                         late_each=None if fmt == "json" else LATE_NAMED)
     if rank_by:
         from checklist.reporting import rank
 

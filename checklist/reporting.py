@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from checklist.context import Env
-from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report
+from checklist.core.report import GROUPINGS, GroupRow, Report, ReportItem, build_report, group_keys
 from checklist.errors import InputError
 from checklist.core.models import Officer
 from checklist.i18n import _, ngettext, pgettext, short_date
@@ -65,9 +65,17 @@ class Ranking:
     bottom: int
 
 
+# The most overdue items any page names under one group (the workbook; the table names 3, html and md 5).
+LATE_NAMED = 10
+
+
 def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, start: date, end: date,
-                threshold: float = 0.8, late_days: int = 5, record_days: int = 3, bottom: int = 3) -> ReportResult:
-    """The report for ``start`` … ``end`` as of today, in the viewer's scope (a read: it never writes)."""
+                threshold: float = 0.8, late_days: int = 5, record_days: int = 3, bottom: int = 3,
+                late_each: int | None = None) -> ReportResult:
+    """The report for ``start`` … ``end`` as of today, in the viewer's scope (a read: it never writes).
+
+    Each group's overdue items are all listed, or with ``late_each`` only the first that many (a server
+    then sends no more; a page names no more, and the group's ``overdue`` count says how many there are)."""
     from checklist.calendars import stored_calendar
     from checklist.sync import phases_from_meta, templates_notes
 
@@ -91,7 +99,11 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
         counted_by_server = getattr(reader, "report_tallies", None)
         if counted_by_server is not None:  # a server counts in SQL: the same rules, without every item in Python
             ids = [o.id for o in members]
-            tallies, recorded = counted_by_server(ids, start, end, env.today, record_days, by=by, phases=phases)
+            rules = access.rules
+            group_of = {o.id: key for o in members for key, _name in
+                        group_keys(by, o, rollup={o.court: rules.intermediate(o.court)})}
+            tallies, recorded = counted_by_server(ids, start, end, env.today, record_days, by=by, phases=phases,
+                                                  late_each=late_each, group_of=group_of)
             for item_id, officer_id, title, done_on, recorded_on in recorded:
                 gap = calendar.workdays_between(done_on, recorded_on)
                 if gap > record_days:

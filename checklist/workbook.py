@@ -202,8 +202,8 @@ def _notice_sheet(book: Any, result: ReportResult) -> None:
         late = [_("{title} ({owner}, due {due}, {n} working days late)").format(
             title=item.title, owner=result.names.get(item.officer, item.officer), due=short_date(item.due),
             n=item.overdue_workdays) for item in row.late[:10]]
-        if len(row.late) > 10:
-            late.append(_("… and {n} more late").format(n=len(row.late) - 10))
+        if row.overdue > 10:
+            late.append(_("… and {n} more late").format(n=row.overdue - 10))
         notice.add([n, row.name, row.weighted, _("; ").join(flag_text(f, report) for f in row.flags),
                     (row.responsible.name or row.responsible.id) if row.responsible else "", "\n".join(late)])
     if not report.laggards:

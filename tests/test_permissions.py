@@ -265,8 +265,10 @@ def test_the_server_refuses_through_sql_what_the_commands_refuse(request, tmp_pa
                              "('哈尔滨市道里区人民法院', %s, 'DL001', %s)", (head + 1, forged))
             conn.rollback()
             with pytest.raises(psycopg.errors.IntegrityConstraintViolation):  # and comes next in the chain
-                conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES ('x', 999999, NULL, "
-                             "'{\"seq\": 999999}')")
+                me = conn.execute("SELECT checklist.me()").fetchone()[0]
+                conn.execute("INSERT INTO checklist.history (court, seq, officer, line) VALUES "
+                             "(checklist.court_of(%s), 999999, %s, %s)",
+                             (me, me, json.dumps({"seq": 999999, "officer": me, "actor": me})))
             conn.rollback()
             # a temporary table cannot stand in for the catalog the permission functions read
             conn.execute("CREATE TEMP TABLE pg_roles (rolname name, rolsuper boolean)")

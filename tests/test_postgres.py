@@ -149,7 +149,7 @@ def test_db_init_is_idempotent_and_a_copy_into_a_used_database_is_refused(pg_ser
     url = pg_server.create("fresh_init")
     first = Checklist(url).run("db", "init")
     assert first.exit_code == 0 and "created the checklist schema (001_initial, 002_permissions, 003_follow_ups, " \
-        "004_cases)" in first.stdout
+        "004_cases, 005_item_columns, 006_entries_by_statement)" in first.stdout
     assert "nothing to do" in Checklist(url).run("db", "init").stdout
     refused = cl.run("db", "copy", str(DEMO_ROSTER), cl.db)
     assert refused.exit_code == 1 and "already holds a database" in refused.stderr
@@ -228,19 +228,86 @@ def test_a_connection_lost_while_the_log_streams_is_one_clean_error(cl, pg_serve
                 pass
 
 
-def test_an_item_column_edited_apart_from_its_record_is_refused_by_the_server(cl):
-    """An edited due column would hide an overdue item from a report while its record still had it due."""
-    for column, value in (("due", "'2031-01-01'"), ("status", "'done'"), ("done_at", "'2026-11-20'")):
-        with psycopg.connect(cl.db, autocommit=True) as conn:
-            with pytest.raises(psycopg.errors.CheckViolation):
-                conn.execute(f"UPDATE checklist.items SET {column} = {value} WHERE officer = 'DL001' "
-                             "AND status = 'open' AND due < '2026-11-28'")
-    with psycopg.connect(cl.db, autocommit=True) as conn:  # both edited together: the audit names it
-        conn.execute("UPDATE checklist.items SET due = '2031-01-01', record = json_build_object('due', '2031-01-01') "
-                     "::jsonb || (record::jsonb - 'due') WHERE id = (SELECT id FROM checklist.items "
-                     "WHERE officer = 'DL001' AND status = 'open' ORDER BY due LIMIT 1)")
+def test_an_item_field_is_kept_once_and_an_edit_of_it_is_named_by_the_audit(cl):
+    """No copy to drift apart from: the due column is the item's due (the JSON record does not have one),
+    so an edit with psql moves the item for every command alike — and the audit names it."""
+    with psycopg.connect(cl.db, autocommit=True) as conn:
+        item = conn.execute("SELECT id FROM checklist.items WHERE officer = 'DL001' AND status = 'open' "
+                            "ORDER BY due LIMIT 1").fetchone()[0]
+        assert conn.execute("SELECT record->'due' FROM checklist.items WHERE id = %s", (item,)).fetchone()[0] is None
+        conn.execute("UPDATE checklist.items SET due = '2031-01-01' WHERE id = %s", (item,))
+    assert cl.json("show", item)["due"] == "2031-01-01"
     result = cl.run("audit", "verify")
     assert result.exit_code == 1 and "due is '2031-01-01' but the history says" in result.stderr
+
+
+def test_a_schema_4_database_keeps_every_item_as_it_was_through_db_upgrade(pg_server, cl, tmp_path):
+    """Schema 5 moves the fields queries read out of each item's JSON into columns: every item reads
+    back as it was, null fields included, and the history still verifies."""
+    import checklist.store.postgres as pg
+
+    opened = [i["id"] for i in cl.json("export", "items", "--status", "open")["items"]]
+    assert cl.run("skip", opened[0], "--reason", "案件已移送").exit_code == 0  # its done_at and note now null
+    assert cl.run("done", opened[1]).exit_code == 0 and cl.run("undo", opened[1]).exit_code == 0
+    assert cl.run("done", opened[2], "--note", "已查控").exit_code == 0
+    before = cl.json("export", "items")["items"]
+    assert {i["status"] for i in before} >= {"open", "done", "skipped"}
+    with psycopg.connect(cl.db, autocommit=True) as conn:  # back to schema 4's layout: the whole item as JSON
+        moved = [f for f in pg._ITEM_FIELDS if f not in ("id", "due", "status", "done_at")]
+        conn.execute(
+            "UPDATE checklist.items SET record = (SELECT json_object_agg(k, v) FROM (SELECT * FROM json_each("
+            "  json_build_object('id', id, 'due', due::text, 'status', status, 'done_at', done_at, 'key', key, "
+            "  'every', every, 'priority', priority, 'campaigns', to_json(campaigns), 'recorded_at', recorded_at, "
+            "  'reassigned_to', reassigned_to, 'reassigned_on', reassigned_on, 'case', case_no)) "
+            "  WHERE json_typeof(value) <> 'null' UNION ALL SELECT * FROM json_each(record)) AS f(k, v))")
+        conn.execute("ALTER TABLE checklist.items DROP COLUMN " + ", DROP COLUMN ".join(
+            "case_no" if f == "case" else f for f in moved))
+        conn.execute("DROP INDEX IF EXISTS checklist.items_of_cases")
+        conn.execute("ALTER TABLE checklist.items ADD CONSTRAINT item_columns_match CHECK (id = record->>'id' AND "
+                     "due = (record->>'due')::date AND status = record->>'status' AND done_at IS NOT DISTINCT FROM "
+                     "record->>'done_at')")
+        shipped = dict((n, sql) for n, _name, sql in pg.migrations())[2]  # and schema 2's check of each entry
+        first = shipped.index("CREATE FUNCTION checklist.entry_in_order()")
+        last = shipped.index("FOR EACH ROW EXECUTE FUNCTION checklist.entry_in_order();", first)
+        conn.execute("DROP TRIGGER entries_in_order ON checklist.history")
+        conn.execute("DROP FUNCTION checklist.entries_in_order()")
+        conn.execute(shipped[first:last] + "FOR EACH ROW EXECUTE FUNCTION checklist.entry_in_order();")
+        conn.execute("DELETE FROM checklist.schema_version WHERE version > 4")
+    assert cl.run("today", "--officer", "DL001").exit_code == 3  # refused until upgraded
+    upgraded = cl.run("db", "upgrade")
+    assert upgraded.exit_code == 0 and "005_item_columns, 006_entries_by_statement" in upgraded.stdout, upgraded.output
+    assert cl.json("export", "items")["items"] == before
+    assert cl.run("audit", "verify").exit_code == 0
+
+
+def test_the_server_refuses_history_entries_out_of_order_or_under_another_court(cl):
+    """Even the database's owner, with psql: the entries one statement appends come next in the chain, with
+    no gap, each saying what its columns say, under its officer's court."""
+    import json
+
+    def append(conn, *rows):
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        conn.execute(f"INSERT INTO checklist.history (court, seq, officer, line) VALUES {values}",
+                     [value for row in rows for value in row])
+
+    def entry(court, seq, officer=None, said=None):
+        return court, seq, officer, json.dumps({"seq": seq if said is None else said, "officer": officer})
+
+    with psycopg.connect(cl.db) as conn:
+        (head,) = conn.execute("SELECT seq FROM checklist.chain").fetchone()
+        (court,) = conn.execute("SELECT court FROM checklist.officers WHERE id = 'DL001'").fetchone()
+        for rows in ([entry("", head + 2)],                                   # a gap
+                     [entry("", head + 1), entry("", head + 3)],
+                     [entry("", head)],                                       # a seq again
+                     [entry("", head + 1, said=head + 2)],                    # the line says another seq
+                     [("", head + 1, None, json.dumps({"seq": head + 1, "officer": "DL001"}))],  # or officer
+                     [entry("elsewhere", head + 1, "DL001")],                 # not the officer's court
+                     [entry("", head + 1, "DL001")]):
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation):
+                append(conn, *rows)
+            conn.rollback()
+        append(conn, entry(court, head + 1, "DL001"), entry("", head + 2))  # next, each under its court: taken
+        conn.rollback()  # (not kept: these lines are no real chain)
 
 
 def test_two_first_imports_into_an_empty_server_database_both_succeed(pg_server):
@@ -290,13 +357,44 @@ def test_a_report_counted_by_the_server_equals_one_counted_item_by_item(pg_serve
     ranges = (("--month", "2026-11"), ("--month", "2026-12"), ("--week", "2026-W49"),
               ("--from", "2026-11-20", "--to", "2026-12-03"))
     ranges += (("--from", "2026-09-01", "--to", "2026-12-31"),)  # all three of 雷霆's stages
+    most = 0
     for by in ("officer", "department", "court", "intermediate", "campaign", "phase"):
         for span in ranges:
             args = ("report", "--by", by, *span, "--recorded-late-days", "0")
             counted = cl.json(*args)
+            # a page names a group's first few late items: the server sends only those, in the same order
+            pages = [cl.run(*args, "--format", fmt).stdout for fmt in ("table", "md")]
+            most = max([most, *(len(r["late"]) for r in counted["laggards"])])
             with monkeypatch.context() as patched:
                 patched.setattr(PostgresReader, "report_tallies", None)
                 assert cl.json(*args) == counted, (by, span)
+                assert [cl.run(*args, "--format", fmt).stdout for fmt in ("table", "md")] == pages, (by, span)
+    assert most > 10  # groups with more late items than any page names
+
+
+def _older_database(pg_server, name: str, version: int, source: str) -> str:
+    """A database at schema ``version`` holding what ``source`` (a current database without items) holds:
+    the shipped steps up to ``version``, then the rows of the tables those steps made, as they are."""
+    import checklist.store.postgres as pg
+
+    url = pg_server.create(name)
+    with psycopg.connect(url) as conn, psycopg.connect(source) as old:
+        for number, _name, sql in pg.migrations():
+            if number <= version:
+                conn.execute(sql)
+                conn.execute("INSERT INTO checklist.schema_version (version) VALUES (%s)", (number,))
+        assert old.execute("SELECT count(*) FROM checklist.items").fetchone()[0] == 0
+        conn.execute("DELETE FROM checklist.chain")
+        for table in ("meta", "templates", "chain", "officers", "history"):
+            columns = [c for (c,) in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'checklist' "
+                "AND table_name = %s AND is_generated = 'NEVER' ORDER BY ordinal_position", (table,))]
+            listed = ", ".join(columns)
+            rows = old.execute("SELECT " + ", ".join(f"{c}::text" for c in columns) + f" FROM checklist.{table}")
+            with conn.cursor().copy(f"COPY checklist.{table} ({listed}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    return url
 
 
 def test_a_schema_2_database_takes_the_follow_up_register_with_its_people_logged_in(pg_server, monkeypatch, tmp_path):
@@ -304,20 +402,22 @@ def test_a_schema_2_database_takes_the_follow_up_register_with_its_people_logged
     logins (made by `db roles` under schema 2) may use it at once."""
     import checklist.store.postgres as pg
 
+    # the roster of that time, in a database of schema 2 (a campaign asking nothing: no items to lay out)
+    then = tmp_path / "templates"
+    then.mkdir()
+    (then / "quiet.yaml").write_text(
+        "campaign: {key: quiet, name: 无人承办的活动, start: 2026-01-01, end: 2026-12-31}\n"
+        "duties:\n  - {key: nobody, title: 无人承办, role: officer, every: month, due: 25, only_tagged: [无此标签]}\n",
+        encoding="utf-8")
+    now = pg_server.create("register_source")
+    assert Checklist(now, today="2026-11-28", templates=then).run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    url = _older_database(pg_server, "before_register", 2, now)
+    owner = Checklist(url, today="2026-11-28", templates=then)
     shipped = pg.migrations()
     monkeypatch.setattr(pg, "migrations", lambda: [m for m in shipped if m[0] <= 2])
     monkeypatch.setattr(pg, "SCHEMA", 2)
     monkeypatch.setattr(pg, "MEMBER_GRANTS", tuple(g for g in pg.MEMBER_GRANTS  # as then
                                                    if "follow_ups" not in g and "cases" not in g))
-    url = pg_server.create("before_register")
-    import shutil
-
-    from clitools import TEMPLATES
-
-    then = tmp_path / "templates"  # the templates of that time: no rules: file (no cases table yet)
-    shutil.copytree(TEMPLATES, then, ignore=shutil.ignore_patterns("rules-*.yaml"))
-    owner = Checklist(url, today="2026-11-28", templates=then)
-    assert owner.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
     assert owner.run("db", "roles").exit_code == 0
     monkeypatch.setattr(pg, "migrations", lambda: shipped)
     monkeypatch.setattr(pg, "SCHEMA", shipped[-1][0])

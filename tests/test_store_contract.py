@@ -86,6 +86,26 @@ def test_a_commit_is_read_back_whole(store):
         assert reader.head() == (0, GENESIS) and list(reader.log()) == []
 
 
+def test_an_item_reads_back_exactly_as_put_whatever_its_fields_hold(store):
+    """Every field comes back as it went in: names with quotes, backslashes, tabs and spaces kept, nulls
+    as good as absent (the server keeps some fields as columns, the file database shares them)."""
+    seed(store)
+    odd = item("DL001", "abcdefghjkmn", "2026-11-25", status="skipped", done_at=None, note=None,
+               reason="案件\t已\"移送\"\\", skipped_at="2026-11-25T10:00:00+08:00",
+               campaigns=['quality-"2026"', "back\\slash", "中 文\t", ""], case="(2026)黑0102执1号",
+               reassigned_to=None, title="标题\n第二行")
+    with store.writing() as writer:
+        change = Change()
+        change.put_items("DL001", [odd])
+        writer.commit(change)
+    with store.reading() as reader:
+        found = {i["id"]: i for i in reader.items("DL001")}
+    def given(record):  # a field held as null is as good as absent (the file database leaves it out)
+        return {k: v for k, v in record.items() if v is not None}
+
+    assert given(found["abcdefghjkmn"]) == given(odd)
+
+
 def test_items_are_put_in_by_id_and_the_index_finds_them(store):
     seed(store)
     with store.writing() as writer:

@@ -335,10 +335,12 @@ def build_report(
         for key, name in groups(officer, campaign):
             rows.setdefault(key, GroupRow(group=key, name=names.get(key, name))).add(counts)
     workdays: dict[date, int] = {}  # a province's overdue items share a few dozen due dates
+    listed: set[str] = set()  # a server's first few of each campaign can name an item under two of them
     for item in tallies.late:
         officer = by_id.get(item.officer)
-        if officer is None:
+        if officer is None or item.id in listed:
             continue
+        listed.add(item.id)
         if item.due not in workdays:
             workdays[item.due] = calendar.workdays_between(item.due, as_of)
         keys = item_groups(by, item.campaigns, item.due, phases or {}) if by in BY_ITEM else \

@@ -110,8 +110,8 @@ def report_page(result: Any) -> str:
         late = [_("{title} ({owner}, due {due}, {n} working days late)").format(
             title=i.title, owner=result.names.get(i.officer, i.officer), due=short_date(i.due), n=i.overdue_workdays)
             for i in r.late[:5]]
-        if len(r.late) > 5:
-            late.append(_("… and {n} more late").format(n=len(r.late) - 5))
+        if r.overdue > 5:
+            late.append(_("… and {n} more late").format(n=r.overdue - 5))
         laggards.append({"name": r.name, "reasons": _("; ").join(flag_text(f, report) for f in r.flags), "late": late,
                          "responsible": (r.responsible.name or r.responsible.id)
                          if r.responsible and report.by != "officer" else ""})

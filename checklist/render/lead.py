@@ -123,8 +123,8 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
                 "{owner} · due {day} · {n} working day late ({days}d)",
                 "{owner} · due {day} · {n} working days late ({days}d)", item.overdue_workdays).format(
                 owner=owner, day=short_date(item.due), n=item.overdue_workdays, days=item.overdue_days), width))
-        if len(row.late) > 3:
-            parts.append(Text("   " + _("… and {n} more late").format(n=len(row.late) - 3), style="dim"))
+        if row.overdue > 3:
+            parts.append(Text("   " + _("… and {n} more late").format(n=row.overdue - 3), style="dim"))
     parts += _sanctions(result)
     parts += _recorded_late(result, width)
     return Group(*parts)

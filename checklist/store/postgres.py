@@ -128,6 +128,12 @@ class PostgresReader:
         self._courts: dict[str, str] | None = None
         self._rls: bool | None = None
 
+    def _counting(self) -> None:
+        """Before a statement that counts many rows, for the rest of this read: no JIT compilation (it cost more
+        than it saved on every such statement here: 40–160 ms of a province report), and the memory to sort and
+        keep a province's month of items without going to disk."""
+        self._store._run(lambda: self._conn.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
+
     def _rows(self, query: str, params: tuple = ()) -> list[tuple]:
         return self._store._run(lambda: self._conn.execute(query, params).fetchall())
 
@@ -170,13 +176,13 @@ class PostgresReader:
               only_cases: bool = False, keys: tuple[str, ...] = (),
               day: tuple[str, str] | None = None) -> list[dict[str, Any]]:
         court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
-        query = "SELECT due, status, record FROM checklist.items WHERE court = %s AND officer = %s"
+        query = f"SELECT {_ITEM_READ} FROM checklist.items WHERE court = %s AND officer = %s"
         params: list[Any] = [court, officer_id]
         if day is not None:
             query += " AND (due >= %s OR status = 'open' OR (status = 'done' AND left(done_at, 10) = %s))"
             params += [date.fromisoformat(day[0]), day[1]]
         if only_cases:
-            query += " AND (record->>'case' IS NOT NULL OR record->>'key' = ANY(%s))"
+            query += " AND (case_no IS NOT NULL OR key = ANY(%s))"
             params.append(list(keys))
         if due_from:
             query += " AND due >= %s"
@@ -185,11 +191,9 @@ class PostgresReader:
             query += " AND due <= %s"
             params.append(date.fromisoformat(due_to))
         items = []
-        for due, status, record in self._rows(query, tuple(params)):
-            # the columns queries filter on must say what the item says: an edited column would hide
-            # an item from a date range that its record (and the audit) still puts in it
-            if not isinstance(record, dict) or not record_ok(record) or record["due"] != due.isoformat() \
-                    or record["status"] != status:
+        for row in self._rows(query, tuple(params)):
+            record = _item(row)
+            if record is None or not record_ok(record):
                 raise _damaged(_("an item of {officer} is not what checklist writes").format(officer=officer_id))
             items.append({"officer": officer_id, **record})
         items.sort(key=lambda i: (i["due"], str(i.get("key")), i["period"]))
@@ -197,43 +201,53 @@ class PostgresReader:
 
     # -- a report, counted by the server --------------------------------------------------------------------
 
-    def _report_base(self) -> str:
-        """The items of a report's people in its range, each with what the counting rules ask of it
-        (checklist.core.report: live, counted, done by the as-of day). Each record is
-        parsed once, for the fields the rules read: the ``json`` column keeps the text as written, and
-        every ``->`` on it would parse it again."""
-        return """
-            WITH it AS MATERIALIZED (  -- each record parsed once, for the fields the rules read
-                SELECT i.officer, i.id, i.due, i.status, left(i.done_at, 10)::date AS done_on, r.*
-                FROM checklist.items AS i, json_to_record(i.record) AS r(
-                    key text, title text, campaigns json, reassigned_to text, reassigned_on date,
-                    recorded_at text, every text, priority text)
-                WHERE i.court = ANY(%(courts)s) AND i.officer = ANY(%(officers)s)
-                  AND i.due BETWEEN %(start)s AND %(end)s
-            ), c AS (
-                SELECT *, CASE WHEN reassigned_to IS NOT NULL AND due < reassigned_on THEN 'open' ELSE status END AS st
-                FROM it
-            ), k AS MATERIALIZED (
-                SELECT *, st <> 'withdrawn' AS live, coalesce(st = 'done' AND done_on <= %(as_of)s, false) AS done_by,
-                       -- what missing it weighs: checklist.core.report.weight
-                       (CASE every WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHEN 'halfmonth' THEN 3 WHEN 'month' THEN 4
-                            WHEN 'quarter' THEN 6 WHEN 'year' THEN 8 WHEN 'once' THEN 8 ELSE 4 END)
-                       * (CASE priority WHEN 'low' THEN 0.5 WHEN 'high' THEN 2 ELSE 1 END)::float8 AS w,
-                       st <> 'withdrawn' AND due <= %(until)s
-                       AND (due < %(as_of)s OR st = 'skipped' OR coalesce(st = 'done' AND done_on <= %(as_of)s, false))
-                       AS counted
-                FROM c
-            )"""
+    # The items of a report's people in its range, each with what the counting rules ask of it
+    # (checklist.core.report: live, counted, done by the as-of day, listed as late), from the columns;
+    # the title, the one field read from the JSON, only for the items the report names (parsing
+    # every record's JSON for it cost more than all the counting).
+    _REPORT_ITEMS = """
+        WITH c AS (
+            SELECT court, officer, id, due, status, key, campaigns, every, priority, recorded_at, record,
+                   left(done_at, 10)::date AS done_on,
+                   CASE WHEN reassigned_to IS NOT NULL AND due < reassigned_on::date THEN 'open' ELSE status END AS st
+            FROM checklist.items
+            WHERE court = ANY(%(courts)s) AND officer = ANY(%(officers)s) AND due BETWEEN %(start)s AND %(end)s
+        ), f AS (
+            SELECT *, st <> 'withdrawn' AS live, coalesce(st = 'done' AND done_on <= %(as_of)s, false) AS done_by
+            FROM c
+        ), g AS (
+            SELECT *, live AND due <= %(until)s AND (due < %(as_of)s OR st = 'skipped' OR done_by) AS counted
+            FROM f
+        ), h AS (
+            SELECT *, counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s AS late,
+                   status = 'done' AND done_on IS NOT NULL AND recorded_at IS NOT NULL
+                   AND left(recorded_at, 10)::date - done_on > %(days)s AS recorded_late,
+                   -- what missing it weighs: checklist.core.report.weight
+                   (CASE every WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHEN 'halfmonth' THEN 3 WHEN 'month' THEN 4
+                        WHEN 'quarter' THEN 6 WHEN 'year' THEN 8 WHEN 'once' THEN 8 ELSE 4 END)
+                   * (CASE priority WHEN 'low' THEN 0.5 WHEN 'high' THEN 2 ELSE 1 END)::float8 AS w
+            FROM g
+        ), k AS MATERIALIZED (
+            SELECT court, officer, id, due, status, key, campaigns, done_on, recorded_at, st, live, done_by, counted,
+                   late, recorded_late, w,
+                   CASE WHEN recorded_late OR (late AND %(every_late)s) THEN record->>'title' END AS title
+            FROM h
+        )"""
 
     def report_tallies(self, officer_ids: list[str], start: date, end: date, as_of: date, record_days: int, *,
                        by: str = "officer", phases: dict[str, tuple[Phase, ...]] | None = None,
+                       late_each: int | None = None, group_of: dict[str, str] | None = None,
                        ) -> tuple[Tallies, list[tuple[str, str, str, date, date]]]:
         """The counts a report adds up, counted here rather than item by item in Python (the same rules):
         one statement — counts per officer (and campaign, or campaign stage), the overdue items, the weeks, and the done
         items recorded more than ``record_days`` days after the day they claim (id, officer, title, done
         on, recorded on: the candidates; the caller counts working days) — its parts told apart by their
-        first column."""
-        from checklist.core.report import ReportItem, Tallies, Tally
+        first column.
+
+        The overdue items are all of them, or with ``late_each`` the first that many of each group (by due
+        day, officer, title and id, as the report lists them): the group is ``group_of[officer]``, or for
+        ``by`` campaign or phase the item's campaign (stage) — an item can then come once for each."""
+        from checklist.core.report import ReportItem, Tallies, Tally, week_of
 
         courts = self._all_courts()
         params = {"courts": sorted({courts.get(o) or "" for o in officer_ids}), "officers": list(officer_ids),
@@ -241,7 +255,7 @@ class PostgresReader:
         campaign, join = "NULL::text", ""
         if by in ("campaign", "phase"):
             campaign = "camp.name"
-            join = "CROSS JOIN LATERAL json_array_elements_text(k.campaigns) AS camp(name)"
+            join = "CROSS JOIN LATERAL unnest(k.campaigns) AS camp(name)"
         if by == "phase":  # each stage a (campaign, name, first day, last day) row the items join on
             stages = [p for found in (phases or {}).values() for p in found]
             params.update({"ph_c": [p.campaign for p in stages], "ph_n": [p.name for p in stages],
@@ -250,9 +264,25 @@ class PostgresReader:
             join += (" JOIN unnest(%(ph_c)s::text[], %(ph_n)s::text[], %(ph_s)s::date[], %(ph_e)s::date[])"
                      " AS ph(campaign, phase, first, last) ON ph.campaign = camp.name AND k.due BETWEEN ph.first"
                      " AND ph.last")
+        late = "k WHERE late"
+        params["every_late"] = late_each is None
+        if late_each is not None:  # the first of each group by due day and officer (ties kept; the caller sorts)
+            group, grouped = campaign, join
+            if by not in ("campaign", "phase"):
+                members = group_of or {}
+                params.update({"g_o": list(members), "g_k": list(members.values())})
+                group, grouped = "g.key", "JOIN unnest(%(g_o)s::text[], %(g_k)s::text[]) AS g(officer, key) USING (officer)"
+            params["each"] = late_each
+            late = f"""(SELECT f.officer, f.id, f.key, f.due, f.done_on, f.campaigns,
+                           (SELECT t.record->>'title' FROM checklist.items AS t WHERE t.court = f.court AND t.id = f.id)
+                           AS title
+                    FROM (SELECT k.*, rank() OVER (PARTITION BY {group} ORDER BY k.due, k.officer COLLATE "C") AS n
+                          FROM k {grouped} WHERE late) AS f
+                    WHERE f.n <= %(each)s) AS first"""
         found = Tallies()
-        rows = self._rows(self._report_base() + f"""
-            SELECT 'count', officer, {campaign}, NULL, NULL, NULL::date, NULL::date, NULL::json,
+        self._counting()
+        rows = self._rows(self._REPORT_ITEMS + f"""
+            SELECT 'count', officer, {campaign}, NULL, NULL, NULL::date, NULL::date, NULL::text[],
                    count(*) FILTER (WHERE counted AND st = 'skipped'),
                    count(*) FILTER (WHERE counted AND st <> 'skipped'),
                    count(*) FILTER (WHERE counted AND st <> 'skipped' AND done_by),
@@ -263,16 +293,14 @@ class PostgresReader:
             FROM k {join} WHERE live GROUP BY officer, {campaign}
             UNION ALL
             SELECT 'late', officer, id, key, title, due, done_on, campaigns, 0, 0, 0, 0, 0, 0, 0
-            FROM k WHERE counted AND st <> 'skipped' AND NOT done_by AND due < %(as_of)s
+            FROM {late}
             UNION ALL
-            SELECT 'week', NULL, to_char(due, 'IYYY-"W"IW'), NULL, NULL, NULL, NULL, NULL, 0, count(*),
-                   count(*) FILTER (WHERE done_by), 0, 0, 0, 0
-            FROM k WHERE counted AND st <> 'skipped' GROUP BY 3
+            SELECT 'day', NULL, NULL, NULL, NULL, due, NULL, NULL, 0, count(*), count(*) FILTER (WHERE done_by), 0, 0, 0, 0
+            FROM k WHERE counted AND st <> 'skipped' GROUP BY due
             UNION ALL
             SELECT 'recorded', officer, id, NULL, title, done_on, left(recorded_at, 10)::date, NULL,
                    0, 0, 0, 0, 0, 0, 0
-            FROM k WHERE status = 'done' AND done_on IS NOT NULL AND recorded_at IS NOT NULL
-              AND left(recorded_at, 10)::date - done_on > %(days)s""", params)
+            FROM k WHERE recorded_late""", params)
         recorded = []
         for (kind, officer, name, key, title, due, done_on, campaigns, skipped, n_due, done, on_time, overdue,
              weight_due, weight_done) in rows:
@@ -281,8 +309,10 @@ class PostgresReader:
                                                       weight_due=float(weight_due), weight_done=float(weight_done))
             elif kind == "late":
                 found.late.append(ReportItem(name, officer, key, title, due, "open", done_on, tuple(campaigns)))
-            elif kind == "week":
-                found.weeks[name] = [n_due, done]
+            elif kind == "day":  # the trend's weeks, added up from days (naming a week in SQL cost more)
+                week = found.weeks.setdefault(week_of(due), [0, 0])
+                week[0] += n_due
+                week[1] += done
             else:
                 recorded.append((name, officer, title, due, done_on))  # (done on, recorded on) in those columns
         return found, recorded
@@ -297,6 +327,7 @@ class PostgresReader:
         from checklist.core.clocks import add_months
 
         until = min(end, as_of)
+        self._counting()
         params = {"officers": officer_ids, "as_of": as_of.isoformat(), "old": add_months(as_of, -12).isoformat(),
                   "start": start.isoformat(), "until": until.isoformat(), "keys": list(kinds),
                   "courts": sorted({self._all_courts().get(o) or "" for o in officer_ids})}
@@ -312,17 +343,11 @@ class PostgresReader:
             "SELECT record FROM checklist.cases WHERE officer = ANY(%(officers)s) "
             "AND record->>'closed' BETWEEN %(start)s AND %(until)s", params)]
         items = [(kinds[key], officer, due, status, done_on) for officer, due, status, done_on, key in self._rows("""
-            WITH it AS MATERIALIZED (
-                SELECT officer, due, status, left(done_at, 10)::date AS done_on, record FROM checklist.items
-                WHERE court = ANY(%(courts)s) AND officer = ANY(%(officers)s)
-                  AND ((status = 'open' AND due < %(as_of)s::date) OR due BETWEEN %(start)s::date AND %(until)s::date)
-                  -- only a case's items have a "case" field: found in the text, before any record is parsed
-                  -- (inside a JSON string the quotes are escaped, so the text cannot occur there)
-                  AND strpos(record::text, '"case":') > 0
-            )
-            SELECT officer, due, status, done_on, r.key
-            FROM it, json_to_record(it.record) AS r(key text, "case" text)
-            WHERE r.key = ANY(%(keys)s) AND r."case" IS NOT NULL""", params)] if kinds else []
+            SELECT officer, due, status, left(done_at, 10)::date, key FROM checklist.items
+            WHERE court = ANY(%(courts)s) AND officer = ANY(%(officers)s) AND case_no IS NOT NULL
+              AND key = ANY(%(keys)s)
+              AND ((status = 'open' AND due < %(as_of)s::date) OR due BETWEEN %(start)s::date AND %(until)s::date)
+            """, params)] if kinds else []
         (total,) = self._rows("SELECT count(*) FROM checklist.cases WHERE officer = ANY(%(officers)s)", params)[0]
         return counts, closed, items, int(total)
 
@@ -440,9 +465,9 @@ class PostgresWriter(PostgresReader):
                             "ON CONFLICT (id) DO UPDATE SET court = excluded.court, record = excluded.record",
                             (doc["id"], court, _json(doc)))
                 if before != court:  # the officer moved (or joined): their rows are deleted and inserted again
-                    cur.execute("WITH gone AS (DELETE FROM checklist.items WHERE court = %s AND officer = %s "
-                                "RETURNING *) INSERT INTO checklist.items SELECT %s, officer, id, due, status, "
-                                "done_at, record FROM gone", (before, doc["id"], court))
+                    cur.execute(f"WITH gone AS (DELETE FROM checklist.items WHERE court = %s AND officer = %s "
+                                f"RETURNING *) INSERT INTO checklist.items (court, officer, {_ITEM_WRITE}) "
+                                f"SELECT %s, officer, {_ITEM_WRITE} FROM gone", (before, doc["id"], court))
                 courts[doc["id"]] = court
             if change.items:
                 self._put_items(cur, change.items, courts)
@@ -518,12 +543,10 @@ class PostgresWriter(PostgresReader):
         for officer, items in changed.items():
             court = courts.get(officer, "")
             for item in items:
-                record = orjson.dumps({k: v for k, v in item.items() if k != "officer"}).decode()
-                rows[item["id"]] = (court, officer, item["id"], item["due"], item["status"], item.get("done_at"),
-                                    record)
+                rows[item["id"]] = (court, officer, *_item_row(item))
         fresh = [row for item_id, row in rows.items() if item_id not in existing]
         updated = [row for item_id, row in rows.items() if item_id in existing]
-        columns = "(court, officer, id, due, status, done_at, record)"
+        columns = f"(court, officer, {_ITEM_WRITE})"
         if fresh:
             self._copy_in(cur, "items", columns, fresh)
         if updated:
@@ -532,9 +555,48 @@ class PostgresWriter(PostgresReader):
             with cur.copy(f"COPY incoming {columns} FROM STDIN") as copy:
                 for row in updated:
                     copy.write_row(row)
-            cur.execute("UPDATE checklist.items AS i SET officer = n.officer, due = n.due, status = n.status, "
-                        "done_at = n.done_at, record = n.record FROM incoming AS n "
+            assigned = ", ".join(f"{name} = n.{name}" for name in ("officer", *_ITEM_COLUMNS[1:], "record"))
+            cur.execute(f"UPDATE checklist.items AS i SET {assigned} FROM incoming AS n "
                         "WHERE i.court = n.court AND i.id = n.id")
+
+
+# An item's fields that queries read are columns (schema 5: 005_item_columns.sql); the rest is the JSON
+# ``record``. A field held as JSON null stays in the record as null, so an item reads back as written.
+_ITEM_FIELDS = ("id", "due", "status", "done_at", "key", "every", "priority", "campaigns", "recorded_at",
+                "reassigned_to", "reassigned_on", "case")
+_ITEM_COLUMNS = tuple("case_no" if name == "case" else name for name in _ITEM_FIELDS)
+_ITEM_WRITE = ", ".join((*_ITEM_COLUMNS, "record"))
+_ITEM_READ = ", ".join("due::text" if name == "due" else name for name in (*_ITEM_COLUMNS, "record"))
+_MOVED = frozenset(_ITEM_FIELDS)
+
+
+def _item_row(item: dict[str, Any]) -> tuple:
+    """An item as the columns it is stored in: its fields that queries read, then the rest as JSON."""
+    values = list(map(item.get, _ITEM_FIELDS))
+    campaigns = values[_CAMPAIGNS]
+    if campaigns is not None:  # the array's text, written here: psycopg's list adapter was half of a sync's COPY
+        values[_CAMPAIGNS] = _array_text(campaigns)
+    rest = {k: v for k, v in item.items() if k not in _MOVED or v is None}
+    rest.pop("officer", None)
+    return (*values, orjson.dumps(rest).decode())
+
+
+_CAMPAIGNS = _ITEM_FIELDS.index("campaigns")
+
+
+def _array_text(values: list[str]) -> str:
+    """A text[] as PostgreSQL reads it: each element quoted, its backslashes and quotes escaped."""
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+def _item(row: tuple) -> dict[str, Any] | None:
+    """The item a row stores (None: not what checklist writes)."""
+    *values, rest = row
+    if not isinstance(rest, dict):
+        return None
+    item = {name: value for name, value in zip(_ITEM_FIELDS, values) if value is not None}
+    item.update(rest)
+    return item
 
 
 _ABSENT = object()
