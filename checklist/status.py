@@ -153,7 +153,10 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     from checklist.core.ids import normalise_prefix
     from checklist.spreadsheets import clean, read_sheet, refuse, text_of
 
-    table = read_sheet(path, ALIASES, ("status",), sheet=sheet, encoding=encoding, mapping=mapping)
+    from checklist.store.contract import collector_paused
+
+    with collector_paused():
+        table = read_sheet(path, ALIASES, ("status",), sheet=sheet, encoding=encoding, mapping=mapping)
     has_id = "id" in table.columns
     if not has_id:
         missing = [c for c in ("officer", "key") if c not in table.columns]
@@ -173,7 +176,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
 
     store = env.store()
     # a dry run only reads: it neither waits for a writer nor can change anything
-    with (store.reading() if dry_run else store.writing()) as session:
+    with collector_paused(), (store.reading() if dry_run else store.writing()) as session:
         access, env = writer_access(session, env)
         require_manage(access, what=_("importing status"))  # a chief (their courts' rows: checked below) or admin
         if backfill:
@@ -238,7 +241,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 if not officer:
                     bad.append("officer: " + _("empty"))
                 elif officer not in known_officers:
-                    known_officers[officer] = session.officer(officer) is not None
+                    known_officers[officer] = officer in access.roster
                 if officer and not known_officers.get(officer):
                     bad.append("officer: " + _("'{id}' is not on the roster").format(id=officer))
                 elif officer and key:

@@ -383,10 +383,12 @@ def sync_all(reader: Reader, templates: TemplateSet, env: Env, change: Change,
     """
     from checklist.calendars import work_calendar
     from checklist.context import uncovered_warnings
+    from checklist.store.contract import collector_paused
 
     calendar = work_calendar(templates)
-    result = plan_sync(reader, templates, calendar, env, change,
-                       reader.officers() if officers is None else officers, progress, newcomers)
+    with collector_paused():  # a year's items for everyone, kept until the commit: nothing to collect
+        result = plan_sync(reader, templates, calendar, env, change,
+                           reader.officers() if officers is None else officers, progress, newcomers)
     change.meta.update(sync_meta(templates, env, calendar))
     result.warnings = uncovered_warnings(calendar)
     return result

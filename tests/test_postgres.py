@@ -310,6 +310,37 @@ def test_the_server_refuses_history_entries_out_of_order_or_under_another_court(
         conn.rollback()  # (not kept: these lines are no real chain)
 
 
+def test_a_first_load_builds_the_items_indexes_after_the_rows_and_keeps_every_one(pg_server, monkeypatch):
+    import checklist.store.postgres as pg
+
+    monkeypatch.setattr(pg, "BULK_LOAD", 100)  # the demo's first sync counts as a big one
+    rebuilt = []
+    real = pg.PostgresWriter._indexes_rebuilt
+    monkeypatch.setattr(pg.PostgresWriter, "_indexes_rebuilt", lambda self, cur, table: rebuilt.append(table) or
+                        real(self, cur, table))
+    url = pg_server.create("first_load")
+    cl = Checklist(url, today="2026-11-28")
+    assert cl.run("db", "init").exit_code == 0
+
+    def indexes():
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'checklist' "
+                                "AND tablename = 'items' ORDER BY 1").fetchall()
+
+    before = indexes()
+    assert len(before) >= 4
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    assert indexes() == before
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM checklist.items").fetchone()[0] > 100 and rebuilt == ["items"]
+        primary = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                               "WHERE conrelid = 'checklist.items'::regclass AND contype = 'p'").fetchone()[0]
+    assert primary == "PRIMARY KEY (court, id)"
+    assert cl.run("audit", "verify").exit_code == 0
+    item = cl.json("today", "--officer", "DL001")["items"][0]["id"]
+    assert cl.run("done", item).exit_code == 0 and rebuilt == ["items"]  # later writes take the usual way
+
+
 def test_two_first_imports_into_an_empty_server_database_both_succeed(pg_server):
     url = pg_server.create("two_first")
     cl = Checklist(url, today="2026-11-28")

@@ -43,7 +43,6 @@ disk or a read-only file system.
 from __future__ import annotations
 
 import errno
-import gc
 import hashlib
 import os
 import re
@@ -62,8 +61,8 @@ from checklist.core.history import GENESIS, PLAN_FIELDS
 from checklist.errors import StoreError
 from checklist.i18n import _, ngettext
 from checklist.store.contract import (
-    Change, Finding, LogLine, MissingDatabase, case_ok, day_item, due_ok, follow_up_ok, last_number, merge_items, record_ok,
-    stamp_templates,
+    Change, Finding, LogLine, MissingDatabase, case_ok, collector_paused, day_item, due_ok, follow_up_ok, last_number,
+    merge_items, record_ok, stamp_templates,
 )
 from checklist.store.lock import FileLock, LockTimeout
 
@@ -744,13 +743,8 @@ def _loads_without_collecting(raw: bytes) -> Any:
     collections that walk everything already loaded — a tenth of a city-scale report
     (bench/run.py --gc-compare). Parsed JSON holds no reference cycles, so pausing loses nothing.
     """
-    if not gc.isenabled():
+    with collector_paused():
         return orjson.loads(raw)
-    gc.disable()
-    try:
-        return orjson.loads(raw)
-    finally:
-        gc.enable()
 
 
 def _seek_after(handle: Any, size: int, after: int) -> tuple[int, int]:
@@ -805,6 +799,10 @@ class FileWriter(FileReader):
         if self._committed:
             raise RuntimeError("one commit per write session")
         self._committed = True
+        with collector_paused():  # a year's sync writes a million items: their dicts hold no cycles
+            return self._commit(change)
+
+    def _commit(self, change: Change) -> list[dict[str, Any]]:
         old = self._manifest
         generation = old.generation + 1
         nonce = os.urandom(4).hex()  # this write's own file names: no other writer can touch them

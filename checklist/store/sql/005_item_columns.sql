@@ -7,9 +7,8 @@
 -- columns, the rest of the item (title, tags, sources, basis, note …) is the JSON `record`. Nothing
 -- can disagree, so nothing needs checking, and a report counts columns.
 --
--- A field the item holds as JSON null (a cleared done_at) stays in `record` as null, so an item
--- reads back exactly as it was written: a column holds a field's value, `record` says the field is
--- there but empty.
+-- A field the item holds as JSON null (a cleared done_at) becomes a NULL column and reads back
+-- absent, as it does from the file database.
 
 ALTER TABLE checklist.items
     DROP CONSTRAINT item_columns_match,
@@ -31,9 +30,8 @@ UPDATE checklist.items AS i SET
                                           reassigned_to text, reassigned_on text, "case" text)),
     record = coalesce((
         SELECT json_object_agg(e.name, e.value) FROM json_each(i.record) AS e(name, value)
-        WHERE NOT (e.name IN ('id', 'due', 'status', 'done_at', 'key', 'every', 'priority', 'campaigns',
-                              'recorded_at', 'reassigned_to', 'reassigned_on', 'case')
-                   AND json_typeof(e.value) <> 'null')), '{}'::json);
+        WHERE e.name NOT IN ('id', 'due', 'status', 'done_at', 'key', 'every', 'priority', 'campaigns',
+                             'recorded_at', 'reassigned_to', 'reassigned_on', 'case')), '{}'::json);
 
 -- a case's items, for the indicators: found without reading the campaigns' items
 CREATE INDEX items_of_cases ON checklist.items (court, officer, due) WHERE case_no IS NOT NULL;
