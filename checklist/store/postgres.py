@@ -245,9 +245,10 @@ class PostgresReader:
         on, recorded on: the candidates; the caller counts working days) — its parts told apart by their
         first column.
 
-        The overdue items are all of them, or with ``late_each`` the first that many of each group (by due
-        day, officer, title and id, as the report lists them): the group is ``group_of[officer]``, or for
-        ``by`` campaign or phase the item's campaign (stage) — an item can then come once for each."""
+        The overdue items are all of them, or with ``late_each`` the first that many of each group by due day
+        and officer, with all of any tie (the caller sorts them on by title and id, as the report lists them):
+        the group is ``group_of[officer]``, or for ``by`` campaign or phase the item's campaign (stage) — an
+        item can then come once for each."""
         from checklist.core.report import ReportItem, Tallies, Tally, week_of
 
         courts = self._all_courts()
@@ -550,7 +551,7 @@ class PostgresWriter(PostgresReader):
 
         Building an index over a million rows at once costs less than keeping it up to date row by row
         (a province's first sync: about 40% of its COPY). Until the commit, readers of the table wait.
-        """
+        The table is analysed after, so the commands that follow are planned on its real size."""
         found = cur.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname, pg_get_constraintdef(c.oid) "
             "FROM pg_index AS i LEFT JOIN pg_constraint AS c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
@@ -563,6 +564,8 @@ class PostgresWriter(PostgresReader):
         for _index, definition, constraint, rule in found:
             cur.execute(f"ALTER TABLE checklist.{table} ADD CONSTRAINT {constraint} {rule}" if constraint
                         else definition)
+        # and its statistics now, not when autovacuum comes by: the next import's plans depend on them
+        cur.execute(f"ANALYZE checklist.{table}")
 
     def _put_items(self, cur: Any, changed: dict[str, list[dict[str, Any]]], courts: dict[str, str]) -> None:
         """New items go straight in with COPY; changed ones through a temporary table and one UPDATE."""
