@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from checklist.context import Env
 from checklist.core.periods import EARLIEST
@@ -198,6 +198,8 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 by_name[officer] = index
             return items_of[officer]
 
+        when = _remembered(lambda cell: _when(cell, env.today))
+        period_or_day = _remembered(_period_or_day)
         known_officers: dict[str, bool] = {}
         wanted: dict[str, tuple[int, dict[str, Any], str]] = {}  # item id → (row, change, officer)
         for n, row in enumerate(table.rows):
@@ -213,7 +215,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     value=status_text) if status_text else _("empty")))
             note_raw = values.get("note")
             note = _undefuse(str(note_raw).strip()) if note_raw is not None and str(note_raw).strip() else None
-            done_at = _when(values.get("done_at"), env.today)
+            done_at = when(values.get("done_at"))
             if isinstance(done_at, str):
                 bad.append(f"done_at: {done_at}")
             if status == "skipped" and not note:
@@ -249,7 +251,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     if not period:  # no period: the due date names the item
                         period_cell = values.get("due")
                         period = text_of(period_cell)
-                    period, day = _period_or_day(period, period_cell)
+                    period, day = period_or_day(period, period_cell)
                     if isinstance(day, str):
                         bad.append(f"period: {day}")
                     else:
@@ -335,6 +337,24 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         if not dry_run and not change.empty:
             session.commit(change)  # type: ignore[attr-defined]
     return result
+
+
+def _remembered(read: Callable[..., Any]) -> Callable[..., Any]:
+    """``read`` with its answers kept for this import: a 台账's done times and periods repeat (a few
+    hundred distinct among 100,000 rows). Cells are told apart by type too (1, 1.0 and True are three)."""
+    seen: dict[tuple, Any] = {}
+
+    def remembered(*cells: Any) -> Any:
+        key = tuple((type(c), c) for c in cells)
+        try:
+            return seen[key]
+        except KeyError:
+            seen[key] = found = read(*cells)
+            return found
+        except TypeError:  # a cell that cannot be a key
+            return read(*cells)
+
+    return remembered
 
 
 def _period_or_day(text: str, cell: Any) -> tuple[str, Any]:
