@@ -5,7 +5,8 @@
 
 For each scale a world is built as a file database (bench/world.py), copied onto a throwaway
 PostgreSQL server started for the run (tests/pgserver.py; or --url for a server of your own), and
-each command is run as a separate process on both:
+each command is run as a separate process on both (today, done and report alternately, file then
+server, so a machine that slows down part-way slows both):
 
     today            checklist today --officer <an officer>
     done             checklist done <an item>               (undone again between runs, untimed)
@@ -158,17 +159,25 @@ def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> li
         results.append((label, file_value, server_value))
         print(f"  {label}: file {file_value:.3f}, server {server_value:.3f}", file=sys.stderr)
 
+    def alternating(label: str, once) -> None:
+        """``once(db)`` on the file database and the server in turn, ``runs`` times each: a machine that
+        slows down part-way slows both alike, so the ratio holds (bench/compare.py does the same)."""
+        file_times, server_times = [], []
+        for _ in range(runs):
+            file_times.append(once(world))
+            server_times.append(once(server))
+        results.append((label, median_of(file_times), median_of(server_times)))
+        print(f"  {label}: file {results[-1][1]:.3f}, server {results[-1][2]:.3f}", file=sys.stderr)
+
     officer, item = pick(world)
-    side_by_side("today", lambda db: median_of([run(db, "today", "--officer", officer)[0] for _ in range(runs)]))
+    alternating("today", lambda db: run(db, "today", "--officer", officer)[0])
 
     def done(db):
-        times = []
-        for _ in range(runs):
-            times.append(run(db, "done", item)[0])
-            run(db, "undo", item)
-        return median_of(times)
+        took = run(db, "done", item)[0]
+        run(db, "undo", item)
+        return took
 
-    side_by_side("done", done)
+    alternating("done", done)
 
     # the same as the people themselves: their own logins, bound by row-level security
     checklist(server, "db", "roles")
@@ -187,8 +196,7 @@ def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> li
     results.append(("done, as the officer's own login (row-level security)", float("nan"), done_as_officer()))
     results.append(("report --by department, as the court's chief (row-level security)", float("nan"), median_of(
         [run(as_user(server, chief), "report", "--by", "department", "--month", "2026-11")[0] for _ in range(runs)])))
-    side_by_side("report --by court --month", lambda db: median_of(
-        [run(db, "report", "--by", "court", "--month", "2026-11")[0] for _ in range(runs)]))
+    alternating("report --by court --month", lambda db: run(db, "report", "--by", "court", "--month", "2026-11")[0])
 
     status = folder / "status-100k.csv"
     count = write_status(world, status, limit=100_000, until=None)
