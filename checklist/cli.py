@@ -602,11 +602,11 @@ def path(ctx: typer.Context, as_json: JsonOption = False) -> None:
     settings = _settings(ctx)
     store = open_store(settings.db, settings.wait)
     if as_json:
-        applied = {}
-        if store.exists():
+        applied, exists = {}, store.exists()
+        if exists:
             with store.reading() as reader:
                 applied = reader.meta().get("templates", {})
-        emit_json({"database": str(store.location), "exists": store.exists(),
+        emit_json({"database": str(store.location), "exists": exists,
                    "templates": str(settings.templates_folder),
                    "applied": {"folder": applied.get("folder"), "at": applied.get("applied_at"),
                                "files": applied.get("files"), "fingerprint": applied.get("fingerprint")}

@@ -90,18 +90,19 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
         access = identify(reader, env)
         members, label = viewed_scope(reader, access, viewer_id)
         notes = templates_notes(reader, env)
-        calendar = stored_calendar(reader.meta().get("calendar"))
-        meta = reader.meta().get("campaigns", {})
+        stored = reader.meta()
+        calendar = stored_calendar(stored.get("calendar"))
+        meta = stored.get("campaigns", {})
         phases = phases_from_meta(meta)
+        rules = access.rules
+        rollup = {o.court: rules.intermediate(o.court) for o in members}
         items: list[ReportItem] = []
         late_records: list[LateRecord] = []
         tallies = None
         counted_by_server = getattr(reader, "report_tallies", None)
         if counted_by_server is not None:  # a server counts in SQL: the same rules, without every item in Python
             ids = [o.id for o in members]
-            rules = access.rules
-            group_of = {o.id: key for o in members for key, _name in
-                        group_keys(by, o, rollup={o.court: rules.intermediate(o.court)})}
+            group_of = {o.id: key for o in members for key, _name in group_keys(by, o, rollup=rollup)}
             tallies, recorded = counted_by_server(ids, start, end, env.today, record_days, by=by, phases=phases,
                                                   late_each=late_each, group_of=group_of)
             for item_id, officer_id, title, done_on, recorded_on in recorded:
@@ -135,11 +136,10 @@ def make_report(env: Env, *, by: str = "officer", viewer_id: str | None = None, 
     }
     from checklist.core.followups import answerers as fu_answerers
 
-    rules = access.rules
     follow_ups = answered_follow_ups(register, access, members, label)
     report = build_report(members, items, by=by, start=start, end=end, as_of=env.today, calendar=calendar,
-                          threshold=threshold, late_days=late_days, campaigns=campaigns,
-                          rollup={o.court: rules.intermediate(o.court) for o in members}, levels=rules.levels,
+                          threshold=threshold, late_days=late_days, campaigns=campaigns, rollup=rollup,
+                          levels=rules.levels,
                           tallies=tallies, follow_ups=follow_ups, bottom=bottom, phases=phases)
     late_records.sort(key=lambda r: (-r.workdays, r.officer, r.claimed, r.title, r.id))
     for leaver in left:

@@ -28,6 +28,7 @@ from checklist.core.periods import EARLIEST
 from checklist.errors import InputError
 from checklist.i18n import _
 from checklist.store import Change
+from checklist.store.contract import collector_paused
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("事项ID", "事项id", "item", "item_id"),
@@ -147,16 +148,14 @@ def _when(value: Any, today: date) -> datetime | str | None:
     return stamp
 
 
+@collector_paused()  # the sheet's rows and the items they name stay alive throughout: nothing to collect early
 def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
                   mapping: dict[str, str] | None = None, dry_run: bool = False, backfill: bool = False,
                   progress: Any = None) -> StatusImport:
     from checklist.core.ids import normalise_prefix
     from checklist.spreadsheets import clean, read_sheet, refuse, text_of
 
-    from checklist.store.contract import collector_paused
-
-    with collector_paused():
-        table = read_sheet(path, ALIASES, ("status",), sheet=sheet, encoding=encoding, mapping=mapping)
+    table = read_sheet(path, ALIASES, ("status",), sheet=sheet, encoding=encoding, mapping=mapping)
     has_id = "id" in table.columns
     if not has_id:
         missing = [c for c in ("officer", "key") if c not in table.columns]
@@ -176,7 +175,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
 
     store = env.store()
     # a dry run only reads: it neither waits for a writer nor can change anything
-    with collector_paused(), (store.reading() if dry_run else store.writing()) as session:
+    with (store.reading() if dry_run else store.writing()) as session:
         access, env = writer_access(session, env)
         require_manage(access, what=_("importing status"))  # a chief (their courts' rows: checked below) or admin
         if backfill:
@@ -200,7 +199,6 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
 
         when = _remembered(lambda cell: _when(cell, env.today))
         period_or_day = _remembered(_period_or_day)
-        known_officers: dict[str, bool] = {}
         wanted: dict[str, tuple[int, dict[str, Any], str]] = {}  # item id → (row, change, officer)
         for n, row in enumerate(table.rows):
             if progress is not None and n % 2000 == 0:
@@ -242,11 +240,9 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 period_cell = values.get("period")
                 if not officer:
                     bad.append("officer: " + _("empty"))
-                elif officer not in known_officers:
-                    known_officers[officer] = officer in access.roster
-                if officer and not known_officers.get(officer):
+                elif officer not in access.roster:
                     bad.append("officer: " + _("'{id}' is not on the roster").format(id=officer))
-                elif officer and key:
+                elif key:
                     period = text_of(period_cell)
                     if not period:  # no period: the due date names the item
                         period_cell = values.get("due")

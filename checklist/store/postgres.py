@@ -636,13 +636,9 @@ def _item(officer: str, row: tuple) -> dict[str, Any] | None:
     if type(rest) is not dict:
         return None
     item = {"officer": officer}
-    item.update(filter(_has_value, zip(_ITEM_FIELDS, row)))
+    item.update((name, value) for name, value in zip(_ITEM_FIELDS, row) if value is not None)
     item.update(rest)
     return item
-
-
-def _has_value(pair: tuple[str, Any]) -> bool:
-    return pair[1] is not None
 
 
 _ABSENT = object()
