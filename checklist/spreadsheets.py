@@ -447,13 +447,10 @@ def _count_rows(shown: str, data: bytes, part: str) -> int:
 # -- header and rows -------------------------------------------------------------------------------------
 
 
-def _is_blank(cells: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not clean(c)) for c in cells)
-
-
-def _is_total(cells: list[Any]) -> bool:
+def _skipped(cells: list[Any]) -> bool:
+    """Whether a row is blank, or a totals row (合计, 小计 …): its first filled cell says so."""
     first = next((c for c in cells if c is not None and (not isinstance(c, str) or clean(c))), None)
-    return isinstance(first, str) and clean(first).replace(" ", "") in TOTAL_WORDS
+    return first is None or (isinstance(first, str) and clean(first).replace(" ", "") in TOTAL_WORDS)
 
 
 def _map_rows(
@@ -512,7 +509,7 @@ def _map_rows(
     rows = []
     row_problems = []
     for number, cells in records[header_at + 1:]:
-        if _is_blank(cells) or _is_total(cells):
+        if _skipped(cells):
             continue
         extra = [c for c in cells[width:] if c is not None and str(c).strip()]
         if extra:

@@ -168,7 +168,6 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     result = StatusImport(table.path, len(table.rows), dry_run=dry_run)
     problems: list[str] = []
     from checklist.core import lifecycle
-    from checklist.core.text import control_character
     from checklist.work import refusal_text
 
     from checklist.identity import require_manage, writer_access
@@ -197,33 +196,26 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 by_name[officer] = index
             return items_of[officer]
 
+        # each distinct cell read once: a 台账's officers, duties, periods, status words, times and notes repeat
         when = _remembered(lambda cell: _when(cell, env.today))
-        period_or_day = _remembered(_period_or_day)
+        period_of = _remembered(lambda cell: _period_or_day(text_of(cell), cell))
+        status_of, note_of = _remembered(_status_of), _remembered(_note_of)
+        officer_of = _remembered(lambda cell: clean(_undefuse(text_of(cell))))
+        key_of = _remembered(lambda cell: clean(text_of(cell)))
         wanted: dict[str, tuple[int, dict[str, Any], str]] = {}  # item id → (row, change, officer)
         for n, row in enumerate(table.rows):
             if progress is not None and n % 2000 == 0:
                 progress(n, len(table.rows))
-            where = f"{table.path}:{row.number}"
             values = row.values
-            status_text = text_of(values.get("status")).lower()
-            status = STATUS_WORDS.get(status_text)
-            bad = []
-            if status is None:
-                bad.append("status: " + (_("'{value}' is not a status (done/完成, skipped/跳过, open/未完成)").format(
-                    value=status_text) if status_text else _("empty")))
-            note_raw = values.get("note")
-            note = _undefuse(str(note_raw).strip()) if note_raw is not None and str(note_raw).strip() else None
+            status, bad_status = status_of(values.get("status"))
+            bad = [bad_status] if bad_status else []
+            note, bad_note = note_of(values.get("note"))
             done_at = when(values.get("done_at"))
             if isinstance(done_at, str):
                 bad.append(f"done_at: {done_at}")
             if status == "skipped" and not note:
                 bad.append("note: " + _("a skipped item needs its reason in the note column"))
-            if note is not None and len(note) > MAX_NOTE:
-                bad.append("note: " + _("a note may be at most {n} characters (this one has {length})").format(
-                    n=MAX_NOTE, length=len(note)))
-            if note is not None and control_character(note) is not None:
-                bad.append("note: " + _("holds a control character ({char}); remove it").format(
-                    char=control_character(note)))
+            bad += bad_note
 
             item = None
             if has_id and text_of(values.get("id")):
@@ -235,19 +227,16 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     bad.append("id: " + (_("no item '{id}'") if len(matches) < 2 else
                                          _("'{id}' matches several items; give the whole id")).format(id=values.get("id")))
             else:
-                officer = clean(_undefuse(text_of(values.get("officer"))))
-                key = clean(text_of(values.get("key")))
-                period_cell = values.get("period")
+                officer = officer_of(values.get("officer"))
+                key = key_of(values.get("key"))
                 if not officer:
                     bad.append("officer: " + _("empty"))
                 elif officer not in access.roster:
                     bad.append("officer: " + _("'{id}' is not on the roster").format(id=officer))
                 elif key:
-                    period = text_of(period_cell)
-                    if not period:  # no period: the due date names the item
-                        period_cell = values.get("due")
-                        period = text_of(period_cell)
-                    period, day = period_or_day(period, period_cell)
+                    period, day = period_of(values.get("period"))
+                    if not period and day is None:  # no period: the due date names the item
+                        period, day = period_of(values.get("due"))
                     if isinstance(day, str):
                         bad.append(f"period: {day}")
                     else:
@@ -277,6 +266,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                                           note=note, done_at=stamp)
                 except lifecycle.Refused as err:
                     bad.append("status: " + refusal_text(item, err.why))
+            where = f"{table.path}:{row.number}"
             if bad:
                 problems += [f"{where}: {b}" for b in bad]
                 continue
@@ -335,22 +325,53 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
     return result
 
 
-def _remembered(read: Callable[..., Any]) -> Callable[..., Any]:
-    """``read`` with its answers kept for this import: a 台账's done times and periods repeat (a few
-    hundred distinct among 100,000 rows). Cells are told apart by type too (1, 1.0 and True are three)."""
-    seen: dict[tuple, Any] = {}
+def _remembered(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``read(cell)`` with its answers kept for this import: a 台账's cells repeat (a few hundred distinct
+    done times, periods, officers among 100,000 rows). Cells are told apart by type too (1, 1.0 and True
+    are three)."""
+    seen: dict[tuple[type, Any], Any] = {}
 
-    def remembered(*cells: Any) -> Any:
-        key = tuple((type(c), c) for c in cells)
+    def remembered(cell: Any) -> Any:
+        key = (cell.__class__, cell)
         try:
             return seen[key]
         except KeyError:
-            seen[key] = found = read(*cells)
+            seen[key] = found = read(cell)
             return found
         except TypeError:  # a cell that cannot be a key
-            return read(*cells)
+            return read(cell)
 
     return remembered
+
+
+def _status_of(cell: Any) -> tuple[str | None, str | None]:
+    """The status a cell asks for, or (None, the problem)."""
+    from checklist.spreadsheets import text_of
+
+    text = text_of(cell).lower()
+    status = STATUS_WORDS.get(text)
+    if status is not None:
+        return status, None
+    return None, "status: " + (_("'{value}' is not a status (done/完成, skipped/跳过, open/未完成)").format(
+        value=text) if text else _("empty"))
+
+
+def _note_of(cell: Any) -> tuple[str | None, tuple[str, ...]]:
+    """A note cell's text (None if empty), and what is wrong with it."""
+    from checklist.core.text import control_character
+
+    text = str(cell).strip() if cell is not None else ""
+    if not text:
+        return None, ()
+    note = _undefuse(text)
+    problems = []
+    if len(note) > MAX_NOTE:
+        problems.append("note: " + _("a note may be at most {n} characters (this one has {length})").format(
+            n=MAX_NOTE, length=len(note)))
+    char = control_character(note)
+    if char is not None:
+        problems.append("note: " + _("holds a control character ({char}); remove it").format(char=char))
+    return note, tuple(problems)
 
 
 def _period_or_day(text: str, cell: Any) -> tuple[str, Any]:
