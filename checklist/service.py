@@ -23,6 +23,7 @@ from checklist.errors import InputError
 from checklist.i18n import _, ngettext
 from checklist.roster import officer_doc, officer_from_doc
 from checklist.store import Change
+from checklist.store.contract import collector_paused
 
 if TYPE_CHECKING:
     from checklist.core.access import Access
@@ -129,6 +130,7 @@ def _shown(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
+@collector_paused()  # a first import syncs everyone: see sync.sync_all
 def import_roster(env: Env, path: Path, *, sheet: str | None = None, encoding: str | None = None,
                   mapping: dict[str, str] | None = None, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> RosterImport:
