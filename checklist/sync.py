@@ -252,9 +252,6 @@ def reconcile(stored: list[dict[str, Any]], officer: Officer, planned: list[Plan
     return changed, parts
 
 
-READ_AHEAD = 200  # officers whose stored items a server sends in one round trip (~70,000 items at most)
-
-
 def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, env: Env, change: Change,
               officers: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None,
               newcomers: frozenset[str] = frozenset(), cases: list[dict[str, Any]] | None = None,
@@ -275,8 +272,6 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
     at, recorded = env.at(), env.recorded()
     by_case, case_closed = plan_cases(reader, templates, calendar, env.today, cases)
     named = {r.key for r in templates.clocks} & {d.key for d in templates.duties}  # campaign duties that are clocks
-    read_ahead = None if only_cases else getattr(reader, "items_of", None)  # a server sends many officers' at once
-    ahead: dict[str, list[dict[str, Any]]] = {}
     for n, doc in enumerate(officers):
         if progress is not None:
             progress(n, len(officers))
@@ -303,10 +298,6 @@ def plan_sync(reader: Reader, templates: TemplateSet, calendar: WorkCalendar, en
             picked = getattr(reader, "case_items", None)  # a server picks them itself
             stored = picked(officer.id, named) if picked else [i for i in reader.items(officer.id)
                                                                 if i.get("case") or i["key"] in named]
-        elif read_ahead is not None:
-            if officer.id not in ahead:
-                ahead = read_ahead([d["id"] for d in officers[n:n + READ_AHEAD]])
-            stored = ahead.pop(officer.id)
         else:
             stored = reader.items(officer.id)
         if officer.id in change.items:

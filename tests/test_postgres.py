@@ -465,30 +465,3 @@ def test_a_schema_2_database_takes_the_follow_up_register_with_its_people_logged
     assert [f["state"] for f in lead.json("follow-ups")["follow_ups"]] == ["replied"]
     assert owner.run("audit", "verify").exit_code == 0
 
-
-def test_a_sync_reading_officers_ahead_does_what_reading_each_alone_does(pg_server, pg_demo_seed, monkeypatch, tmp_path):
-    """A server sends a sync many officers' items per round trip (READ_AHEAD): the batches must not change
-    what the sync decides — here with batches of two, against reading each officer alone."""
-    import checklist.sync as sync
-    from checklist.store.postgres import PostgresReader
-    from conftest import _databases
-
-    ahead, alone = (Checklist(pg_server.create(f"t{next(_databases)}", template=pg_demo_seed), today="2026-11-28")
-                    for _ in range(2))
-    with PostgresStore(ahead.db).reading() as reader:
-        ids = [o["id"] for o in reader.officers()]
-        assert reader.items_of([*ids, "NOBODY"]) == {**{o: reader.items(o) for o in ids}, "NOBODY": []}
-    before = ahead.json("export", "items", "--to", "2026-12-31")["items"]
-    roster = DEMO_ROSTER.read_text(encoding="utf-8")
-    roster = roster.replace("DL003,郑洁,哈尔滨市道里区人民法院,执行一庭,书记员", "DL003,郑洁,哈尔滨市道里区人民法院,执行一庭,执行法官")
-    roster = roster.replace("NG002,沈佳,哈尔滨市南岗区人民法院,执行一庭", "NG002,沈佳,哈尔滨市南岗区人民法院,速执团队")
-    (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
-
-    monkeypatch.setattr(sync, "READ_AHEAD", 2)
-    by_batches = ahead.run("import", "roster", str(tmp_path / "roster.csv"))
-    monkeypatch.delattr(PostgresReader, "items_of")
-    one_by_one = alone.run("import", "roster", str(tmp_path / "roster.csv"))
-    assert by_batches.exit_code == one_by_one.exit_code == 0, by_batches.output + one_by_one.output
-    assert by_batches.output == one_by_one.output and "2 changed" in by_batches.output
-    after = ahead.json("export", "items", "--to", "2026-12-31")["items"]
-    assert after == alone.json("export", "items", "--to", "2026-12-31")["items"] and after != before
