@@ -449,6 +449,9 @@ def _count_rows(shown: str, data: bytes, part: str) -> int:
 
 def _skipped(cells: list[Any]) -> bool:
     """Whether a row is blank, or a totals row (合计, 小计 …): its first filled cell says so."""
+    first = cells[0] if cells else None
+    if type(first) is str and first.isascii() and not first.isspace() and first:  # most rows: an id first
+        return first.strip().replace(" ", "") in TOTAL_WORDS
     first = next((c for c in cells if c is not None and (not isinstance(c, str) or clean(c))), None)
     return first is None or (isinstance(first, str) and clean(first).replace(" ", "") in TOTAL_WORDS)
 
@@ -518,11 +521,10 @@ def _map_rows(
                 n=width + len(extra), width=width))
             continue
         values = {name: (cells[col] if col < len(cells) else None) for name, col in columns.items()}
-        formulas = [f"{shown}:{number}: {name}: " + _("is a formula ({formula}); save the sheet with values "
-                                                      "only").format(formula=value[:30])
-                    for name, value in values.items() if isinstance(value, Formula)]
-        if formulas:
-            row_problems += formulas
+        if Formula in map(type, values.values()):
+            row_problems += [f"{shown}:{number}: {name}: " + _("is a formula ({formula}); save the sheet with "
+                                                               "values only").format(formula=value[:30])
+                             for name, value in values.items() if isinstance(value, Formula)]
             continue
         rows.append(Row(number, values))
     return Sheet(shown, header_number, rows, texts, row_problems)

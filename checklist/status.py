@@ -197,7 +197,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             return items_of[officer]
 
         # each distinct cell read once: a 台账's officers, duties, periods, status words, times and notes repeat
-        when = _remembered(lambda cell: _when(cell, env.today))
+        stamp_of = _remembered(lambda cell: _stamp(_when(cell, env.today)))  # (the time as stored, or the problem)
         period_of = _remembered(lambda cell: _period_or_day(text_of(cell), cell))
         status_of, note_of = _remembered(_status_of), _remembered(_note_of)
         officer_of = _remembered(lambda cell: clean(_undefuse(text_of(cell))))
@@ -210,9 +210,9 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
             status, bad_status = status_of(values.get("status"))
             bad = [bad_status] if bad_status else []
             note, bad_note = note_of(values.get("note"))
-            done_at = when(values.get("done_at"))
-            if isinstance(done_at, str):
-                bad.append(f"done_at: {done_at}")
+            stamp, bad_time = stamp_of(values.get("done_at"))
+            if bad_time:
+                bad.append(f"done_at: {bad_time}")
             if status == "skipped" and not note:
                 bad.append("note: " + _("a skipped item needs its reason in the note column"))
             bad += bad_note
@@ -258,7 +258,6 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     bad.append("key: " + _("empty"))
             step = None
             if item is not None and status is not None and not bad:
-                stamp = done_at.isoformat(timespec="seconds") if isinstance(done_at, datetime) else None
                 try:
                     # a back-fill of the office's own 台账: each row counts as recorded when it says the work was
                     # done, so the report does not list it as recorded late; its history entry says so
@@ -270,7 +269,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 problems += [f"{table.path}:{row.number}: {b}" for b in bad]
                 continue
             assert item is not None and status is not None
-            change = {"status": status, "done_at": done_at, "note": note, "step": step}
+            change = {"status": status, "done_at": stamp, "note": note, "step": step}
             if item["id"] in wanted:
                 first_row, first, _owner = wanted[item["id"]]
                 if {**first, "step": None} != {**change, "step": None}:  # both rows are wrong: name each, pointing at the other
@@ -341,6 +340,13 @@ def _remembered(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return read(cell)
 
     return remembered
+
+
+def _stamp(when: datetime | str | None) -> tuple[str | None, str | None]:
+    """A done time as an item stores it (to the second), or (None, why it is not one)."""
+    if isinstance(when, str):
+        return None, when
+    return (when.isoformat(timespec="seconds") if when is not None else None), None
 
 
 def _status_of(cell: Any) -> tuple[str | None, str | None]:
