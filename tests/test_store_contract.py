@@ -92,7 +92,8 @@ def test_an_item_reads_back_exactly_as_put_whatever_its_fields_hold(store):
     seed(store)
     odd = item("DL001", "abcdefghjkmn", "2026-11-25", status="skipped", done_at=None, note=None,
                reason="案件\t已\"移送\"\\", skipped_at="2026-11-25T10:00:00+08:00",
-               campaigns=['quality-"2026"', "back\\slash", "中 文\t", ""], case="(2026)黑0102执1号",
+               campaigns=['quality-"2026"', "back\\slash", "中 文\t", "", "NULL", "a,b", "{x}", " lead"],
+               case="(2026)黑0102执1号",
                reassigned_to=None, title="标题\n第二行")
     with store.writing() as writer:
         change = Change()
