@@ -450,7 +450,7 @@ def _count_rows(shown: str, data: bytes, part: str) -> int:
 def _skipped(cells: list[Any]) -> bool:
     """Whether a row is blank, or a totals row (合计, 小计 …): its first filled cell says so."""
     first = cells[0] if cells else None
-    if type(first) is str and first.isascii() and not first.isspace() and first:  # most rows: an id first
+    if type(first) is str and first.isascii() and first.strip():  # most rows: an id first
         return first.strip().replace(" ", "") in TOTAL_WORDS
     first = next((c for c in cells if c is not None and (not isinstance(c, str) or clean(c))), None)
     return first is None or (isinstance(first, str) and clean(first).replace(" ", "") in TOTAL_WORDS)

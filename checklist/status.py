@@ -206,6 +206,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         for n, row in enumerate(table.rows):
             if progress is not None and n % 2000 == 0:
                 progress(n, len(table.rows))
+            where = f"{table.path}:{row.number}"
             values = row.values
             status, bad_status = status_of(values.get("status"))
             bad = [bad_status] if bad_status else []
@@ -266,14 +267,14 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 except lifecycle.Refused as err:
                     bad.append("status: " + refusal_text(item, err.why))
             if bad:
-                problems += [f"{table.path}:{row.number}: {b}" for b in bad]
+                problems += [f"{where}: {b}" for b in bad]
                 continue
             assert item is not None and status is not None
             change = {"status": status, "done_at": stamp, "note": note, "step": step}
             if item["id"] in wanted:
                 first_row, first, _owner = wanted[item["id"]]
                 if {**first, "step": None} != {**change, "step": None}:  # both rows are wrong: name each, pointing at the other
-                    problems.append(f"{table.path}:{row.number}: status: " + _("the same item is on row {row} with a different "
+                    problems.append(f"{where}: status: " + _("the same item is on row {row} with a different "
                                                              "status, time or note").format(row=first_row))
                     first_where = f"{table.path}:{first_row}: status: " + _(
                         "the same item is on row {row} with a different status, time or note").format(row=row.number)
@@ -284,7 +285,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 continue
             owner = access.roster.get(item["officer"])
             if owner is not None and not access.may_manage([owner.court]):
-                problems.append(f"{table.path}:{row.number}: officer: " + _("{officer} works at {court}, not in your courts").format(
+                problems.append(f"{where}: officer: " + _("{officer} works at {court}, not in your courts").format(
                     officer=owner.shown, court=owner.court or _("(no court)")))
                 continue
             wanted[item["id"]] = (row.number, change, item["officer"])

@@ -25,7 +25,7 @@ import re
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
@@ -201,7 +201,14 @@ class PostgresReader:
         if due_to < "9999":
             query += " AND due <= %s"
             params.append(date.fromisoformat(due_to))
-        return _in_order([_checked(officer_id, row) for row in self._rows(query, tuple(params))])
+        items = []
+        for row in self._rows(query, tuple(params)):
+            item = _item(officer_id, row)
+            if item is None or not record_ok(item):
+                raise _damaged(_("an item of {officer} is not what checklist writes").format(officer=officer_id))
+            items.append(item)
+        items.sort(key=lambda i: (i["due"], str(i.get("key")), i["period"]))
+        return items
 
     # -- a report, counted by the server --------------------------------------------------------------------
 
@@ -581,10 +588,9 @@ class PostgresWriter(PostgresReader):
             for item in items:
                 latest[item["id"]] = (officer, item)
         # rows are made as COPY sends them: the client formats while the server stores (two cores, both busy)
-        row = _item_rows()
-        fresh = (row(courts.get(officer, ""), officer, item)
+        fresh = (_item_row(courts.get(officer, ""), officer, item)
                  for item_id, (officer, item) in latest.items() if item_id not in existing)
-        updated = [row(courts.get(officer, ""), officer, item)
+        updated = [_item_row(courts.get(officer, ""), officer, item)
                    for item_id, (officer, item) in latest.items() if item_id in existing]
         columns = f"(court, officer, {_ITEM_WRITE})"
         if len(latest) - len(updated) >= BULK_LOAD and not existing and self._first_load(cur):
@@ -617,34 +623,24 @@ _ITEM_READ = ", ".join("due::text" if name == "due" else name for name in (*_ITE
 _KEPT_APART = frozenset((*_ITEM_FIELDS, "officer"))  # the officer is a column of its own
 
 
-def _item_rows() -> Callable[[str, str, dict[str, Any]], list[Any]]:
-    """``row(court, officer, item)``: an item as the columns it is stored in — court, officer, its fields
-    that queries read, then the rest as JSON. For one write: a sync's million items name a few dozen
-    lists of campaigns, each written as array text once."""
-    arrays: dict[tuple[str, ...], str] = {}
-    fields, kept_apart, dumps = _ITEM_FIELDS, _KEPT_APART, orjson.dumps
-
-    def row(court: str, officer: str, item: dict[str, Any]) -> list[Any]:
-        values = [court, officer, *map(item.get, fields)]
-        campaigns = values[_CAMPAIGNS]
-        if campaigns is not None:  # the array's text, written here: psycopg's list adapter was half of a sync's COPY
-            try:
-                text = arrays.get(key := tuple(campaigns))
-                if text is None:
-                    text = arrays[key] = _array_text(campaigns)
-            except TypeError:  # not a list of names: written as it is, for the server to refuse
-                text = _array_text(campaigns)
-            values[_CAMPAIGNS] = text
-        values.append(dumps({k: v for k, v in item.items() if k not in kept_apart}).decode())
-        return values
-
-    return row
+def _item_row(court: str, officer: str, item: dict[str, Any]) -> list[Any]:
+    """An item as the columns it is stored in: court, officer, its fields that queries read, then the rest as JSON."""
+    values = [court, officer, *map(item.get, _ITEM_FIELDS)]
+    campaigns = values[_CAMPAIGNS]
+    if campaigns is not None:  # the array's text, written here: psycopg's list adapter was half of a sync's COPY
+        try:  # a sync's million items name a few dozen lists: each written once
+            values[_CAMPAIGNS] = _array_text(tuple(campaigns))
+        except TypeError:  # not a list of names: written as it is, for the server to refuse
+            values[_CAMPAIGNS] = _array_text.__wrapped__(campaigns)
+    values.append(orjson.dumps({k: v for k, v in item.items() if k not in _KEPT_APART}).decode())
+    return values
 
 
 _CAMPAIGNS = 2 + _ITEM_FIELDS.index("campaigns")  # after the court and the officer
 
 
-def _array_text(values: list[str]) -> str:
+@functools.lru_cache(maxsize=1024)
+def _array_text(values: tuple[str, ...] | list[str]) -> str:
     """A text[] as PostgreSQL reads it: each element quoted, its backslashes and quotes escaped."""
     return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
@@ -658,19 +654,6 @@ def _item(officer: str, row: tuple) -> dict[str, Any] | None:
     item.update((name, value) for name, value in zip(_ITEM_FIELDS, row) if value is not None)
     item.update(rest)
     return item
-
-
-def _checked(officer: str, row: tuple | list) -> dict[str, Any]:
-    item = _item(officer, row)
-    if item is None or not record_ok(item):
-        raise _damaged(_("an item of {officer} is not what checklist writes").format(officer=officer))
-    return item
-
-
-def _in_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """An officer's items as every backend lists them: by due day, duty and period."""
-    items.sort(key=lambda i: (i["due"], str(i.get("key")), i["period"]))
-    return items
 
 
 _ABSENT = object()
