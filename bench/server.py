@@ -9,6 +9,8 @@ each command is run as a separate process on both (today, done and report altern
 server, so a machine that slows down part-way slows both):
 
     today            checklist today --officer <an officer>
+    import           python -c "import checklist.cli" beside "import checklist.cli, psycopg": the driver's
+                     share of every command on the server, and so the floor under today's ratio
     done             checklist done <an item>               (undone again between runs, untimed)
     report           checklist report --by court --month 2026-11
     import status    a 100,000-row status CSV into a fresh copy of the world
@@ -171,6 +173,16 @@ def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> li
 
     officer, item = pick(world)
     alternating("today", lambda db: run(db, "today", "--officer", officer)[0])
+
+    def imports(db) -> float:
+        """What every command on the server pays before it reads anything: the driver's import, on top of
+        checklist's own (the file column imports checklist alone): the floor under `today`'s ratio."""
+        modules = "checklist.cli" if isinstance(db, Path) else "checklist.cli, psycopg"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {modules}"], check=True, env=env(world))
+        return time.perf_counter() - start
+
+    alternating("import checklist (file) / checklist and psycopg (server)", imports)
 
     def done(db):
         took = run(db, "done", item)[0]
