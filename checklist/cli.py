@@ -828,7 +828,8 @@ def _export(ctx: typer.Context, rows: list, columns: tuple, fmt: str, out: Optio
         sys.stdout.flush()
     else:
         write_output(out, data, _db_file(ctx))
-        say(_("wrote {n} rows to {file}").format(n=len(rows), file=out), err=True)
+        say(ngettext("wrote {n} row to {file}", "wrote {n} rows to {file}", len(rows)).format(n=len(rows), file=out),
+            err=True)
 
 
 @export_app.command("items")
@@ -869,7 +870,8 @@ def export_items(
         from checklist.workbook import items_workbook
 
         write_output(out, items_workbook(rows, ITEM_COLUMNS), _db_file(ctx))
-        say(_("wrote {n} rows to {file}").format(n=len(rows), file=out), err=True)
+        say(ngettext("wrote {n} row to {file}", "wrote {n} rows to {file}", len(rows)).format(n=len(rows), file=out),
+            err=True)
         return
     _export(ctx, rows, ITEM_COLUMNS, "json" if as_json else fmt, out, "items")
 
@@ -1702,8 +1704,9 @@ def db_roles(ctx: typer.Context) -> None:
     with store.reading() as reader:
         people = sorted(o.get("login") or o["id"] for o in reader.officers())
     created, present = store.roles(people)
-    say(_("{db}: {created} login roles created, {present} already there, all members of {group}").format(
-        db=store.location, created=len(created), present=len(present), group="checklist_member"))
+    say(ngettext("{db}: {n} login role created, {present} already there, all members of {group}",
+                 "{db}: {n} login roles created, {present} already there, all members of {group}", len(created)).format(
+        db=store.location, n=len(created), present=len(present), group="checklist_member"))
 
 
 @db_app.command("copy")
@@ -1729,7 +1732,11 @@ def db_copy(
     from checklist.transfer import copy_database
 
     settings = _settings(ctx)
-    result = copy_database(open_store(db_path(source), settings.wait), open_store(db_path(target), settings.wait),
+    copied = db_path(source)
+    if isinstance(copied, Path) and not copied.exists():  # a mistyped name, not a database still to be made
+        raise InputError(_("{path}: no such file; db copy copies an existing database (a file, or a "
+                           "postgresql:// URL)").format(path=copied))
+    result = copy_database(open_store(copied, settings.wait), open_store(db_path(target), settings.wait),
                            settings.env())
     if as_json:
         from checklist.render import emit_json

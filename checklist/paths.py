@@ -40,4 +40,6 @@ def db_path(option: str | os.PathLike[str] | None = None) -> str | Path:
 
 
 def is_server_url(text: str) -> bool:
-    return text[:13].lower().startswith(("postgres://", "postgresql://"))
+    """Whether ``text`` names a server: any ``postgres:``/``postgresql:`` URL, even one mistyped
+    (``postgresql:/checklist``), which the server's library then refuses in one line."""
+    return text[:11].lower().startswith(("postgres:", "postgresql:"))

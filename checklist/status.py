@@ -26,7 +26,7 @@ from typing import Any, Callable
 from checklist.context import Env
 from checklist.core.periods import EARLIEST
 from checklist.errors import InputError
-from checklist.i18n import _
+from checklist.i18n import _, ngettext
 from checklist.store import Change
 from checklist.store.contract import collector_paused
 
@@ -76,9 +76,10 @@ class StatusImport:
     def summary(self) -> str:
         parts = [what.format(n=n) for n, what in (
             (self.done, _("{n} done")), (self.skipped, _("{n} skipped")), (self.reopened, _("{n} reopened")),
-            (self.unchanged, _("{n} unchanged")), (self.duplicates, _("{n} repeated rows"))) if n]
-        text = _("{file}: {rows} rows: {what}").format(file=self.path, rows=self.rows,
-                                                        what=_(", ").join(parts) or _("nothing to do"))
+            (self.unchanged, _("{n} unchanged")),
+            (self.duplicates, ngettext("{n} repeated row", "{n} repeated rows", self.duplicates))) if n]
+        text = ngettext("{file}: {rows} row: {what}", "{file}: {rows} rows: {what}", self.rows).format(
+            file=self.path, rows=self.rows, what=_(", ").join(parts) or _("nothing to do"))
         if self.dry_run:
             text += _(" (dry run: nothing was written)")
         elif not self.changed:
@@ -234,6 +235,11 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     bad.append("officer: " + _("empty"))
                 elif officer not in access.roster:
                     bad.append("officer: " + _("'{id}' is not on the roster").format(id=officer))
+                elif not access.may_manage([access.roster[officer].court]):  # before their items: on a server
+                    # the importer could not see those, and would be told the duty is missing
+                    person = access.roster[officer]
+                    bad.append("officer: " + _("{officer} works at {court}, not in your courts").format(
+                        officer=person.shown, court=person.court or _("(no court)")))
                 elif key:
                     period, day = period_of(values.get("period"))
                     if not period and day is None:  # no period: the due date names the item

@@ -193,7 +193,7 @@ def test_xlsx_roster_with_title_rows_and_excel_dates(cl, tmp_path):
 def test_commands_that_need_a_database_do_not_create_one(cl):
     result = cl.run("today", "--officer", "DL001")
     assert result.exit_code == 1
-    assert "there is no database at" in result.stderr and "checklist import roster" in result.stderr
+    assert "import a roster first" in result.stderr and "checklist import roster" in result.stderr
     from checklist.store import open_store
 
     assert not open_store(cl.db).exists()

@@ -311,6 +311,19 @@ def test_a_chief_changes_only_their_courts_people_and_never_makes_an_admin(world
     assert by_admin.exit_code == 0, by_admin.output
 
 
+def test_a_chiefs_status_sheet_with_another_courts_row_says_whose_court_it_is(world):
+    """On the server the chief cannot see 南岗's items; the row must still say why, not that a duty is missing."""
+    key = world.owner.json("show", world.ng_item)
+    sheet = world.root / "status.csv"
+    sheet.write_text("工号,事项编码,期间,状态\n"
+                     f"NG001,{key['key']},{key['period']},已完成\n", encoding="utf-8")
+    refused = world.actor("chief").run("import", "status", str(sheet))
+    assert refused.exit_code == 1
+    assert f"{sheet}:2: 工号: 蒋文 (NG001) works at 哈尔滨市南岗区人民法院, not in your courts" in refused.stderr
+    assert "has no item" not in refused.stderr
+    assert world.status(world.ng_item) == "open"
+
+
 def test_nobody_opens_a_follow_up_on_their_own_item(world):
     own = world.actor("lead").json("today")["items"][0]["id"]  # 陈立新's own list: no --officer needed
     refused = world.actor("lead").run("follow-up", "open", own, "--note", "自我督办")

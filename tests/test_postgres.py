@@ -122,6 +122,48 @@ def test_server_failures_are_one_line_and_exit_3(pg_server, tmp_path):
         assert "secret" not in result.stderr
 
 
+def test_an_it_person_is_told_which_right_the_setup_lacks(pg_server, tmp_path):
+    """The README's steps, each missed once: a database its login does not own, a login without CREATEROLE,
+    a person imported since the last `db roles`, a mistyped file to copy."""
+    owner = f"it_{tmp_path.name}".replace("-", "_")[-40:]
+    pg_server.sql(f'CREATE ROLE "{owner}" LOGIN')
+    name = pg_server.create(f"setup_{owner}").split("@/")[1].split("?")[0]
+    cl = Checklist(pg_server.url(name, user=owner), today="2026-11-28")
+
+    def one_line(result, code: int, *words: str) -> None:
+        assert result.exit_code == code and len(result.stderr.strip().splitlines()) == 1, result.output
+        assert all(w in result.stderr for w in words), result.stderr
+
+    one_line(cl.run("db", "init"), 1, "permission denied", f"createdb -O {owner} {name}",
+             f"ALTER DATABASE {name} OWNER TO {owner}", "nothing was changed")
+    pg_server.sql(f'ALTER DATABASE "{name}" OWNER TO "{owner}"')
+    assert cl.run("db", "init").exit_code == 0
+    assert cl.run("import", "roster", str(DEMO_ROSTER)).exit_code == 0
+    # (the people's roles may be on the server already, from another database: then granting them is refused)
+    one_line(cl.run("db", "roles"), 1, "CREATEROLE right", f"ALTER ROLE {owner} CREATEROLE")
+    newcomer = Checklist(pg_server.url(name, user=f"{owner}_new"), today="2026-11-28")
+    one_line(newcomer.run("today"), 3, "refused the login", "runs checklist db roles again")
+    pg_server.sql(f'ALTER ROLE "{owner}" CREATEROLE')
+    assert cl.run("db", "roles").exit_code == 0
+    one_line(cl.run("db", "copy", str(tmp_path / "执行局.jsn"), str(tmp_path / "copy.json")), 1,
+             f"{tmp_path / '执行局.jsn'}: no such file")
+    assert not (tmp_path / "copy.json").exists()
+
+
+def test_a_url_without_a_host_is_shown_as_given():
+    from checklist.store.postgres import shown
+
+    assert shown("postgresql:///checklist") == "postgresql:///checklist"
+    assert shown("postgresql:///checklist?host=/run/pg&password=x") == "postgresql:///checklist?host=/run/pg&password=***"
+    assert shown("postgresql://a:pw@db.court/checklist") == "postgresql://a:***@db.court/checklist"
+
+
+def test_a_mistyped_server_url_is_not_taken_for_a_file(tmp_path):
+    result = Checklist("postgresql:/checklist").run("today", "--officer", "DL001")
+    assert result.exit_code == 3 and "postgresql:/checklist" in result.stderr, result.output
+    assert "no database at" not in result.stderr and "Traceback" not in result.output
+
+
 def test_a_schema_newer_than_this_version_is_refused(cl):
     with psycopg.connect(cl.db, autocommit=True) as conn:
         conn.execute("INSERT INTO checklist.schema_version (version) VALUES (99)")

@@ -25,7 +25,7 @@ import re
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
@@ -69,6 +69,9 @@ def shown(url: str) -> str:
     if parts.password is not None:
         netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}"
     query = PASSWORD_PARAM.sub(r"\1***", parts.query)
+    if not netloc:  # postgresql:///checklist (the local socket): urlunsplit would drop the '//'
+        slashes = "//" if url[len(parts.scheme) + 1:].startswith("//") else ""
+        return f"{parts.scheme}:{slashes}{parts.path}" + (f"?{query}" if query else "")
     return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
@@ -697,7 +700,11 @@ class PostgresStore:
             return psycopg.connect(self.url, connect_timeout=10, application_name="checklist")
         except psycopg.OperationalError as err:
             reason = self._scrub(_first_line(err))
-            if "password" in reason or "authentication" in reason or "role" in reason and "does not exist" in reason:
+            if "role" in reason and "does not exist" in reason:
+                raise StoreError(_("the database server refused the login for {db}: {reason}; a person added to "
+                                   "the roster gets their login when the database's owner runs checklist db roles "
+                                   "again").format(db=self.location, reason=reason)) from None
+            if "password" in reason or "authentication" in reason:
                 raise StoreError(_("the database server refused the login for {db}: {reason}").format(
                     db=self.location, reason=reason)) from None
             if "database" in reason and "does not exist" in reason:
@@ -718,13 +725,26 @@ class PostgresStore:
         finally:
             conn.close()
 
-    def _run(self, action: Any) -> Any:
-        """``action()`` with the server's errors turned into one-line StoreErrors."""
+    def _run(self, action: Any, refused: Callable[[str], str] | None = None) -> Any:
+        """``action()`` with the server's errors turned into one-line StoreErrors; ``refused``, if given,
+        says what to do when the server refuses it for want of a privilege (given the server's words)."""
         psycopg = _psycopg()
         try:
             return action()
         except psycopg.Error as err:
+            if refused is not None and isinstance(err, psycopg.errors.InsufficientPrivilege):
+                from checklist.identity import Refused
+
+                raise Refused(refused(self._scrub(_first_line(err)))) from None
             raise self.translated(err) from None
+
+    @staticmethod
+    def _owners_step(conn: Any) -> Callable[[str], str]:
+        """What to say when the schema steps are refused: they are the database owner's to run."""
+        return lambda reason: _(
+            "the database server refused this: {reason}; the database's owner runs it — create the database with "
+            "createdb -O {user} {db}, or have the server's administrator run ALTER DATABASE {db} OWNER TO {user}; "
+            "nothing was changed").format(reason=reason, user=conn.info.user, db=conn.info.dbname)
 
     def translated(self, err: Exception) -> ChecklistError:
         """A server error in one line a user can act on; the server's own refusal exits 1 like the CLI's."""
@@ -793,8 +813,9 @@ class PostgresStore:
             "OR (SELECT seq FROM checklist.chain WHERE court = '') > 0").fetchone()[0]))
 
     def _nothing_yet(self) -> MissingDatabase:
-        return MissingDatabase(_("there is no database at {path} yet; import a roster first: checklist import roster "
-                                 "FILE").format(path=self.location))
+        return MissingDatabase(_("{db} has its schema but nothing in it yet; import a roster first: checklist import "
+                                 "roster FILE (or bring a file database across: checklist db copy FILE {db})").format(
+            db=self.location))
 
     @contextmanager
     def reading(self) -> Iterator[PostgresReader]:
@@ -859,7 +880,7 @@ class PostgresStore:
                 conn.rollback()
                 self._checked(conn)
                 return []
-            steps = self._run(lambda: self._migrate(conn, 0))
+            steps = self._run(lambda: self._migrate(conn, 0), self._owners_step(conn))
             self._run(conn.commit)
             return steps
 
@@ -878,18 +899,28 @@ class PostgresStore:
         with self._connection() as conn:
             self._checked(conn)
             exists = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)"
+            # making roles takes the CREATEROLE right, which a database's owner does not have by being its owner
+            def creating(reason: str) -> str:
+                return _("the database server refused this: {reason}; checklist db roles makes a login role for "
+                         "each person, which needs the CREATEROLE right: have the server's administrator run ALTER "
+                         "ROLE {user} CREATEROLE (or create the role with createuser --createrole); nothing was "
+                         "changed").format(reason=reason, user=conn.info.user)
+
+            granting = self._owners_step(conn)
             if not self._run(lambda: conn.execute(exists, (MEMBERS,)).fetchone()[0]):
-                self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(MEMBERS))))
+                self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(MEMBERS))),
+                          creating)
             for statement in MEMBER_GRANTS:
-                self._run(lambda: conn.execute(sql.SQL(statement).format(role=sql.Identifier(MEMBERS))))
+                self._run(lambda: conn.execute(sql.SQL(statement).format(role=sql.Identifier(MEMBERS))), granting)
             for person in people:
                 if self._run(lambda: conn.execute(exists, (person,)).fetchone()[0]):
                     present.append(person)
                 else:
-                    self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(person))))
+                    self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(person))),
+                              creating)
                     created.append(person)
                 self._run(lambda: conn.execute(sql.SQL("GRANT {} TO {}").format(
-                    sql.Identifier(MEMBERS), sql.Identifier(person))))
+                    sql.Identifier(MEMBERS), sql.Identifier(person))), creating)
             self._run(conn.commit)
         return created, present
 
@@ -904,7 +935,7 @@ class PostgresStore:
                 self._checked(conn)
                 return []
             self._wait_limit(conn)
-            self._run(lambda: conn.execute("LOCK TABLE checklist.chain IN EXCLUSIVE MODE"))
-            steps = self._run(lambda: self._migrate(conn, version))
+            self._run(lambda: conn.execute("LOCK TABLE checklist.chain IN EXCLUSIVE MODE"), self._owners_step(conn))
+            steps = self._run(lambda: self._migrate(conn, version), self._owners_step(conn))
             self._run(conn.commit)
             return steps
