@@ -188,7 +188,7 @@ def test_dry_run_writes_nothing(cl, tmp_path):
     result = cl.run("import", "status", str(path), "--dry-run")
     assert result.stdout.splitlines() == [
         "  row 2  day1w1  DL001  更新未结案件进展台账  open → done (2026-11-28 09:00)",  # what it would do, row by row
-        f"{path}: 1 rows: 1 done (dry run: nothing was written)"]
+        f"{path}: 1 row: 1 done (dry run: nothing was written)"]
     assert snapshot(cl.db) == before
 
 
