@@ -17,6 +17,7 @@ row whose item is already in that state changes nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -203,6 +204,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
         status_of, note_of = _remembered(_status_of), _remembered(_note_of)
         officer_of = _remembered(lambda cell: clean(_undefuse(text_of(cell))))
         key_of = _remembered(lambda cell: clean(text_of(cell)))
+        manages = functools.cache(lambda court: access.may_manage([court]))  # a court's rows asked once
         wanted: dict[str, tuple[int, dict[str, Any], str]] = {}  # item id → (row, change, officer)
         for n, row in enumerate(table.rows):
             if progress is not None and n % 2000 == 0:
@@ -235,8 +237,8 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     bad.append("officer: " + _("empty"))
                 elif officer not in access.roster:
                     bad.append("officer: " + _("'{id}' is not on the roster").format(id=officer))
-                elif not access.may_manage([access.roster[officer].court]):  # before their items: on a server
-                    # the importer could not see those, and would be told the duty is missing
+                elif not manages(access.roster[officer].court):  # before their items: on a server the
+                    # importer could not see those, and would be told the duty is missing
                     person = access.roster[officer]
                     bad.append("officer: " + _("{officer} works at {court}, not in your courts").format(
                         officer=person.shown, court=person.court or _("(no court)")))

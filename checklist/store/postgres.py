@@ -66,6 +66,8 @@ def shown(url: str) -> str:
     except ValueError:
         return "postgresql://…"
     netloc = parts.netloc
+    if not netloc and "@" in parts.path:  # a mistyped URL (postgresql:/user:pw@host/db): its login part hidden
+        return f"{parts.scheme}:…@{parts.path.rsplit('@', 1)[-1]}"
     if parts.password is not None:
         netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}"
     query = PASSWORD_PARAM.sub(r"\1***", parts.query)
@@ -80,7 +82,7 @@ PASSWORD_PARAM = re.compile(r"(password=)[^&\s\"']*", re.IGNORECASE)
 
 def normalised(url: str) -> str:
     """The URL as libpq takes it: the scheme in lower case (``POSTGRESQL://`` is the same URL)."""
-    scheme, sep, rest = url.partition("://")
+    scheme, sep, rest = url.partition(":")
     return scheme.lower() + sep + rest
 
 
@@ -700,10 +702,11 @@ class PostgresStore:
             return psycopg.connect(self.url, connect_timeout=10, application_name="checklist")
         except psycopg.OperationalError as err:
             reason = self._scrub(_first_line(err))
-            if "role" in reason and "does not exist" in reason:
+            if re.search(r'role ".*" does not exist|no pg_hba\.conf entry', reason):
                 raise StoreError(_("the database server refused the login for {db}: {reason}; a person added to "
                                    "the roster gets their login when the database's owner runs checklist db roles "
-                                   "again").format(db=self.location, reason=reason)) from None
+                                   "again, and is let in by the server's pg_hba.conf").format(
+                    db=self.location, reason=reason)) from None
             if "password" in reason or "authentication" in reason:
                 raise StoreError(_("the database server refused the login for {db}: {reason}").format(
                     db=self.location, reason=reason)) from None
@@ -739,12 +742,28 @@ class PostgresStore:
             raise self.translated(err) from None
 
     @staticmethod
-    def _owners_step(conn: Any) -> Callable[[str], str]:
-        """What to say when the schema steps are refused: they are the database owner's to run."""
+    def _quoted(conn: Any) -> tuple[str, str]:
+        """This session's role and database as SQL names (``DL001`` unquoted would mean ``dl001``)."""
+        from psycopg import sql
+
+        return sql.Identifier(conn.info.user).as_string(conn), sql.Identifier(conn.info.dbname).as_string(conn)
+
+    def _owners_step(self, conn: Any) -> Callable[[str], str]:
+        """What to say when db init is refused: it is the database owner's to run."""
+        user, db = self._quoted(conn)
         return lambda reason: _(
-            "the database server refused this: {reason}; the database's owner runs it — create the database with "
-            "createdb -O {user} {db}, or have the server's administrator run ALTER DATABASE {db} OWNER TO {user}; "
-            "nothing was changed").format(reason=reason, user=conn.info.user, db=conn.info.dbname)
+            "the database server refused this: {reason}; db init is run by the database's owner — have the "
+            "server's administrator run ALTER DATABASE {db} OWNER TO {user} (or create it with createdb -O); "
+            "nothing was changed").format(reason=reason, user=user, db=db)
+
+    def _schema_owners_step(self, conn: Any) -> Callable[[str], str]:
+        """What to say when db upgrade or db roles is refused the schema: they are for the role owning it."""
+        user, _db = self._quoted(conn)
+        return lambda reason: _(
+            "the database server refused this: {reason}; it is run by the role that ran db init, which owns the "
+            "checklist schema — log in as that role, or have the server's administrator run ALTER SCHEMA "
+            "checklist OWNER TO {user} and REASSIGN OWNED BY the old owner TO {user}; nothing was "
+            "changed").format(reason=reason, user=user)
 
     def translated(self, err: Exception) -> ChecklistError:
         """A server error in one line a user can act on; the server's own refusal exits 1 like the CLI's."""
@@ -900,13 +919,22 @@ class PostgresStore:
             self._checked(conn)
             exists = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)"
             # making roles takes the CREATEROLE right, which a database's owner does not have by being its owner
+            user, _db = self._quoted(conn)
+
             def creating(reason: str) -> str:
                 return _("the database server refused this: {reason}; checklist db roles makes a login role for "
                          "each person, which needs the CREATEROLE right: have the server's administrator run ALTER "
                          "ROLE {user} CREATEROLE (or create the role with createuser --createrole); nothing was "
-                         "changed").format(reason=reason, user=conn.info.user)
+                         "changed").format(reason=reason, user=user)
 
-            granting = self._owners_step(conn)
+            def joining(reason: str) -> str:  # PostgreSQL 16 asks more of a grant than CREATEROLE
+                return _("the database server refused this: {reason}; checklist db roles makes each person a member "
+                         "of {group}, which needs the CREATEROLE right (PostgreSQL 15 and before) or the admin "
+                         "option on {group} (16 and after): have the server's administrator run ALTER ROLE {user} "
+                         "CREATEROLE, or GRANT {group} TO {user} WITH ADMIN OPTION; nothing was changed").format(
+                    reason=reason, user=user, group=MEMBERS)
+
+            granting = self._schema_owners_step(conn)
             if not self._run(lambda: conn.execute(exists, (MEMBERS,)).fetchone()[0]):
                 self._run(lambda: conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(MEMBERS))),
                           creating)
@@ -920,14 +948,14 @@ class PostgresStore:
                               creating)
                     created.append(person)
                 self._run(lambda: conn.execute(sql.SQL("GRANT {} TO {}").format(
-                    sql.Identifier(MEMBERS), sql.Identifier(person))), creating)
+                    sql.Identifier(MEMBERS), sql.Identifier(person))), joining)
             self._run(conn.commit)
         return created, present
 
     def upgrade(self) -> list[str]:
         """Migrate an older schema to this version's, in one transaction; the steps applied."""
         with self._connection() as conn:
-            version = self._run(lambda: self._schema(conn))
+            version = self._run(lambda: self._schema(conn), self._schema_owners_step(conn))
             if version is None:
                 raise MissingDatabase(_("there is no checklist database at {db} yet; create it with checklist db "
                                         "init").format(db=self.location))
@@ -935,7 +963,8 @@ class PostgresStore:
                 self._checked(conn)
                 return []
             self._wait_limit(conn)
-            self._run(lambda: conn.execute("LOCK TABLE checklist.chain IN EXCLUSIVE MODE"), self._owners_step(conn))
-            steps = self._run(lambda: self._migrate(conn, version), self._owners_step(conn))
+            refused = self._schema_owners_step(conn)
+            self._run(lambda: conn.execute("LOCK TABLE checklist.chain IN EXCLUSIVE MODE"), refused)
+            steps = self._run(lambda: self._migrate(conn, version), refused)
             self._run(conn.commit)
             return steps
