@@ -150,6 +150,21 @@ def test_an_it_person_is_told_which_right_the_setup_lacks(pg_server, tmp_path):
     assert not (tmp_path / "copy.json").exists()
 
 
+def test_db_upgrade_by_a_role_that_does_not_own_the_schema_says_whose_it_is(pg_server, tmp_path):
+    """A schema made by the server's administrator, the database then given to the list's owner: the
+    owner's upgrade is refused by the server, and told which role owns the schema and how to hand it over."""
+    owner = f"up_{tmp_path.name}".replace("-", "_")[-40:]
+    url = pg_server.create(f"upgrade_{owner}")
+    name = url.split("@/")[1].split("?")[0]
+    assert Checklist(url).run("db", "init").exit_code == 0  # as the administrator
+    pg_server.sql(f'CREATE ROLE "{owner}" LOGIN')
+    pg_server.sql(f'ALTER DATABASE "{name}" OWNER TO "{owner}"')
+    result = Checklist(pg_server.url(name, user=owner)).run("db", "upgrade")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.output
+    assert "the role that ran db init" in result.stderr
+    assert f'ALTER SCHEMA checklist OWNER TO "{owner}"' in result.stderr
+
+
 def test_a_url_without_a_host_is_shown_as_given():
     from checklist.store.postgres import shown
 
