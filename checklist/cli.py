@@ -709,6 +709,21 @@ def import_roster(
                                        mapping=_mapping(map_), dry_run=dry_run, progress=progress)
     _tell_import(result, as_json)
     lines_to(stderr_console(), result.warnings, style="yellow")
+    if not dry_run:
+        lines_to(stderr_console(), _logins_missing(_settings(ctx).env()), style="yellow")
+
+
+def _logins_missing(env: Any) -> list[str]:
+    """On a server: the people on the roster who cannot log in yet, and who gives them a login."""
+    without_login = getattr(env.store(), "without_login", None)  # a file database has no logins of its own
+    names = without_login() if without_login is not None else []
+    if not names:
+        return []
+    listed = _(", ").join(names[:5]) + ("…" if len(names) > 5 else "")
+    return [ngettext("{n} person on the roster has no login on this server yet ({names}); the database's owner "
+                     "gives them one with checklist db roles",
+                     "{n} people on the roster have no login on this server yet ({names}); the database's owner "
+                     "gives them one with checklist db roles", len(names)).format(n=len(names), names=listed)]
 
 
 def _tell_import(result: Any, as_json: bool) -> None:

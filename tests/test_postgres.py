@@ -150,6 +150,26 @@ def test_an_it_person_is_told_which_right_the_setup_lacks(pg_server, tmp_path):
     assert not (tmp_path / "copy.json").exists()
 
 
+def test_a_roster_import_on_a_server_names_who_cannot_log_in_yet(pg_server, tmp_path):
+    """Logins are the server's (checklist db roles makes them): an import that adds people says who has
+    none yet, until db roles has given them one; a file database says nothing of logins."""
+    tag = tmp_path.name.replace("-", "_")[-12:]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,court,department,roles,lead,login\n"
+                      f"C{tag}1,周敏,哈尔滨市道里区人民法院,执行局,局长,,\n"
+                      f"C{tag}2,吴刚,哈尔滨市道里区人民法院,执行一庭,执行法官,C{tag}1,wu_{tag}\n", encoding="utf-8")
+    cl = Checklist(pg_server.create(f"logins_{tag}"), today="2026-11-28")
+    first = cl.run("import", "roster", str(roster))
+    assert first.exit_code == 0, first.output
+    assert f"2 people on the roster have no login on this server yet (C{tag}1, wu_{tag})" in first.stderr
+    assert "checklist db roles" in first.stderr
+    assert cl.run("db", "roles").exit_code == 0
+    again = cl.run("import", "roster", str(roster))
+    assert again.exit_code == 0 and "no login" not in again.stderr
+    on_file = Checklist(tmp_path / "db.json", today="2026-11-28", user="keeper").run("import", "roster", str(roster))
+    assert on_file.exit_code == 0 and "no login" not in on_file.stderr
+
+
 def test_db_upgrade_by_a_role_that_does_not_own_the_schema_says_whose_it_is(pg_server, tmp_path):
     """A schema made by the server's administrator, the database then given to the list's owner: the
     owner's upgrade is refused by the server, and told which role owns the schema and how to hand it over."""

@@ -903,6 +903,14 @@ class PostgresStore:
             self._run(conn.commit)
             return steps
 
+    def without_login(self) -> list[str]:
+        """The roster's accounts with no role on this server yet (``checklist db roles`` makes them)."""
+        with self.reading() as reader:
+            accounts = sorted({o.get("login") or o["id"] for o in reader.officers()})
+            return [name for (name,) in reader._rows(
+                "SELECT a FROM unnest(%s::text[]) AS a WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = a) "
+                "ORDER BY a", (accounts,))]
+
     def roles(self, people: list[str]) -> tuple[list[str], list[str]]:
         """One login role per roster person, members of ``checklist_member``; (created, already there).
 
