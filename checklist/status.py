@@ -228,7 +228,9 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                 if len(matches) == 1:
                     item = items(matches[0][1]).get(matches[0][0])
                 if item is None:
-                    bad.append("id: " + (_("no item '{id}'") if len(matches) < 2 else
+                    # a chief is shown their courts' items only (on a server, the only ones it lets them see)
+                    missing = _("no item '{id}'") if access.admin else _("no item '{id}' among your courts' items")
+                    bad.append("id: " + (missing if len(matches) < 2 else
                                          _("'{id}' matches several items; give the whole id")).format(id=values.get("id")))
             else:
                 officer = officer_of(values.get("officer"))

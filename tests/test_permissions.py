@@ -322,6 +322,14 @@ def test_a_chiefs_status_sheet_with_another_courts_row_says_whose_court_it_is(wo
     assert f"{sheet}:2: 工号: 蒋文 (NG001) works at 哈尔滨市南岗区人民法院, not in your courts" in refused.stderr
     assert "has no item" not in refused.stderr
     assert world.status(world.ng_item) == "open"
+    by_id = world.root / "by-id.csv"
+    by_id.write_text(f"事项ID,状态\n{world.ng_item},已完成\n", encoding="utf-8")
+    refused = world.actor("chief").run("import", "status", str(by_id))
+    assert refused.exit_code == 1 and f"{by_id}:2:" in refused.stderr
+    # the server does not show a chief another court's item, so cannot say whose it is; a file database can
+    assert (f"no item '{world.ng_item}' among your courts' items" in refused.stderr if world.server else
+            "works at 哈尔滨市南岗区人民法院, not in your courts" in refused.stderr), refused.stderr
+    assert world.status(world.ng_item) == "open"
 
 
 def test_nobody_opens_a_follow_up_on_their_own_item(world):
