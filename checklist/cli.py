@@ -1717,7 +1717,7 @@ def db_roles(ctx: typer.Context) -> None:
 
     require_manager(env, "db roles")
     with store.reading() as reader:
-        people = sorted(o.get("login") or o["id"] for o in reader.officers())
+        people = reader.accounts()
     created, present = store.roles(people)
     say(ngettext("{db}: {n} login role created, {present} already there, all members of {group}",
                  "{db}: {n} login roles created, {present} already there, all members of {group}", len(created)).format(

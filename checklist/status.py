@@ -294,7 +294,7 @@ def import_status(env: Env, path: Path, *, sheet: str | None = None, encoding: s
                     result.duplicates += 1
                 continue
             owner = access.roster.get(item["officer"])
-            if owner is not None and not access.may_manage([owner.court]):
+            if owner is not None and not manages(owner.court):
                 problems.append(f"{where}: officer: " + _("{officer} works at {court}, not in your courts").format(
                     officer=owner.shown, court=owner.court or _("(no court)")))
                 continue

@@ -153,6 +153,10 @@ class PostgresReader:
             self._courts = {officer_id: court for _record, officer_id, court in rows}
         return [record for record, _id, _court in rows]
 
+    def accounts(self) -> list[str]:
+        """The names the roster's people log in as (their login, else their id): one server role each."""
+        return sorted({o.get("login") or o["id"] for o in self.officers()})
+
     def session(self) -> tuple[str, bool]:
         """Who the server says is connected — the acting person's account (CHECKLIST_USER cannot change
         it) — and whether they own the database (or are a superuser): then they act as admin."""
@@ -906,10 +910,9 @@ class PostgresStore:
     def without_login(self) -> list[str]:
         """The roster's accounts with no role on this server yet (``checklist db roles`` makes them)."""
         with self.reading() as reader:
-            accounts = sorted({o.get("login") or o["id"] for o in reader.officers()})
             return [name for (name,) in reader._rows(
                 "SELECT a FROM unnest(%s::text[]) AS a WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = a) "
-                "ORDER BY a", (accounts,))]
+                "ORDER BY a", (reader.accounts(),))]
 
     def roles(self, people: list[str]) -> tuple[list[str], list[str]]:
         """One login role per roster person, members of ``checklist_member``; (created, already there).
