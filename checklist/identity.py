@@ -12,7 +12,8 @@ database (the roster, the titles and courts of the applied templates, the owner)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from checklist.core.access import Access, Actor, Court, Rules, builtin_titles
 from checklist.errors import ChecklistError
@@ -54,19 +55,73 @@ def owner_of(reader: Reader, meta: dict[str, Any]) -> str:
     return ""
 
 
-def identify(reader: Reader, env: Env, officers: Iterable[Officer] | None = None) -> Access:
-    """Who is acting against this database, with the rules that apply to them."""
+class Roster(Mapping[str, "Officer"]):
+    """The roster as the permission checks see it, read as they ask: one person at a time (the acting
+    person, the one whose list it is, their leads), and everyone only when a command goes through
+    everyone (a report, a scope, an import). ``today`` on a province's server so reads a handful of
+    people, not three thousand. Used inside the read it came from."""
+
+    def __init__(self, reader: Reader, everyone: Iterable[Officer] | None = None):
+        self._reader = reader
+        self._one: dict[str, Officer | None] = {}
+        self._everyone = {o.id: o for o in everyone} if everyone is not None else None
+
+    def __getitem__(self, officer_id: str) -> Officer:
+        if self._everyone is not None:
+            return self._everyone[officer_id]
+        if officer_id not in self._one:
+            doc = self._reader.officer(officer_id)
+            self._one[officer_id] = _officer(doc) if doc is not None else None
+        found = self._one[officer_id]
+        if found is None:
+            raise KeyError(officer_id)
+        return found
+
+    def _all(self) -> dict[str, Officer]:
+        if self._everyone is None:
+            self._everyone = {doc["id"]: _officer(doc) for doc in self._reader.officers()}
+        return self._everyone
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def read(self, doc: dict[str, Any]) -> Officer:
+        """The person of an entry already read (a server sends the acting person's with the session)."""
+        known = (self._everyone if self._everyone is not None else self._one).get(doc["id"])
+        if known is None:
+            known = self._one[doc["id"]] = _officer(doc)
+        return known
+
+    def with_account(self, account: str) -> Officer | None:
+        """Who logs in as ``account`` (their login, else their id)."""
+        if self._everyone is not None:
+            return next((o for o in self._everyone.values() if o.account == account), None)
+        doc = next((d for d in self._reader.officers() if (d.get("login") or d["id"]) == account), None)
+        return self.read(doc) if doc is not None else None
+
+
+def _officer(doc: dict[str, Any]) -> Officer:
     from checklist.roster import officer_from_doc
 
+    return officer_from_doc(doc)
+
+
+def identify(reader: Reader, env: Env, officers: Iterable[Officer] | None = None) -> Access:
+    """Who is acting against this database, with the rules that apply to them (``officers``: the
+    roster, when the caller has read it already)."""
     meta = reader.meta()
-    roster = {o.id: o for o in (officers if officers is not None else map(officer_from_doc, reader.officers()))}
+    roster = Roster(reader, officers)
     session = getattr(reader, "session", None)  # a server says who is connected; a file database is told
     if session is not None:
-        login, owner = session()
+        login, owner, doc = session()
+        person = roster.read(doc) if doc is not None else None
     else:
         login = env.user
         owner = bool(login) and login == owner_of(reader, meta)
-    person = next((o for o in roster.values() if o.account == login), None)
+        person = roster.with_account(login)
     rules = rules_of(meta)
     level = rules.level(person) if person is not None else ""
     actor = Actor(login, person, level or ("admin" if owner else ""), owner)
@@ -225,9 +280,9 @@ def whoami(env: Env) -> dict[str, Any]:
     """Who the tool thinks you are, your level, whom you see and what you may do (``checklist whoami``)."""
     with env.store().reading() as reader:
         access = identify(reader, env)
+        everyone = sorted(access.roster.values(), key=lambda o: o.id)
     actor = access.actor
     person = actor.person
-    everyone = sorted(access.roster.values(), key=lambda o: o.id)
     if actor.stranger and access.server:
         members, scope = [], {"kind": "nobody"}
     else:

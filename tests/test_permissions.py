@@ -336,3 +336,23 @@ def test_nobody_opens_a_follow_up_on_their_own_item(world):
     own = world.actor("lead").json("today")["items"][0]["id"]  # 陈立新's own list: no --officer needed
     refused = world.actor("lead").run("follow-up", "open", own, "--note", "自我督办")
     assert refused.exit_code == 1 and "not on your own items" in refused.stderr
+
+
+@pytest.mark.parametrize("world", ["postgres"], indirect=True)
+@pytest.mark.parametrize("who", ["officer", "lead", "chief"])
+def test_a_list_on_a_server_reads_the_people_it_needs_not_the_whole_roster(world, who, monkeypatch):
+    """A province's roster is 3,000 people, and a court far from the server pays for every byte: today
+    and done read the acting person and those whose list it is, and the same list comes out."""
+    from checklist.store.postgres import PostgresReader
+
+    everyone_read = []
+    for name in ("officers", "_all_courts"):
+        method = getattr(PostgresReader, name)
+        monkeypatch.setattr(PostgresReader, name,
+                            lambda self, _method=method, _name=name: everyone_read.append(_name) or _method(self))
+    cl = world.actor(who)
+    listed = cl.json("today", "--officer", "DL001")
+    assert listed["officer"]["id"] == "DL001" and any(i["id"] == world.item for i in listed["items"])
+    assert cl.run("done", world.item).exit_code == 0
+    assert world.status(world.item) == "done"
+    assert everyone_read == []

@@ -23,6 +23,7 @@ import functools
 import itertools
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -126,12 +127,24 @@ def _first_line(err: BaseException) -> str:
 _cursors = itertools.count(1)
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """What a session's first statement found."""
+
+    version: int | None  # None: no checklist schema
+    data: bool = False  # anything ever committed
+    meta: dict[str, Any] | None = None  # a read's: its snapshot's meta,
+    any_items: bool | None = None  # and whether there are items to read
+
+
 class PostgresReader:
     def __init__(self, store: PostgresStore, conn: Any):
         self._store = store
         self._conn = conn
         self.location = store.location
-        self._courts: dict[str, str] | None = None
+        self._courts: dict[str, str] | None = None  # officer id → court: everyone's, once a report needs them
+        self._court: dict[str, str | None] = {}  # … or one officer's at a time, for a list of one person
+        self._meta: dict[str, Any] | None = None  # a snapshot's meta does not change: read once
         self._rls: bool | None = None
         self._any_items: bool | None = None
 
@@ -145,7 +158,9 @@ class PostgresReader:
         return self._store._run(lambda: self._conn.execute(query, params).fetchall())
 
     def meta(self) -> dict[str, Any]:
-        return {name: value for name, value in self._rows("SELECT name, value FROM checklist.meta WHERE court = ''")}
+        if self._meta is None:
+            self._meta = dict(self._rows("SELECT name, value FROM checklist.meta WHERE court = ''"))
+        return dict(self._meta)
 
     def officers(self) -> list[dict[str, Any]]:
         rows = self._rows("SELECT record, id, court FROM checklist.officers ORDER BY pos")
@@ -157,14 +172,18 @@ class PostgresReader:
         """The names the roster's people log in as (their login, else their id): one server role each."""
         return sorted({o.get("login") or o["id"] for o in self.officers()})
 
-    def session(self) -> tuple[str, bool]:
+    def session(self) -> tuple[str, bool, dict[str, Any] | None]:
         """Who the server says is connected — the acting person's account (CHECKLIST_USER cannot change
-        it) — and whether they own the database (or are a superuser): then they act as admin."""
-        user, owner = self._rows("SELECT session_user, checklist.is_owner()")[0]
-        return str(user), bool(owner)
+        it) —, whether they own the database (or are a superuser: then they act as admin), and their
+        roster entry, found through the account index: the rest of the roster is not sent."""
+        user, owner, record = self._rows(
+            "SELECT session_user, checklist.is_owner(), (SELECT record FROM checklist.officers "
+            "WHERE coalesce(record->>'login', id) = session_user)")[0]
+        return str(user), bool(owner), record
 
     def officer(self, officer_id: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT record FROM checklist.officers WHERE id = %s", (officer_id,))
+        rows = self._rows("SELECT record, court FROM checklist.officers WHERE id = %s", (officer_id,))
+        self._court.setdefault(officer_id, rows[0][1] if rows else None)  # where their items are: known now
         return rows[0][0] if rows else None
 
     def _all_courts(self) -> dict[str, str]:
@@ -174,7 +193,20 @@ class PostgresReader:
         return self._courts
 
     def _court_of(self, officer_id: str) -> str | None:
-        return self._all_courts().get(officer_id)
+        return self._courts_of((officer_id,)).get(officer_id)
+
+    def _courts_of(self, officer_ids: Iterable[str]) -> dict[str, str]:
+        """Officer id → court for these officers (those on the roster): a few are asked for by id — one
+        person's list, a ``done`` — and many by reading everyone's once."""
+        wanted = set(officer_ids)
+        if self._courts is None and len(wanted) <= 100:
+            unknown = sorted(w for w in wanted if w not in self._court)
+            if unknown:
+                found = dict(self._rows("SELECT id, court FROM checklist.officers WHERE id = ANY(%s)", (unknown,)))
+                self._court.update((w, found.get(w)) for w in unknown)
+            return {w: court for w in wanted if (court := self._court[w]) is not None}
+        courts = self._all_courts()
+        return {w: courts[w] for w in wanted if w in courts}
 
     def case_items(self, officer_id: str, keys: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The officer's items a case's clocks made, and those of the duties ``keys`` (a case import
@@ -189,10 +221,8 @@ class PostgresReader:
     def items(self, officer_id: str, due_from: str = "", due_to: str = "9999", *,
               only_cases: bool = False, keys: tuple[str, ...] = (),
               day: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-        if self._any_items is None:  # a first sync asks 3,000 officers for their items in an empty table;
-            # a session bound by row-level security is not asked (it would read the table for a row it may see)
-            self._any_items = bool(self._rows("SELECT row_security_active('checklist.items') "
-                                              "OR EXISTS (SELECT 1 FROM checklist.items)")[0][0])
+        if self._any_items is None:  # a first sync asks 3,000 officers for their items in an empty table
+            self._any_items = bool(self._rows(f"SELECT {_ANY_ITEMS}")[0][0])
         if not self._any_items:
             return []
         court = self._court_of(officer_id) or ""  # items of someone not on the roster are kept under ''
@@ -379,7 +409,7 @@ class PostgresReader:
             found = self._rows("SELECT id, officer FROM checklist.item_owners(%s)", (prefix,))
             if not found:
                 return []
-            courts = self._all_courts()
+            courts = self._courts_of(o for _i, o in found)
             return sorted((i, o) for i, o in self._rows(
                 "SELECT id, officer FROM checklist.items WHERE court = ANY(%s) AND id = ANY(%s)",
                 (sorted({courts.get(o) or "" for _i, o in found}), [i for i, _o in found])))
@@ -468,7 +498,8 @@ class PostgresWriter(PostgresReader):
         self._committed = True
         with collector_paused():  # a year's sync writes a million items: their rows hold no cycles
             self._store._run(lambda: self._write(change))
-        self._courts = self._any_items = None  # officers may have moved, items come
+        self._courts = self._any_items = self._meta = None  # officers may have moved, items come
+        self._court = {}
         return self._linked
 
     def _write(self, change: Change) -> None:
@@ -478,7 +509,8 @@ class PostgresWriter(PostgresReader):
         self._linked = linked
         old_meta = self.meta()
         meta = stamp_templates({**old_meta, **change.meta}, linked)
-        courts = dict(self._all_courts())
+        courts = self._courts_of({doc["id"] for doc in change.officers} | set(change.items)
+                                 | {entry["officer"] for entry in linked if entry.get("officer")})
         with conn.cursor() as cur:
             moved = []
             for doc in change.officers:
@@ -628,6 +660,11 @@ _ITEM_FIELDS = ("id", "due", "status", "done_at", "key", "every", "priority", "c
                 "reassigned_to", "reassigned_on", "case")
 _ITEM_COLUMNS = tuple("case_no" if name == "case" else name for name in _ITEM_FIELDS)
 _ITEM_WRITE = ", ".join((*_ITEM_COLUMNS, "record"))
+_HAS_DATA = ("EXISTS (SELECT 1 FROM checklist.meta) OR EXISTS (SELECT 1 FROM checklist.officers) "
+             "OR (SELECT seq FROM checklist.chain WHERE court = '') > 0")
+# whether there are items to read; a session bound by row-level security is not asked (it would read
+# the table for a row it may see)
+_ANY_ITEMS = "row_security_active('checklist.items') OR EXISTS (SELECT 1 FROM checklist.items)"
 _ITEM_READ = ", ".join("due::text" if name == "due" else name for name in (*_ITEM_COLUMNS, "record"))
 _KEPT_APART = frozenset((*_ITEM_FIELDS, "officer"))  # the officer is a column of its own
 
@@ -790,17 +827,32 @@ class PostgresStore:
 
     def _schema(self, conn: Any) -> int | None:
         """The schema version in the database (None: no checklist schema at all)."""
+        return self._opened(conn, data=False).version
+
+    def _opened(self, conn: Any, *, data: bool = True, snapshot: bool = False) -> _Opened:
+        """The schema version, whether anything was ever committed and, for a read, its snapshot's meta and
+        whether there are items — asked in one statement: each is a round trip to a server that may be a
+        province away. Only the first tables are named, so a schema of any version answers."""
         row = conn.execute("SELECT to_regclass('checklist.schema_version') IS NOT NULL").fetchone()
         if not row[0]:
-            return None
-        found = conn.execute("SELECT max(version) FROM checklist.schema_version").fetchone()[0]
-        return int(found) if found is not None else None
+            return _Opened(None)
+        asked = ["(SELECT max(version) FROM checklist.schema_version)", _HAS_DATA if data or snapshot else "false"]
+        if snapshot:
+            asked += [_ANY_ITEMS, "(SELECT jsonb_object_agg(name, value) FROM checklist.meta WHERE court = '')"]
+        found = conn.execute("SELECT " + ", ".join(asked)).fetchone()
+        version = int(found[0]) if found[0] is not None else None
+        if snapshot:
+            return _Opened(version, bool(found[1]), found[3] or {}, bool(found[2]))
+        return _Opened(version, bool(found[1]))
 
-    def _checked(self, conn: Any, create: bool = False) -> None:
-        version = self._run(lambda: self._schema(conn))
+    def _checked(self, conn: Any, create: bool = False, snapshot: bool = False) -> _Opened:
+        """Refuses a database without the schema this checklist knows (with ``create``, makes it in an
+        empty one); what the first statement found."""
+        opened = self._run(lambda: self._opened(conn, snapshot=snapshot))
+        version = opened.version
         if version is None and create:
             self._run(lambda: self._migrate(conn, 0))
-            return
+            return opened
         if version is None:
             conn.rollback()
             raise StoreError(_("{db} has no checklist schema; create it with checklist db init (or import a roster "
@@ -811,6 +863,7 @@ class PostgresStore:
         if version < SCHEMA:
             raise StoreError(_("{db} has schema {n}; this checklist needs {m}: run checklist db upgrade (nothing was "
                                "changed)").format(db=self.location, n=version, m=SCHEMA))
+        return opened
 
     def _migrate(self, conn: Any, version: int) -> list[str]:
         """Apply every shipped step after ``version`` in the current transaction; their names."""
@@ -826,14 +879,8 @@ class PostgresStore:
 
     def exists(self) -> bool:
         with self._connection() as conn:
-            version = self._run(lambda: self._schema(conn))
-            return version is not None and self._has_data(conn)
-
-    def _has_data(self, conn: Any) -> bool:
-        """Whether anything was ever committed."""
-        return bool(self._run(lambda: conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM checklist.meta) OR EXISTS (SELECT 1 FROM checklist.officers) "
-            "OR (SELECT seq FROM checklist.chain WHERE court = '') > 0").fetchone()[0]))
+            opened = self._run(lambda: self._opened(conn))
+            return opened.version is not None and opened.data
 
     def _nothing_yet(self) -> MissingDatabase:
         return MissingDatabase(_("{db} has its schema but nothing in it yet; import a roster first: checklist import "
@@ -846,10 +893,12 @@ class PostgresStore:
             psycopg = _psycopg()
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot, no locks
             conn.read_only = True
-            self._checked(conn)
-            if not self._has_data(conn):
+            opened = self._checked(conn, snapshot=True)
+            if not opened.data:
                 raise self._nothing_yet()
-            yield PostgresReader(self, conn)
+            reader = PostgresReader(self, conn)
+            reader._meta, reader._any_items = opened.meta, opened.any_items
+            yield reader
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[PostgresWriter]:
@@ -862,12 +911,10 @@ class PostgresStore:
             self._wait_limit(conn)
             if create:  # two first imports into an empty database: one creates the schema, the other waits
                 self._run(lambda: conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATING,)))
-            self._checked(conn, create=create)
-            if not create and not self._has_data(conn):
+            if not self._checked(conn, create=create).data and not create:
                 raise self._nothing_yet()
-            self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"
-                                           + (" NOWAIT" if self.wait <= 0 else "")))
-            self._run(lambda: conn.execute("SET LOCAL lock_timeout = 0"))
+            self._run(lambda: conn.execute("SELECT 1 FROM checklist.chain WHERE court = '' FOR UPDATE"  # one trip
+                                           + (" NOWAIT" if self.wait <= 0 else "") + "; SET LOCAL lock_timeout = 0"))
             yield PostgresWriter(self, conn)
 
     def _wait_limit(self, conn: Any) -> None:
