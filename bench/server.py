@@ -11,6 +11,8 @@ server, so a machine that slows down part-way slows both):
     today            checklist today --officer <an officer>
     import           python -c "import checklist.cli" beside "import checklist.cli, psycopg": the driver's
                      share of every command on the server, and so the floor under today's ratio
+    far today        today on the server through a link of 20 ms round trip and 20 Mbit/s
+                     (bench/slowlink.py): what a court far from the province's server waits
     done             checklist done <an item>               (undone again between runs, untimed)
     report           checklist report --by court --month 2026-11
     import status    a 100,000-row status CSV into a fresh copy of the world
@@ -42,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from run import SCALES, TODAY, env, median_of, pick, run  # noqa: E402
+from slowlink import Link  # noqa: E402
 from world import build, write_status  # noqa: E402
 
 _names = itertools.count(1)
@@ -183,6 +186,11 @@ def bench(name: str, officers: int, work: Path, target: Target, runs: int) -> li
         return time.perf_counter() - start
 
     alternating("import checklist (file) / checklist and psycopg (server)", imports)
+
+    # a court far from its server: the same list through a simulated link (bench/slowlink.py)
+    with Link(server, rtt_ms=20, mbit=20) as link:
+        results.append(("today, from a court 20 ms and 20 Mbit/s away from the server", float("nan"),
+                        median_of([run(link.url, "today", "--officer", officer)[0] for _ in range(runs)])))
 
     def done(db):
         took = run(db, "done", item)[0]
