@@ -42,6 +42,7 @@ from checklist.store.contract import (
     Change, Finding, LogLine, MissingDatabase, case_ok, collector_paused, follow_up_ok, record_ok, stamp_templates,
 )
 
+FEW_UPDATES = 50  # changed items up to this many are updated one by one; more, through a temporary table
 BULK_LOAD = 50_000  # new items into an empty table from here on: indexes built after the load, not row by row
 MEMBERS = "checklist_member"  # the group role every roster person's login role belongs to
 MEMBER_GRANTS = (
@@ -639,7 +640,11 @@ class PostgresWriter(PostgresReader):
                 self._copy_in(cur, "items", columns, fresh)
         elif len(latest) > len(updated):
             self._copy_in(cur, "items", columns, fresh)
-        if updated:
+        if 0 < len(updated) <= FEW_UPDATES:  # a done, a skip: an UPDATE each, sent together (one round trip)
+            assigned = ", ".join(f"{name} = %s" for name in ("officer", *_ITEM_COLUMNS[1:], "record"))
+            cur.executemany(f"UPDATE checklist.items SET {assigned} WHERE court = %s AND id = %s",
+                            [(values[1], *values[3:], values[0], values[2]) for values in updated])
+        elif updated:
             cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (LIKE checklist.items) ON COMMIT DROP")
             cur.execute("TRUNCATE incoming")
             with cur.copy(f"COPY incoming {columns} FROM STDIN") as copy:
