@@ -585,16 +585,17 @@ def doctor(env: Env) -> list[Check]:
         return checks
     for finding in store.health():
         checks.append(Check(finding.name, finding.ok, finding.detail, finding.advice))
+    from checklist.store.postgres import PostgresStore
+
+    on_server = isinstance(store, PostgresStore)
     try:
         with store.reading() as reader:
             officers = reader.officers()
             count = sum(len(reader.items(o["id"])) for o in officers)
-        checks.append(Check("database", True, _("{path}: {officers} officers, {items} items").format(
-            path=store.location, officers=len(officers), items=count)))
+        told = _("{officers} officers, {items} items") if on_server else _(  # a server's line named it
+            "{path}: {officers} officers, {items} items")
+        checks.append(Check("database", True, told.format(path=store.location, officers=len(officers), items=count)))
     except ChecklistError as err:
-        from checklist.store.postgres import PostgresStore
-
-        on_server = isinstance(store, PostgresStore)
         checks.append(Check("database", False, err.message, _(
             "on the server: ask its administrator to restore the database from the last backup (pg_dump), or "
             "upgrade checklist if the schema is newer; never edit the tables by hand") if on_server else _(

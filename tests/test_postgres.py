@@ -3,6 +3,7 @@ clients at once, clients killed mid-import, a report holding a snapshot while ot
 every server-side failure a user can meet, each in one line."""
 
 import random
+import re
 import signal
 import time
 
@@ -183,6 +184,14 @@ def test_db_upgrade_by_a_role_that_does_not_own_the_schema_says_whose_it_is(pg_s
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.output
     assert "the role that ran db init" in result.stderr
     assert f'ALTER SCHEMA checklist OWNER TO "{owner}"' in result.stderr
+
+
+def test_doctor_on_a_server_names_it_once_with_its_version(cl):
+    result = cl.run("doctor")
+    assert result.exit_code in (0, 1), result.output
+    assert result.stdout.count("postgresql://") == 1  # the server's line; the database line gives counts
+    assert re.search(r"PostgreSQL \d+\.\d+ at", result.stdout) and "(Debian" not in result.stdout
+    assert re.search(r"database +13 officers, \d+ items", result.stdout)
 
 
 def test_a_url_without_a_host_is_shown_as_given():

@@ -929,7 +929,8 @@ class PostgresStore:
 
     def health(self) -> list[Finding]:
         with self._connection() as conn:
-            version = self._run(lambda: conn.execute("SHOW server_version").fetchone()[0])
+            # "15.18", without the packager's build ("(Debian 15.18-0+deb12u1)"): the line is one of many
+            version = str(self._run(lambda: conn.execute("SHOW server_version").fetchone()[0])).split(" ")[0]
             schema = self._run(lambda: self._schema(conn))
             findings = [Finding("server", True, _("PostgreSQL {version} at {db}").format(
                 version=version, db=self.location))]
