@@ -58,7 +58,9 @@ def report_view(result: Any, width: int = 100) -> RenderableType:
     period = weeks_label(report.start, report.end)
     if "…" in period:  # --from/--to: the range is the period, said once
         title = _("Report {start} … {end} · as of {as_of} · by {by} · {scope}")
-    else:
+    elif "W" not in period:  # a month says its days itself: the line then fits 80 columns
+        title = _("Report {period} · as of {as_of} · by {by} · {scope}")
+    else:  # a week's number, with its days
         title = _("Report {period} ({start} … {end}) · as of {as_of} · by {by} · {scope}")
     heading = Text(title.format(period=period, start=report.start, end=report.end, as_of=report.as_of,
                                 by=group_label(report.by), scope=scope_label(result.scope)), style="bold")
