@@ -105,8 +105,10 @@ def test_small_refusals_say_what_the_user_did(cl):
     assert alone.exit_code == 2 and "is after today (2026-12-02)" in alone.stderr and "--to 2026" not in alone.stderr
     to_only = cl.run("report", "--to", "2026-11-20")
     assert to_only.exit_code == 2 and "give --from too" in to_only.stderr
-    ranged = cl.run("report", "--from", "2026-11-01", "--to", "2026-11-30", COLUMNS="200").stdout.splitlines()[0]
-    assert ranged.count("2026-11-01") == 1  # the range, said once
+    ranged = cl.run("report", "--from", "2026-11-02", "--to", "2026-11-20", COLUMNS="200").stdout.splitlines()[0]
+    assert ranged.count("2026-11-02") == 1 and "2026-11-20" in ranged  # the range, said once
+    month = cl.run("report", "--from", "2026-11-01", "--to", "2026-11-30", COLUMNS="200").stdout.splitlines()[0]
+    assert month.startswith("Report 2026-11 · as of") and "2026-11-01" not in month  # a month is its name
 
 
 def test_the_day_s_headings_count_what_they_show(cl):
