@@ -134,20 +134,21 @@ class _Opened:
 
     version: int | None  # None: no checklist schema
     data: bool = False  # anything ever committed
-    meta: dict[str, Any] | None = None  # a read's: its snapshot's meta,
-    any_items: bool | None = None  # and whether there are items to read
+    any_items: bool | None = None  # a read's: whether there are items to read,
+    meta: dict[str, Any] | None = None  # and its snapshot's meta
 
 
 class PostgresReader:
-    def __init__(self, store: PostgresStore, conn: Any):
+    def __init__(self, store: PostgresStore, conn: Any, opened: _Opened | None = None):
         self._store = store
         self._conn = conn
         self.location = store.location
         self._courts: dict[str, str] | None = None  # officer id → court: everyone's, once a report needs them
         self._court: dict[str, str | None] = {}  # … or one officer's at a time, for a list of one person
-        self._meta: dict[str, Any] | None = None  # a snapshot's meta does not change: read once
+        # a snapshot's meta does not change, nor whether it has items: read once (with the schema, for a read)
+        self._meta = opened.meta if opened is not None else None
+        self._any_items = opened.any_items if opened is not None else None
         self._rls: bool | None = None
-        self._any_items: bool | None = None
 
     def _counting(self) -> None:
         """Before a statement that counts many rows, for the rest of this read: no JIT compilation (it cost more
@@ -177,9 +178,8 @@ class PostgresReader:
         """Who the server says is connected — the acting person's account (CHECKLIST_USER cannot change
         it) —, whether they own the database (or are a superuser: then they act as admin), and their
         roster entry, found through the account index: the rest of the roster is not sent."""
-        user, owner, record = self._rows(
-            "SELECT session_user, checklist.is_owner(), (SELECT record FROM checklist.officers "
-            "WHERE coalesce(record->>'login', id) = session_user)")[0]
+        user, owner, record = self._rows("SELECT session_user, checklist.is_owner(), "
+                                         "(SELECT record FROM checklist.officers WHERE id = checklist.me())")[0]
         return str(user), bool(owner), record
 
     def officer(self, officer_id: str) -> dict[str, Any] | None:
@@ -643,7 +643,7 @@ class PostgresWriter(PostgresReader):
         if 0 < len(updated) <= FEW_UPDATES:  # a done, a skip: an UPDATE each, sent together (one round trip)
             assigned = ", ".join(f"{name} = %s" for name in ("officer", *_ITEM_COLUMNS[1:], "record"))
             cur.executemany(f"UPDATE checklist.items SET {assigned} WHERE court = %s AND id = %s",
-                            [(values[1], *values[3:], values[0], values[2]) for values in updated])
+                            [(officer, *fields, court, item_id) for court, officer, item_id, *fields in updated])
         elif updated:
             cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (LIKE checklist.items) ON COMMIT DROP")
             cur.execute("TRUNCATE incoming")
@@ -843,12 +843,10 @@ class PostgresStore:
             return _Opened(None)
         asked = ["(SELECT max(version) FROM checklist.schema_version)", _HAS_DATA if data or snapshot else "false"]
         if snapshot:
-            asked += [_ANY_ITEMS, "(SELECT jsonb_object_agg(name, value) FROM checklist.meta WHERE court = '')"]
-        found = conn.execute("SELECT " + ", ".join(asked)).fetchone()
-        version = int(found[0]) if found[0] is not None else None
-        if snapshot:
-            return _Opened(version, bool(found[1]), found[3] or {}, bool(found[2]))
-        return _Opened(version, bool(found[1]))
+            asked += [_ANY_ITEMS, "(SELECT coalesce(jsonb_object_agg(name, value), '{}') FROM checklist.meta "
+                                  "WHERE court = '')"]
+        version, committed, *read = conn.execute("SELECT " + ", ".join(asked)).fetchone()
+        return _Opened(int(version) if version is not None else None, bool(committed), *read)
 
     def _checked(self, conn: Any, create: bool = False, snapshot: bool = False) -> _Opened:
         """Refuses a database without the schema this checklist knows (with ``create``, makes it in an
@@ -901,9 +899,7 @@ class PostgresStore:
             opened = self._checked(conn, snapshot=True)
             if not opened.data:
                 raise self._nothing_yet()
-            reader = PostgresReader(self, conn)
-            reader._meta, reader._any_items = opened.meta, opened.any_items
-            yield reader
+            yield PostgresReader(self, conn, opened)
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[PostgresWriter]:
